@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * What wamp.ko and its userspace tools share: the /proc/wamp format, its
+ * field names, the flag bits and the rules that set them, and the defaults
+ * and limits of the thresholds.
+ *
+ * /proc/wamp, format 1.0:
+ *
+ *   # wamp 1.0 writes=W write_bytes=B syncs=S rows=R slots=U/C overflow=O
+ *     nested=N iov_fault=F min_writes=M small_write_bytes=SW sync_ratio=SR
+ *   pid tgid comm writes write_bytes avg_write syncs flags
+ *   <one row per task>
+ *   - - (other) <writes> <write_bytes> <avg_write> <syncs> -
+ *
+ * (the first line is one line).  The first line carries the totals and the
+ * thresholds in force; the task rows plus the (other) row add up to the
+ * totals exactly at a quiescent read.  comm is escaped: bytes outside
+ * 0x21..0x7e and the backslash are written as \ooo (octal), as in
+ * /proc/mounts.  avg_write is write_bytes / writes rounded down, or "-" when
+ * writes is 0.  flags is a comma-separated list of flag names or "-".
+ *
+ * Compatibility: a reader must refuse a major version it does not know and
+ * must ignore keys, columns and sections it does not know; minor versions
+ * only add.
+ */
+#ifndef WAMP_H
+#define WAMP_H
+
+#define WAMP_FORMAT_MAJOR	1
+#define WAMP_FORMAT_MINOR	0
+#define WAMP_PROC_NAME		"wamp"
+#define WAMP_PROC_PATH		"/proc/wamp"
+#define WAMP_MAGIC		"# wamp"
+#define WAMP_OTHER_COMM		"(other)"
+#define WAMP_COMM_LEN		16
+
+#define WAMP_COLUMNS \
+	"pid tgid comm writes write_bytes avg_write syncs flags"
+
+/* Keys of the first line. */
+#define WAMP_KEY_WRITES		"writes"
+#define WAMP_KEY_WRITE_BYTES	"write_bytes"
+#define WAMP_KEY_SYNCS		"syncs"
+#define WAMP_KEY_ROWS		"rows"
+#define WAMP_KEY_SLOTS		"slots"
+#define WAMP_KEY_OVERFLOW	"overflow"
+#define WAMP_KEY_NESTED		"nested"
+#define WAMP_KEY_IOV_FAULT	"iov_fault"
+#define WAMP_KEY_MIN_WRITES	"min_writes"
+#define WAMP_KEY_SMALL_BYTES	"small_write_bytes"
+#define WAMP_KEY_SYNC_RATIO	"sync_ratio"
+
+/* The one control command, written to /proc/wamp or debugfs wamp/reset. */
+#define WAMP_CMD_RESET		"reset"
+
+/* Flag bits and their names, in the order they are printed. */
+#define WAMP_F_SMALL		0x1u	/* many writes, small on average */
+#define WAMP_F_SYNC		0x2u	/* many writes, a sync every few */
+#define WAMP_F_EXITED		0x80u	/* state, not a finding: task is gone */
+
+#define WAMP_F_SMALL_NAME	"SMALL"
+#define WAMP_F_SYNC_NAME	"SYNC"
+#define WAMP_F_EXITED_NAME	"EXITED"
+
+/* Threshold defaults and the ranges a write to them must fall in. */
+#define WAMP_MIN_WRITES_DEF	1000u
+#define WAMP_MIN_WRITES_MIN	1u
+#define WAMP_MIN_WRITES_MAX	1000000000u
+#define WAMP_SMALL_BYTES_DEF	512u
+#define WAMP_SMALL_BYTES_MIN	1u
+#define WAMP_SMALL_BYTES_MAX	(1u << 30)
+/* sync_ratio is in percent of writes: 10 means a sync per ten writes. */
+#define WAMP_SYNC_RATIO_DEF	10u
+#define WAMP_SYNC_RATIO_MIN	1u
+#define WAMP_SYNC_RATIO_MAX	100u
+
+/* Slots per CPU in the per-task table (rounded up to a power of two). */
+#define WAMP_TABLE_SIZE_DEF	1024u
+#define WAMP_TABLE_SIZE_MIN	16u
+#define WAMP_TABLE_SIZE_MAX	65536u
+
+struct wamp_thresholds {
+	unsigned int min_writes;
+	unsigned int small_write_bytes;
+	unsigned int sync_ratio;
+};
+
+/*
+ * The flag rules, shared so that the tools classify deltas exactly as the
+ * module classifies totals.  Exact integer arithmetic, no overflow for any
+ * 64-bit input: avg < small <=> bytes / writes < small (floor division),
+ * and syncs / writes >= ratio / 100 is compared as a 128-bit product.
+ */
+static inline unsigned int wamp_classify(unsigned long long writes,
+					 unsigned long long bytes,
+					 unsigned long long syncs,
+					 const struct wamp_thresholds *t)
+{
+	unsigned int flags = 0;
+
+	if (writes == 0 || writes < t->min_writes)
+		return 0;
+	if (bytes / writes < t->small_write_bytes)
+		flags |= WAMP_F_SMALL;
+	if ((unsigned __int128)syncs * 100 >=
+	    (unsigned __int128)writes * t->sync_ratio)
+		flags |= WAMP_F_SYNC;
+	return flags;
+}
+
+#endif /* WAMP_H */

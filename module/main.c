@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wamp: write-amplification monitor.  Counts, per task, the write-family
+ * and sync-family syscalls and the bytes they ask to write, and reports
+ * them with amplification flags in /proc/wamp.
+ */
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include "internal.h"
+#include "syscalls.h"
+
+static int __init wamp_init(void)
+{
+	int ret;
+
+	wamp_syscalls_init();
+	ret = wamp_store_init();
+	if (ret)
+		return ret;
+	ret = wamp_procfs_init();
+	if (ret)
+		goto err_store;
+	wamp_debugfs_init();
+	/* Probes last: everything they and the readers touch exists. */
+	ret = wamp_tp_init();
+	if (ret)
+		goto err_debugfs;
+	wamp_params_set_loaded(true);
+	pr_info("format %d.%d, %u slots per CPU, %zu bytes per CPU, %u CPUs\n",
+		WAMP_FORMAT_MAJOR, WAMP_FORMAT_MINOR, wamp_table_size,
+		wamp_store_bytes_per_cpu(), num_possible_cpus());
+	return 0;
+
+err_debugfs:
+	wamp_debugfs_exit();
+	wamp_procfs_exit();
+err_store:
+	wamp_store_exit();
+	return ret;
+}
+
+static void __exit wamp_exit(void)
+{
+	wamp_params_set_loaded(false);
+	wamp_tp_exit();		/* includes tracepoint_synchronize_unregister() */
+	wamp_debugfs_exit();
+	wamp_procfs_exit();
+	wamp_store_exit();
+}
+
+module_init(wamp_init);
+module_exit(wamp_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("wamp developers");
+MODULE_DESCRIPTION("Write-amplification monitor: per-task write and sync accounting");
+MODULE_VERSION(WAMP_VERSION);

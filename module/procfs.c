@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/wamp: the report (format in include/wamp.h) and the control file.
+ * Each open takes one snapshot, so a read is consistent across rows however
+ * many read() calls it takes, and never blocks a probe.
+ */
+#include <linux/kernel.h>
+#include <linux/capability.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include "internal.h"
+
+#define WAMP_CMD_MAX	32
+
+static struct proc_dir_entry *wamp_proc;
+
+static void wamp_seq_comm(struct seq_file *m, const char *comm)
+{
+	size_t i;
+
+	if (!comm[0]) {
+		seq_puts(m, "\\000");
+		return;
+	}
+	for (i = 0; i < WAMP_COMM_LEN && comm[i]; i++) {
+		unsigned char ch = comm[i];
+
+		if (ch > ' ' && ch < 0x7f && ch != '\\')
+			seq_putc(m, ch);
+		else
+			seq_printf(m, "\\%03o", ch);
+	}
+}
+
+static void wamp_seq_flags(struct seq_file *m, unsigned int flags)
+{
+	static const struct {
+		unsigned int bit;
+		const char *name;
+	} names[] = {
+		{ WAMP_F_SMALL, WAMP_F_SMALL_NAME },
+		{ WAMP_F_SYNC, WAMP_F_SYNC_NAME },
+		{ WAMP_F_EXITED, WAMP_F_EXITED_NAME },
+	};
+	const char *sep = "";
+	size_t i;
+
+	if (!flags) {
+		seq_puts(m, "-");
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (!(flags & names[i].bit))
+			continue;
+		seq_printf(m, "%s%s", sep, names[i].name);
+		sep = ",";
+	}
+}
+
+static void wamp_seq_counts(struct seq_file *m, const struct wamp_counts *c)
+{
+	seq_printf(m, " %llu %llu ", c->writes, c->write_bytes);
+	if (c->writes)
+		seq_printf(m, "%llu", div64_u64(c->write_bytes, c->writes));
+	else
+		seq_puts(m, "-");
+	seq_printf(m, " %llu ", c->syncs);
+}
+
+static void wamp_seq_header(struct seq_file *m, const struct wamp_snapshot *s)
+{
+	seq_printf(m, WAMP_MAGIC " %d.%d", WAMP_FORMAT_MAJOR, WAMP_FORMAT_MINOR);
+	seq_printf(m, " " WAMP_KEY_WRITES "=%llu " WAMP_KEY_WRITE_BYTES "=%llu "
+		   WAMP_KEY_SYNCS "=%llu", s->total.writes,
+		   s->total.write_bytes, s->total.syncs);
+	seq_printf(m, " " WAMP_KEY_ROWS "=%zu " WAMP_KEY_SLOTS "=%u/%u "
+		   WAMP_KEY_OVERFLOW "=%llu " WAMP_KEY_NESTED "=%llu "
+		   WAMP_KEY_IOV_FAULT "=%llu", s->nr_rows, s->slots_used,
+		   s->slots_cap, s->overflow, s->nested, s->iov_fault);
+	seq_printf(m, " " WAMP_KEY_MIN_WRITES "=%u " WAMP_KEY_SMALL_BYTES "=%u "
+		   WAMP_KEY_SYNC_RATIO "=%u\n", s->th.min_writes,
+		   s->th.small_write_bytes, s->th.sync_ratio);
+	seq_puts(m, WAMP_COLUMNS "\n");
+}
+
+/* Positions: 0 the header, 1..nr_rows the tasks, nr_rows + 1 (other). */
+static void *wamp_seq_start(struct seq_file *m, loff_t *pos)
+{
+	const struct wamp_snapshot *s = m->private;
+
+	if (*pos > (loff_t)s->nr_rows + 1)
+		return NULL;
+	return (void *)(uintptr_t)(*pos + 1);
+}
+
+static void *wamp_seq_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	++*pos;
+	return wamp_seq_start(m, pos);
+}
+
+static void wamp_seq_stop(struct seq_file *m, void *v)
+{
+}
+
+static int wamp_seq_show(struct seq_file *m, void *v)
+{
+	const struct wamp_snapshot *s = m->private;
+	size_t idx = (uintptr_t)v - 1;
+	const struct wamp_row *r;
+
+	if (idx == 0) {
+		wamp_seq_header(m, s);
+		return 0;
+	}
+	if (idx > s->nr_rows) {
+		seq_puts(m, "- - " WAMP_OTHER_COMM);
+		wamp_seq_counts(m, &s->other);
+		seq_puts(m, "-\n");
+		return 0;
+	}
+	r = &s->rows[idx - 1];
+	seq_printf(m, "%d %d ", r->pid, r->tgid);
+	wamp_seq_comm(m, r->comm);
+	wamp_seq_counts(m, &r->c);
+	wamp_seq_flags(m, r->flags);
+	seq_putc(m, '\n');
+	return 0;
+}
+
+static const struct seq_operations wamp_seq_ops = {
+	.start = wamp_seq_start,
+	.next = wamp_seq_next,
+	.stop = wamp_seq_stop,
+	.show = wamp_seq_show,
+};
+
+static int wamp_proc_open(struct inode *inode, struct file *file)
+{
+	struct wamp_snapshot *snap;
+	int ret;
+
+	if (!(file->f_mode & FMODE_READ))
+		return 0;	/* a control writer needs no snapshot */
+	snap = wamp_store_snapshot();
+	if (IS_ERR(snap))
+		return PTR_ERR(snap);
+	ret = seq_open(file, &wamp_seq_ops);
+	if (ret) {
+		kvfree(snap);
+		return ret;
+	}
+	((struct seq_file *)file->private_data)->private = snap;
+	return 0;
+}
+
+static int wamp_proc_release(struct inode *inode, struct file *file)
+{
+	struct seq_file *m = file->private_data;
+
+	if (!m)
+		return 0;
+	kvfree(m->private);
+	return seq_release(inode, file);
+}
+
+/*
+ * The one control path, shared by /proc/wamp and debugfs: CAP_SYS_ADMIN in
+ * the opener and the writer (so a privileged program handed an fd cannot be
+ * made to reset), and exactly one known command, with or without a trailing
+ * newline.  Anything else: -EINVAL, nothing changed.
+ */
+int wamp_control(struct file *file, const char __user *ubuf, size_t len)
+{
+	char buf[WAMP_CMD_MAX];
+
+	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN) ||
+	    !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (len == 0 || len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (strlen(buf) != len || !sysfs_streq(buf, WAMP_CMD_RESET))
+		return -EINVAL;
+	wamp_store_reset();
+	return 0;
+}
+
+static ssize_t wamp_proc_write(struct file *file, const char __user *ubuf,
+			       size_t len, loff_t *ppos)
+{
+	int ret = wamp_control(file, ubuf, len);
+
+	return ret ? ret : len;
+}
+
+static const struct proc_ops wamp_proc_ops = {
+	.proc_open = wamp_proc_open,
+	.proc_read = seq_read,
+	.proc_lseek = seq_lseek,
+	.proc_write = wamp_proc_write,
+	.proc_release = wamp_proc_release,
+};
+
+int wamp_procfs_init(void)
+{
+	wamp_proc = proc_create(WAMP_PROC_NAME, 0644, NULL, &wamp_proc_ops);
+	return wamp_proc ? 0 : -ENOMEM;
+}
+
+/* Waits for every open file to be released. */
+void wamp_procfs_exit(void)
+{
+	proc_remove(wamp_proc);
+}
