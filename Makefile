@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# wamp: write-amplification monitor.
+#
+#   make                  build wamp.ko for the running kernel (KDIR=...)
+#   make install          install it under /lib/modules/$(KVER)/updates
+#   make dkms-install     register, build and install it with DKMS
+#   make demo             boot Debian's 6.1 kernel in QEMU and show wamp at work
+#   make check            every test, in that real kernel (what CI runs)
+#   make lint             checkpatch --strict, sparse and W=1 on the module
+
+VERSION := 0.1.0
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+PWD := $(CURDIR)
+BUILD := $(CURDIR)/build
+CC_USER ?= gcc
+WAMP_CACHE ?= /var/cache/wamp
+export WAMP_CACHE
+
+MODULE_SRC := Kbuild $(wildcard module/*.c module/*.h include/*.h)
+
+all: module
+
+module:
+	$(MAKE) -C $(KDIR) M=$(PWD) WAMP_VERSION=$(VERSION) modules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(PWD) clean 2>/dev/null || true
+	rm -rf $(BUILD)
+
+install: module
+	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_DIR=updates modules_install
+	depmod -a $(KVER)
+
+DKMS_SRC := /usr/src/wamp-$(VERSION)
+dkms-install:
+	rm -rf $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC)
+	cp -r Kbuild Makefile dkms.conf module include $(DKMS_SRC)/
+	dkms add -m wamp -v $(VERSION) || true
+	dkms build -m wamp -v $(VERSION) -k $(KVER)
+	dkms install -m wamp -v $(VERSION) -k $(KVER)
+
+dkms-remove:
+	dkms remove -m wamp -v $(VERSION) --all || true
+	rm -rf $(DKMS_SRC)
+
+# ---- userspace: the parser library and tests ----
+
+USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude -Itools
+KSFT = $(shell tests/vm/ksrc.sh)/tools/testing/selftests
+SELFTEST_SRC := tests/selftests/wamp_test.c tests/selftests/workload.c \
+	tools/wampparse.c
+
+$(BUILD)/selftests/wamp_test: $(SELFTEST_SRC) tests/selftests/workload.h \
+		tools/wampparse.h include/wamp.h
+	mkdir -p $(@D)
+	$(CC_USER) $(USER_CFLAGS) -Wno-sign-compare -Wno-unused-parameter -I$(KSFT) -o $@ \
+		$(SELFTEST_SRC) -lpthread
+
+$(BUILD)/selftests/wamp_writer32: tests/selftests/wamp_writer32.c \
+		tests/selftests/workload.c tests/selftests/workload.h
+	mkdir -p $(@D)
+	$(CC_USER) -m32 -static -O2 -Wall -o $@ \
+		tests/selftests/wamp_writer32.c tests/selftests/workload.c
+
+selftests: $(BUILD)/selftests/wamp_test $(BUILD)/selftests/wamp_writer32
+
+# ---- the guest: Debian's current 6.1 kernel under QEMU TCG ----
+
+deps:
+	tests/vm/deps.sh
+
+# Build wamp.ko against the guest kernel's headers, in a copy of the
+# sources per kernel so that builds for several kernels never mix.
+guest-module: deps
+	tests/vm/build-module.sh "$$(tests/vm/kernel.sh)" $(BUILD)
+
+check: deps selftests guest-module lint
+	tests/vm/check.sh "$$(tests/vm/kernel.sh)" $(BUILD)
+
+demo: deps selftests guest-module
+	tests/vm/demo.sh "$$(tests/vm/kernel.sh)" $(BUILD)
+
+lint: deps
+	tests/lint.sh "$$(tests/vm/kernel.sh)" $(BUILD)
+
+.PHONY: all module clean install dkms-install dkms-remove selftests deps \
+	guest-module check demo lint

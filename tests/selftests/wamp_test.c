@@ -1,0 +1,902 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wamp selftests: run in a guest with wamp.ko loaded, as root.  Every test
+ * drives a workload in a child whose syscalls are known exactly, stops the
+ * child (SIGSTOP is no write) and compares its /proc/wamp row.
+ *
+ * Environment: WAMP_KO (the module, for the tests that reload it),
+ * WAMP_MNT (a directory on ext4 over virtio-blk; default /tmp).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "wamp.h"
+#include "wampparse.h"
+#include "workload.h"
+
+#define PARAMS "/sys/module/wamp/parameters/"
+#define DEBUGFS_RESET "/sys/kernel/debug/wamp/reset"
+
+static char self_dir[PATH_MAX];
+
+static const char *mnt(void)
+{
+	const char *m = getenv("WAMP_MNT");
+
+	return m && *m ? m : "/tmp";
+}
+
+static int read_report(struct wampp_report *r)
+{
+	char err[256];
+	char *text = wampp_read_file(WAMP_PROC_PATH);
+	int ret;
+
+	if (!text) {
+		fprintf(stderr, "cannot read %s: %s\n", WAMP_PROC_PATH,
+			strerror(errno));
+		return -1;
+	}
+	ret = wampp_parse(text, r, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "parse: %s\n---\n%s---\n", err, text);
+	free(text);
+	return ret;
+}
+
+static int write_str(const char *path, const char *s, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, len);
+	err = n < 0 ? -errno : 0;
+	close(fd);
+	return err;
+}
+
+static int control(const char *cmd)
+{
+	return write_str(WAMP_PROC_PATH, cmd, strlen(cmd));
+}
+
+static unsigned int read_param(const char *name)
+{
+	char path[128], buf[32] = "";
+	int fd;
+
+	snprintf(path, sizeof(path), PARAMS "%s", name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	(void)!read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return (unsigned int)strtoul(buf, NULL, 10);
+}
+
+/*
+ * Run @fn(@arg) in a child named @comm, which then stops itself.  Returns
+ * the stopped child's pid: its row can be read while it is still alive.
+ */
+static pid_t spawn_stopped(void (*fn)(void *), void *arg, const char *comm)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		prctl(PR_SET_NAME, comm);
+		fn(arg);
+		raise(SIGSTOP);
+		_exit(0);
+	}
+	if (waitpid(pid, &st, WUNTRACED) != pid || !WIFSTOPPED(st))
+		return -1;
+	return pid;
+}
+
+static void reap(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+/* Task rows plus (other) equal the totals: asserted at quiescent reads. */
+#define EXPECT_ROWS_SUM_TO_TOTALS(r) do {				\
+	unsigned long long w = 0, b = 0, s = 0;				\
+	for (size_t i_ = 0; i_ < (r)->nrows; i_++) {			\
+		w += (r)->rows[i_].writes;				\
+		b += (r)->rows[i_].write_bytes;				\
+		s += (r)->rows[i_].syncs;				\
+	}								\
+	ASSERT_TRUE((r)->has_other);					\
+	w += (r)->other.writes;						\
+	b += (r)->other.write_bytes;					\
+	s += (r)->other.syncs;						\
+	EXPECT_EQ(wampp_key((r), WAMP_KEY_WRITES, NULL), w);		\
+	EXPECT_EQ(wampp_key((r), WAMP_KEY_WRITE_BYTES, NULL), b);	\
+	EXPECT_EQ(wampp_key((r), WAMP_KEY_SYNCS, NULL), s);		\
+} while (0)
+
+/* ---------------------------------------------------------------- */
+
+struct fd_arg {
+	int fd;
+	void (*fn)(int fd);
+};
+
+static void run_wl(void *p)
+{
+	struct fd_arg *a = p;
+
+	a->fn(a->fd);
+}
+
+FIXTURE(calls) {
+	int fd;
+	char path[PATH_MAX];
+};
+
+FIXTURE_VARIANT(calls) {
+	struct wl wl;
+};
+
+FIXTURE_VARIANT_ADD(calls, write) { .wl = { "write", wl_write, 37, 3700, 0 } };
+FIXTURE_VARIANT_ADD(calls, pwrite64) { .wl = { "pwrite64", wl_pwrite64, 19, 19 * 4096, 0 } };
+FIXTURE_VARIANT_ADD(calls, writev) { .wl = { "writev", wl_writev, 11, 11 * 60, 0 } };
+FIXTURE_VARIANT_ADD(calls, pwritev) { .wl = { "pwritev", wl_pwritev, 13, 13 * 45, 0 } };
+FIXTURE_VARIANT_ADD(calls, pwritev2) { .wl = { "pwritev2", wl_pwritev2, 7, 7 * 400, 0 } };
+FIXTURE_VARIANT_ADD(calls, writev_max) { .wl = { "writev_max", wl_writev_max, 3, 3 * 1024, 0 } };
+FIXTURE_VARIANT_ADD(calls, write_ebadf) { .wl = { "write_ebadf", wl_write_ebadf, 3, 3 * 555, 0 } };
+FIXTURE_VARIANT_ADD(calls, fsync) { .wl = { "fsync", wl_fsync, 0, 0, 5 } };
+FIXTURE_VARIANT_ADD(calls, fdatasync) { .wl = { "fdatasync", wl_fdatasync, 0, 0, 6 } };
+FIXTURE_VARIANT_ADD(calls, sync_file_range) { .wl = { "sync_file_range", wl_sync_file_range, 0, 0, 7 } };
+FIXTURE_VARIANT_ADD(calls, syncfs) { .wl = { "syncfs", wl_syncfs, 0, 0, 8 } };
+FIXTURE_VARIANT_ADD(calls, sync) { .wl = { "sync", wl_sync, 0, 0, 2 } };
+FIXTURE_VARIANT_ADD(calls, decoys) { .wl = { "decoys", wl_decoys, 0, 0, 0 } };
+
+FIXTURE_SETUP(calls)
+{
+	snprintf(self->path, sizeof(self->path), "%s/wamp_calls.%d", mnt(),
+		 getpid());
+	self->fd = open(self->path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, self->fd);
+}
+
+FIXTURE_TEARDOWN(calls)
+{
+	close(self->fd);
+	unlink(self->path);
+}
+
+/* Each write/sync syscall, counted exactly, bytes as requested. */
+TEST_F(calls, counted_exactly)
+{
+	struct fd_arg a = { self->fd, variant->wl.fn };
+	const struct wampp_row *row;
+	struct wampp_report r;
+	pid_t pid;
+
+	pid = spawn_stopped(run_wl, &a, "wamp_calls");
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, read_report(&r));
+	row = wampp_find(&r, pid);
+	if (variant->wl.writes || variant->wl.syncs) {
+		ASSERT_NE(NULL, row);
+		EXPECT_EQ(variant->wl.writes, row->writes);
+		EXPECT_EQ(variant->wl.bytes, row->write_bytes);
+		EXPECT_EQ(variant->wl.syncs, row->syncs);
+		EXPECT_STREQ("wamp_calls", row->comm);
+		EXPECT_EQ(pid, row->tgid);
+	} else {
+		/* Nothing counted, so the task never got a row. */
+		EXPECT_EQ(NULL, row);
+	}
+	wampp_free(&r);
+	reap(pid);
+}
+
+/* ---------------------------------------------------------------- */
+
+#define SMALL_WRITES	11032
+#define SMALL_SIZE	48
+
+static void small_fsync(void *p)
+{
+	int fd = *(int *)p;
+	char buf[SMALL_SIZE];
+
+	memset(buf, 'r', sizeof(buf));
+	for (int i = 0; i < SMALL_WRITES; i++) {
+		(void)!write(fd, buf, sizeof(buf));
+		fsync(fd);
+	}
+}
+
+/* Tests that take longer than the harness's default 30 s under TCG. */
+FIXTURE(slow) {
+};
+
+FIXTURE_SETUP(slow)
+{
+}
+
+FIXTURE_TEARDOWN(slow)
+{
+}
+
+/* The redis appendfsync-always shape on ext4 over virtio-blk. */
+TEST_F_TIMEOUT(slow, small_writes_with_fsync_flagged, 900)
+{
+	const struct wampp_row *row;
+	struct wampp_report r;
+	char path[PATH_MAX];
+	pid_t pid;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/wamp_aof.%d", mnt(), getpid());
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
+	ASSERT_LE(0, fd);
+	pid = spawn_stopped(small_fsync, &fd, "wamp_aof");
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, read_report(&r));
+	row = wampp_find(&r, pid);
+	ASSERT_NE(NULL, row);
+	EXPECT_EQ(SMALL_WRITES, row->writes);
+	EXPECT_EQ(SMALL_WRITES * SMALL_SIZE, row->write_bytes);
+	EXPECT_EQ(SMALL_SIZE, row->avg_write);
+	EXPECT_EQ(SMALL_WRITES, row->syncs);
+	EXPECT_STREQ("SMALL,SYNC", row->flagstr);
+	wampp_free(&r);
+	reap(pid);
+	close(fd);
+	unlink(path);
+}
+
+static void big_writes(void *p)
+{
+	static char buf[65536];
+	int fd = *(int *)p;
+
+	for (int i = 0; i < 1500; i++)
+		(void)!write(fd, buf, sizeof(buf));
+	fsync(fd);
+}
+
+/* Large writes, one fsync: neither SMALL nor SYNC. */
+TEST(large_writes_not_flagged)
+{
+	const struct wampp_row *row;
+	struct wampp_report r;
+	pid_t pid;
+	int fd = open("/dev/null", O_WRONLY);
+
+	ASSERT_LE(0, fd);
+	pid = spawn_stopped(big_writes, &fd, "wamp_big");
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, read_report(&r));
+	row = wampp_find(&r, pid);
+	ASSERT_NE(NULL, row);
+	EXPECT_EQ(1500, row->writes);
+	EXPECT_EQ(1500ULL * 65536, row->write_bytes);
+	EXPECT_EQ(1, row->syncs);
+	EXPECT_STREQ("-", row->flagstr);
+	wampp_free(&r);
+	reap(pid);
+	close(fd);
+}
+
+/* ---------------------------------------------------------------- */
+
+/* The same workloads through the ia32 ABI, from a gcc -m32 program. */
+TEST(ia32_counted_with_ia32_numbers)
+{
+	static const struct wl wls[] = { WL_TABLE };
+	unsigned long long w = 0, b = 0, s = 0;
+	const struct wampp_row *row;
+	char prog[PATH_MAX + 32], path[PATH_MAX];
+	struct wampp_report r;
+	pid_t pid;
+	int st;
+
+	snprintf(prog, sizeof(prog), "%s/wamp_writer32", self_dir);
+	if (access(prog, X_OK))
+		SKIP(return, "wamp_writer32 not built");
+	snprintf(path, sizeof(path), "%s/wamp_w32.%d", mnt(), getpid());
+	for (size_t i = 0; i < sizeof(wls) / sizeof(wls[0]); i++) {
+		w += wls[i].writes;
+		b += wls[i].bytes;
+		s += wls[i].syncs;
+	}
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		execl(prog, "wamp_writer32", path, (char *)NULL);
+		_exit(127);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, WUNTRACED));
+	ASSERT_TRUE(WIFSTOPPED(st));
+	ASSERT_EQ(0, read_report(&r));
+	row = wampp_find(&r, pid);
+	ASSERT_NE(NULL, row);
+	EXPECT_EQ(w, row->writes);
+	EXPECT_EQ(b, row->write_bytes);
+	EXPECT_EQ(s, row->syncs);
+	EXPECT_STREQ("wamp_writer32", row->comm);
+	wampp_free(&r);
+	reap(pid);
+	unlink(path);
+}
+
+/* ---------------------------------------------------------------- */
+
+struct pinned {
+	int cpu;
+	int writes;
+	int size;
+	pid_t tid;
+};
+
+static void *pinned_writer(void *p)
+{
+	struct pinned *a = p;
+	static char buf[64];
+	cpu_set_t set;
+	int fd = open("/dev/null", O_WRONLY);
+
+	CPU_ZERO(&set);
+	CPU_SET(a->cpu, &set);
+	a->tid = (pid_t)syscall(SYS_gettid);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		a->tid = -1;
+	for (int i = 0; i < a->writes; i++)
+		(void)!write(fd, buf, a->size);
+	close(fd);
+	return NULL;
+}
+
+static void two_threads(void *p)
+{
+	struct pinned *a = p;
+	pthread_t t[2];
+
+	for (int i = 0; i < 2; i++)
+		pthread_create(&t[i], NULL, pinned_writer, &a[i]);
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+}
+
+/* Two threads, each on its own CPU, each counted exactly in its row. */
+TEST(two_threads_on_two_cpus)
+{
+	struct pinned *a;
+	struct wampp_report r;
+	pid_t pid;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "needs two CPUs");
+	a = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, a);
+	a[0] = (struct pinned){ .cpu = 0, .writes = 3000, .size = 8 };
+	a[1] = (struct pinned){ .cpu = 1, .writes = 5000, .size = 24 };
+	pid = spawn_stopped(two_threads, a, "wamp_thr");
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, read_report(&r));
+	for (int i = 0; i < 2; i++) {
+		const struct wampp_row *row;
+
+		ASSERT_LT(0, a[i].tid);
+		row = wampp_find(&r, a[i].tid);
+		ASSERT_NE(NULL, row);
+		EXPECT_EQ(pid, row->tgid);
+		EXPECT_EQ(a[i].writes, row->writes);
+		EXPECT_EQ((unsigned long long)a[i].writes * a[i].size,
+			  row->write_bytes);
+		/* The threads have exited; their counts stay. */
+		EXPECT_TRUE(row->flags & WAMP_F_EXITED);
+	}
+	wampp_free(&r);
+	reap(pid);
+	munmap(a, 4096);
+}
+
+static void migrating(void *p)
+{
+	int fd = open("/dev/null", O_WRONLY);
+	cpu_set_t set;
+	char buf[16];
+
+	(void)p;
+	for (int round = 0; round < 6; round++) {
+		CPU_ZERO(&set);
+		CPU_SET(round % 2, &set);
+		sched_setaffinity(0, sizeof(set), &set);
+		for (int i = 0; i < 100 + round; i++)
+			(void)!write(fd, buf, 16);
+	}
+	close(fd);
+}
+
+/* One task writing on both CPUs: its per-CPU parts merge into one row. */
+TEST(migrating_task_merged)
+{
+	const struct wampp_row *row;
+	struct wampp_report r;
+	int rows = 0;
+	pid_t pid;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "needs two CPUs");
+	pid = spawn_stopped(migrating, NULL, "wamp_mig");
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, read_report(&r));
+	for (size_t i = 0; i < r.nrows; i++)
+		rows += r.rows[i].pid == pid;
+	EXPECT_EQ(1, rows);
+	row = wampp_find(&r, pid);
+	ASSERT_NE(NULL, row);
+	EXPECT_EQ(615, row->writes);
+	EXPECT_EQ(615 * 16, row->write_bytes);
+	wampp_free(&r);
+	reap(pid);
+}
+
+/* ---------------------------------------------------------------- */
+
+/* A task that exited keeps its row; rows plus (other) make the totals. */
+TEST(exited_task_kept_and_rows_sum_to_totals)
+{
+	const struct wampp_row *row;
+	struct wampp_report r;
+	char buf[7] = "exited";
+	pid_t pid = fork();
+	int fd;
+
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		prctl(PR_SET_NAME, "wamp_gone");
+		fd = open("/dev/null", O_WRONLY);
+		for (int i = 0; i < 123; i++)
+			(void)!write(fd, buf, sizeof(buf));
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
+	ASSERT_EQ(0, read_report(&r));
+	row = wampp_find(&r, pid);
+	ASSERT_NE(NULL, row);
+	EXPECT_EQ(123, row->writes);
+	EXPECT_EQ(123 * 7, row->write_bytes);
+	EXPECT_EQ(7, row->avg_write);
+	EXPECT_STREQ("EXITED", row->flagstr);
+	EXPECT_STREQ("wamp_gone", row->comm);
+	EXPECT_EQ(r.nrows, wampp_key(&r, WAMP_KEY_ROWS, NULL));
+	EXPECT_ROWS_SUM_TO_TOTALS(&r);
+	wampp_free(&r);
+}
+
+static void ten_writes(void *p)
+{
+	int fd = open("/dev/null", O_WRONLY);
+
+	(void)p;
+	for (int i = 0; i < 10; i++)
+		(void)!write(fd, "0123456789", 10);
+}
+
+/* reset zeroes every counter and drops every row. */
+TEST(reset_zeroes)
+{
+	struct wampp_report r;
+	pid_t pid;
+
+	pid = spawn_stopped(ten_writes, NULL, "wamp_rst");
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, read_report(&r));
+	ASSERT_NE(NULL, wampp_find(&r, pid));
+	wampp_free(&r);
+
+	ASSERT_EQ(0, control("reset\n"));
+	ASSERT_EQ(0, read_report(&r));
+	EXPECT_EQ(0, wampp_key(&r, WAMP_KEY_WRITES, NULL));
+	EXPECT_EQ(0, wampp_key(&r, WAMP_KEY_WRITE_BYTES, NULL));
+	EXPECT_EQ(0, wampp_key(&r, WAMP_KEY_SYNCS, NULL));
+	EXPECT_EQ(0, wampp_key(&r, WAMP_KEY_OVERFLOW, NULL));
+	EXPECT_EQ(0, r.nrows);
+	EXPECT_EQ(0, r.other.writes);
+	wampp_free(&r);
+
+	/* Without the newline too; and debugfs takes the same command. */
+	ASSERT_EQ(0, control("reset"));
+	if (!access(DEBUGFS_RESET, F_OK))
+		EXPECT_EQ(0, write_str(DEBUGFS_RESET, "reset\n", 6));
+	reap(pid);
+}
+
+/* Every malformed control write: -EINVAL, and no reset happened. */
+TEST(control_rejects_bad_input)
+{
+	static char big[65536];
+	static const struct { const char *s; size_t len; } bad[] = {
+		{ "rese", 4 }, { "resets", 6 }, { "RESET", 5 },
+		{ "reset\n\n", 7 }, { " reset", 6 }, { "reset x", 7 },
+		{ "reset\0xx", 8 }, { "\n", 1 }, { "0", 1 },
+		{ "clear", 5 },
+	};
+	unsigned long long w0, b0, w1, b1, lens = 0, n = 0;
+	struct wampp_report r;
+	int fd;
+
+	/* Make sure there is something a reset would erase. */
+	fd = open("/dev/null", O_WRONLY);
+	(void)!write(fd, "x", 1);
+	close(fd);
+	ASSERT_EQ(0, read_report(&r));
+	w0 = wampp_key(&r, WAMP_KEY_WRITES, NULL);
+	b0 = wampp_key(&r, WAMP_KEY_WRITE_BYTES, NULL);
+	wampp_free(&r);
+	ASSERT_LT(0, w0);
+
+	fd = open(WAMP_PROC_PATH, O_WRONLY);
+	ASSERT_LE(0, fd);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		errno = 0;
+		EXPECT_EQ(-1, write(fd, bad[i].s, bad[i].len));
+		EXPECT_EQ(EINVAL, errno) TH_LOG("input #%zu", i);
+		lens += bad[i].len;
+		n++;
+	}
+	memset(big, 'r', sizeof(big));
+	memcpy(big, "reset", 5);
+	for (size_t len = 32; len <= sizeof(big); len *= 2) {
+		errno = 0;
+		EXPECT_EQ(-1, write(fd, big, len));
+		EXPECT_EQ(EINVAL, errno);
+		lens += len;
+		n++;
+	}
+	close(fd);
+
+	/* Nothing reset: the totals grew by exactly the writes just made. */
+	ASSERT_EQ(0, read_report(&r));
+	w1 = wampp_key(&r, WAMP_KEY_WRITES, NULL);
+	b1 = wampp_key(&r, WAMP_KEY_WRITE_BYTES, NULL);
+	EXPECT_EQ(w0 + n, w1);
+	EXPECT_EQ(b0 + lens, b1);
+	wampp_free(&r);
+}
+
+/* Threshold parameters: valid values apply, invalid ones change nothing. */
+TEST(params_validated)
+{
+	static const struct { const char *name; const char *good; } p[] = {
+		{ "min_writes", "500" },
+		{ "small_write_bytes", "4096" },
+		{ "sync_ratio", "50" },
+	};
+	static const char *const bad[] = {
+		"0", "-1", "abc", "\n", "4294967296", "99999999999999999999",
+		"1 2", "0x10", "1000000001", "101",
+	};
+	char path[128], key[64];
+	struct wampp_report r;
+
+	for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++) {
+		unsigned int old = read_param(p[i].name);
+
+		snprintf(path, sizeof(path), PARAMS "%s", p[i].name);
+		ASSERT_LT(0, old);
+		for (size_t j = 0; j < sizeof(bad) / sizeof(bad[0]); j++) {
+			/* 101 is valid for all but sync_ratio. */
+			if (!strcmp(bad[j], "101") &&
+			    strcmp(p[i].name, "sync_ratio"))
+				continue;
+			if (!strcmp(bad[j], "1000000001") &&
+			    !strcmp(p[i].name, "small_write_bytes"))
+				continue;
+			EXPECT_EQ(-EINVAL, write_str(path, bad[j],
+						     strlen(bad[j])))
+				TH_LOG("%s <- '%s'", p[i].name, bad[j]);
+			EXPECT_EQ(old, read_param(p[i].name));
+		}
+		ASSERT_EQ(0, write_str(path, p[i].good, strlen(p[i].good)));
+		EXPECT_EQ(strtoul(p[i].good, NULL, 10), read_param(p[i].name));
+		/* The report states the thresholds in force. */
+		ASSERT_EQ(0, read_report(&r));
+		snprintf(key, sizeof(key), "%s", p[i].name);
+		EXPECT_EQ(strtoul(p[i].good, NULL, 10), wampp_key(&r, key, NULL));
+		wampp_free(&r);
+		snprintf(key, sizeof(key), "%u\n", old);
+		ASSERT_EQ(0, write_str(path, key, strlen(key)));
+		EXPECT_EQ(old, read_param(p[i].name));
+	}
+	/* table_size is fixed at load. */
+	EXPECT_NE(0, write_str(PARAMS "table_size", "64", 2));
+	EXPECT_EQ(WAMP_TABLE_SIZE_DEF, read_param("table_size"));
+}
+
+static int drop_cap_sys_admin(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return -1;
+	d[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
+	d[CAP_TO_INDEX(CAP_SYS_ADMIN)].permitted &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
+	return (int)syscall(SYS_capset, &h, d);
+}
+
+/* Without CAP_SYS_ADMIN nothing can be changed, through any path. */
+TEST(unprivileged_writers_refused)
+{
+	struct wampp_report r;
+	unsigned long long w0;
+	int st, inherited;
+	pid_t pid;
+
+	ASSERT_EQ(0, read_report(&r));
+	w0 = wampp_key(&r, WAMP_KEY_WRITES, NULL);
+	wampp_free(&r);
+	ASSERT_LT(0, w0);
+	/* Opened by root, written by a task without the capability. */
+	inherited = open(WAMP_PROC_PATH, O_WRONLY);
+	ASSERT_LE(0, inherited);
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int bad = 0;
+
+		if (drop_cap_sys_admin())
+			_exit(100);
+		bad |= (write(inherited, "reset", 5) != -1 || errno != EPERM);
+		bad |= (control("reset") != -EPERM) << 1;
+		bad |= (write_str(PARAMS "min_writes", "7", 1) != -EPERM) << 2;
+		if (!access(DEBUGFS_RESET, F_OK))
+			bad |= (write_str(DEBUGFS_RESET, "reset", 5) != -EPERM) << 3;
+		if (setresuid(65534, 65534, 65534))
+			_exit(101);
+		/* Mode 0644: an ordinary user cannot even open it. */
+		bad |= (control("reset") != -EACCES) << 4;
+		bad |= (write_str(PARAMS "min_writes", "7", 1) != -EACCES) << 5;
+		_exit(bad);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	ASSERT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(0, WEXITSTATUS(st));
+	close(inherited);
+
+	ASSERT_EQ(0, read_report(&r));
+	EXPECT_LE(w0, wampp_key(&r, WAMP_KEY_WRITES, NULL));
+	EXPECT_EQ(WAMP_MIN_WRITES_DEF, wampp_key(&r, WAMP_KEY_MIN_WRITES, NULL));
+	wampp_free(&r);
+}
+
+/* ---------------------------------------------------------------- */
+
+static int run(const char *cmd)
+{
+	int st = system(cmd);
+
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int reload(const char *params)
+{
+	const char *ko = getenv("WAMP_KO");
+	char cmd[PATH_MAX + 128];
+
+	if (!ko)
+		return -1;
+	if (!access(WAMP_PROC_PATH, F_OK) && run("rmmod wamp"))
+		return -1;
+	snprintf(cmd, sizeof(cmd), "insmod %s %s", ko, params);
+	return run(cmd);
+}
+
+static void one_write_exit(void)
+{
+	int fd = open("/dev/null", O_WRONLY);
+
+	(void)!write(fd, "12345", 5);
+	(void)!write(fd, "12345", 5);
+	(void)!write(fd, "12345", 5);
+	_exit(0);
+}
+
+/* More tasks than slots: overflow counted, totals still exact. */
+TEST(overflow_into_other)
+{
+	unsigned long long cap, n, used;
+	struct wampp_report r;
+	char slots[32] = "";
+	pid_t pid;
+
+	if (!getenv("WAMP_KO"))
+		SKIP(return, "WAMP_KO not set");
+	ASSERT_EQ(0, reload("table_size=16"));
+	ASSERT_EQ(0, control("reset"));
+	ASSERT_EQ(0, read_report(&r));
+	for (size_t i = 0; i < r.nkv; i++)
+		if (!strcmp(r.kv[i].key, WAMP_KEY_SLOTS))
+			snprintf(slots, sizeof(slots), "%s", r.kv[i].val);
+	wampp_free(&r);
+	ASSERT_EQ(2, sscanf(slots, "%llu/%llu", &used, &cap));
+	EXPECT_EQ(16 * sysconf(_SC_NPROCESSORS_CONF), cap);
+
+	n = cap + 40;
+	for (unsigned long long i = 0; i < n; i++) {
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (pid == 0)
+			one_write_exit();
+		ASSERT_EQ(pid, waitpid(pid, NULL, 0));
+	}
+	ASSERT_EQ(0, read_report(&r));
+	EXPECT_EQ(3 * n, wampp_key(&r, WAMP_KEY_WRITES, NULL));
+	EXPECT_EQ(15 * n, wampp_key(&r, WAMP_KEY_WRITE_BYTES, NULL));
+	EXPECT_LT(0, wampp_key(&r, WAMP_KEY_OVERFLOW, NULL));
+	EXPECT_LT(0, r.other.writes);
+	EXPECT_EQ(wampp_key(&r, WAMP_KEY_OVERFLOW, NULL), r.other.writes);
+	EXPECT_LE(r.nrows, cap);
+	EXPECT_ROWS_SUM_TO_TOTALS(&r);
+	wampp_free(&r);
+	ASSERT_EQ(0, reload(""));
+}
+
+static void write_forever(void *p)
+{
+	int fd = open("/dev/null", O_WRONLY);
+
+	(void)p;
+	for (;;)
+		(void)!write(fd, "w", 1);
+}
+
+/* rmmod while writers run and a reader holds /proc/wamp open. */
+TEST(rmmod_under_load)
+{
+	pid_t w[2];
+	char buf[256];
+	int fd;
+
+	if (!getenv("WAMP_KO"))
+		SKIP(return, "WAMP_KO not set");
+	for (int i = 0; i < 2; i++) {
+		w[i] = fork();
+		ASSERT_LE(0, w[i]);
+		if (w[i] == 0)
+			write_forever(NULL);
+	}
+	usleep(300 * 1000);
+	fd = open(WAMP_PROC_PATH, O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_LT(0, read(fd, buf, 16));	/* mid-read */
+	EXPECT_EQ(0, run("rmmod wamp"));
+	EXPECT_NE(0, access(WAMP_PROC_PATH, F_OK));
+	EXPECT_GT(0, read(fd, buf, sizeof(buf)));
+	close(fd);
+	for (int i = 0; i < 2; i++)
+		reap(w[i]);
+	ASSERT_EQ(0, reload(""));
+}
+
+/* ---------------------------------------------------------------- */
+
+static void bt_workload(void *p)
+{
+	int fd = open("/dev/null", O_WRONLY);
+	static char buf[128];
+
+	(void)p;
+	raise(SIGSTOP);		/* until bpftrace is attached */
+	for (int i = 0; i < 2000; i++)
+		(void)!write(fd, buf, 1 + i % 97);
+}
+
+/* wamp and the bpftrace one-liner it replaces agree on the same workload. */
+TEST_F_TIMEOUT(slow, agrees_with_bpftrace, 300)
+{
+	unsigned long long bt_bytes = 0, bt_cnt = 0;
+	const struct wampp_row *row;
+	struct wampp_report r;
+	char line[512], out[] = "/tmp/wamp_bt.XXXXXX";
+	bool attached = false;
+	pid_t child, bt;
+	FILE *f;
+	int st, ofd;
+
+	if (run("command -v bpftrace >/dev/null"))
+		SKIP(return, "bpftrace not installed");
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		prctl(PR_SET_NAME, "wamp_bt");
+		bt_workload(NULL);
+		raise(SIGSTOP);
+		_exit(0);
+	}
+	ASSERT_EQ(child, waitpid(child, &st, WUNTRACED));
+	ofd = mkstemp(out);
+	ASSERT_LE(0, ofd);
+	bt = fork();
+	ASSERT_LE(0, bt);
+	if (bt == 0) {
+		dup2(ofd, 1);
+		dup2(ofd, 2);
+		execlp("bpftrace", "bpftrace", "-e",
+		       "tracepoint:syscalls:sys_enter_write { @bytes[comm] = sum(args->count); @cnt[comm] = count(); }",
+		       (char *)NULL);
+		_exit(127);
+	}
+	for (int t = 0; t < 1200 && !attached; t++) {
+		usleep(100 * 1000);
+		f = fopen(out, "r");
+		while (f && fgets(line, sizeof(line), f))
+			attached |= !!strstr(line, "Attaching");
+		if (f)
+			fclose(f);
+	}
+	ASSERT_TRUE(attached);
+	sleep(1);
+	kill(child, SIGCONT);
+	ASSERT_EQ(child, waitpid(child, &st, WUNTRACED));
+	ASSERT_TRUE(WIFSTOPPED(st));
+	kill(bt, SIGINT);
+	ASSERT_EQ(bt, waitpid(bt, &st, 0));
+	f = fopen(out, "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "@bytes[wamp_bt]: %llu", &bt_bytes);
+		sscanf(line, "@cnt[wamp_bt]: %llu", &bt_cnt);
+	}
+	fclose(f);
+	unlink(out);
+	close(ofd);
+
+	ASSERT_EQ(0, read_report(&r));
+	row = wampp_find(&r, child);
+	ASSERT_NE(NULL, row);
+	EXPECT_EQ(2000, bt_cnt);
+	EXPECT_EQ(bt_cnt, row->writes);
+	EXPECT_EQ(bt_bytes, row->write_bytes);
+	TH_LOG("bpftrace: %llu writes %llu bytes; wamp: %llu writes %llu bytes",
+	       bt_cnt, bt_bytes, row->writes, row->write_bytes);
+	wampp_free(&r);
+	reap(child);
+}
+
+static void __attribute__((constructor)) find_self(void)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+
+	if (n > 0) {
+		buf[n] = '\0';
+		snprintf(self_dir, sizeof(self_dir), "%s", dirname(buf));
+	}
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,29 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build wamp.ko against the headers unpacked in KROOT, in a private copy of
+# the sources (BUILD/KVER/src), warnings fatal.  Prints nothing but errors;
+# the module ends up at BUILD/KVER/src/wamp.ko.
+# Usage: build-module.sh KROOT BUILD [extra make args, e.g. C=2]
+set -euo pipefail
+
+kroot=$1
+build=$2
+shift 2
+top=$(cd "$(dirname "$0")/../.." && pwd)
+kver=$(cat "$kroot/.kver")
+src="$build/$kver/src"
+
+mkdir -p "$src"
+rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+	"$top/Kbuild" "$top/module" "$top/include" "$src/"
+log="$build/$kver/build.log"
+if ! make -C "$kroot/lib/modules/$kver/build" M="$src" W=1 "$@" modules \
+	> "$log" 2>&1; then
+	cat "$log" >&2
+	exit 1
+fi
+# W=1 output that is a warning or a sparse complaint fails the build.
+if grep -E 'warning:|error:' "$log" >&2; then
+	echo "build-module.sh: warnings building for $kver (see $log)" >&2
+	exit 1
+fi

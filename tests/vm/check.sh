@@ -1,0 +1,30 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Host side of `make check`: boot the kernel in KROOT with the module and
+# selftests built under BUILD, run tests/vm/guest-check.sh in it, and print
+# the selftest summary.  Usage: check.sh KROOT BUILD
+set -euo pipefail
+kroot=$1
+build=$2
+here=$(cd "$(dirname "$0")" && pwd)
+kver=$(cat "$kroot/.kver")
+out="$build/$kver/guest"
+
+rm -rf "$out"
+mkdir -p "$out"
+echo "== booting $kver under QEMU TCG (console: $out/console.log)"
+set +e
+WAMP_QUIET=${WAMP_QUIET:-} "$here/boot.sh" "$kroot" "$out" "$here/guest-check.sh" \
+	"$build/$kver/src/wamp.ko" "$build/selftests"
+rc=$?
+set -e
+tap="$out/selftests.tap"
+if [ -f "$tap" ]; then
+	pass=$(grep -c '^ok ' "$tap" || true)
+	fail=$(grep -c '^not ok ' "$tap" || true)
+	skip=$(grep -c '^ok .*# SKIP' "$tap" || true)
+	grep '^not ok ' "$tap" || true
+	echo "selftests on $kver: $((pass - skip)) passed, $fail failed, $skip skipped"
+fi
+[ "$rc" -eq 0 ] && echo "== check on $kver: PASS" || echo "== check on $kver: FAIL ($rc)"
+exit "$rc"

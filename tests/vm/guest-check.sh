@@ -1,0 +1,35 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Runs inside the guest: load wamp.ko, run the selftests, unload, and check
+# that the kernel said nothing bad.  Usage: guest-check.sh KO SELFTEST_DIR
+set -u
+ko=$1
+tdir=$2
+here=$(dirname "$0")
+. "$here/guest-lib.sh"
+out=/tmp/out
+rc=0
+
+echo "== guest: $(uname -r), $(nproc) CPUs"
+guest_disk || { echo "cannot set up the ext4 disk"; exit 1; }
+if ! insmod "$ko"; then
+	echo "insmod failed"; dmesg | tail -20; exit 1
+fi
+modinfo -F version "$ko" | sed 's/^/== wamp version /'
+
+WAMP_KO=$ko WAMP_MNT=/tmp/mnt "$tdir/wamp_test" 2>&1 | tee "$out/selftests.tap"
+rc=${PIPESTATUS[0]}
+
+echo "== /proc/wamp after the selftests (head)"
+head -15 /proc/wamp
+
+if ! rmmod wamp; then
+	echo "rmmod failed"; rc=1
+fi
+dmesg > "$out/dmesg.txt"
+if dmesg_splats; then
+	echo "== dmesg has splats (above): failing"; rc=1
+else
+	echo "== dmesg clean"
+fi
+exit $rc

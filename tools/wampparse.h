@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * A parser of /proc/wamp for userspace: the selftests and wampstat.
+ * Columns are found by name in the header line, so later format versions
+ * that add columns, keys or sections parse as they are; an unknown major
+ * version is refused.
+ */
+#ifndef WAMPPARSE_H
+#define WAMPPARSE_H
+
+#include <stddef.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#define WAMPP_MAX_KV	64
+#define WAMPP_NONE	(-1LL)	/* a "-" field */
+
+struct wampp_kv {
+	char key[32];
+	char val[32];
+};
+
+struct wampp_row {
+	long long pid;		/* WAMPP_NONE for (other) */
+	long long tgid;
+	char comm[4 * 16 + 1];	/* as printed: escaped */
+	unsigned long long writes;
+	unsigned long long write_bytes;
+	long long avg_write;	/* WAMPP_NONE for "-" */
+	unsigned long long syncs;
+	unsigned int flags;	/* WAMP_F_* */
+	char flagstr[64];
+};
+
+struct wampp_report {
+	int major;
+	int minor;
+	size_t nkv;
+	struct wampp_kv kv[WAMPP_MAX_KV];
+	size_t nrows;
+	struct wampp_row *rows;	/* task rows, as printed */
+	bool has_other;
+	struct wampp_row other;
+};
+
+/* 0, or -1 with a message in @err.  Free with wampp_free(). */
+int wampp_parse(const char *text, struct wampp_report *r, char *err,
+		size_t errlen);
+void wampp_free(struct wampp_report *r);
+/* Read a whole file (e.g. /proc/wamp); NULL with errno set on failure. */
+char *wampp_read_file(const char *path);
+/* A first-line key as a number; @found may be NULL. */
+unsigned long long wampp_key(const struct wampp_report *r, const char *key,
+			     bool *found);
+/* The row of a task: the live one if the pid was reused. */
+const struct wampp_row *wampp_find(const struct wampp_report *r, pid_t pid);
+
+#endif /* WAMPPARSE_H */
