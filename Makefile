@@ -9,7 +9,7 @@
 #   make check            every test, in that real kernel (what CI runs)
 #   make lint             checkpatch --strict, sparse and W=1 on the module
 
-VERSION := 0.1.0
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
 PWD := $(CURDIR)
@@ -23,7 +23,7 @@ MODULE_SRC := Kbuild $(wildcard module/*.c module/*.h include/*.h)
 all: module
 
 module:
-	$(MAKE) -C $(KDIR) M=$(PWD) WAMP_VERSION=$(VERSION) modules
+	$(MAKE) -C $(KDIR) M=$(PWD) modules
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean 2>/dev/null || true

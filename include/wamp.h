@@ -68,7 +68,7 @@
 #define WAMP_MIN_WRITES_MAX	1000000000u
 #define WAMP_SMALL_BYTES_DEF	512u
 #define WAMP_SMALL_BYTES_MIN	1u
-#define WAMP_SMALL_BYTES_MAX	(1u << 30)
+#define WAMP_SMALL_BYTES_MAX	1073741824u	/* 1 GiB */
 /* sync_ratio is in percent of writes: 10 means a sync per ten writes. */
 #define WAMP_SYNC_RATIO_DEF	10u
 #define WAMP_SYNC_RATIO_MIN	1u
@@ -102,8 +102,7 @@ static inline unsigned int wamp_classify(unsigned long long writes,
 		return 0;
 	if (bytes / writes < t->small_write_bytes)
 		flags |= WAMP_F_SMALL;
-	if ((unsigned __int128)syncs * 100 >=
-	    (unsigned __int128)writes * t->sync_ratio)
+	if ((__uint128_t)syncs * 100 >= (__uint128_t)writes * t->sync_ratio)
 		flags |= WAMP_F_SYNC;
 	return flags;
 }

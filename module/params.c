@@ -51,25 +51,34 @@ static const struct kernel_param_ops wamp_uint_ops = {
 	.get = wamp_param_get_uint,
 };
 
-#define WAMP_UINT_PARAM(name, var, lo, hi, perm, desc)			\
-	static struct wamp_uint_param wamp_param_##name = {	\
-		.val = &(var), .min = (lo), .max = (hi),		\
-	};								\
-	module_param_cb(name, &wamp_uint_ops, &wamp_param_##name, perm); \
-	MODULE_PARM_DESC(name, desc " [" __stringify(lo) ".." __stringify(hi) "]")
+static struct wamp_uint_param wamp_param_table_size = {
+	&wamp_table_size, WAMP_TABLE_SIZE_MIN, WAMP_TABLE_SIZE_MAX,
+};
+module_param_cb(table_size, &wamp_uint_ops, &wamp_param_table_size, 0444);
+MODULE_PARM_DESC(table_size,
+		 "Per-task slots per CPU, rounded up to a power of two, 80 bytes each [16..65536] (default 1024)");
 
-WAMP_UINT_PARAM(table_size, wamp_table_size,
-		WAMP_TABLE_SIZE_MIN, WAMP_TABLE_SIZE_MAX, 0444,
-		"Per-task slots per CPU, rounded up to a power of two; 80 bytes each (default 1024)");
-WAMP_UINT_PARAM(min_writes, wamp_min_writes,
-		WAMP_MIN_WRITES_MIN, WAMP_MIN_WRITES_MAX, 0644,
-		"Writes a task needs before it can be flagged (default 1000)");
-WAMP_UINT_PARAM(small_write_bytes, wamp_small_write_bytes,
-		WAMP_SMALL_BYTES_MIN, WAMP_SMALL_BYTES_MAX, 0644,
-		"SMALL: average write size below this many bytes (default 512)");
-WAMP_UINT_PARAM(sync_ratio, wamp_sync_ratio,
-		WAMP_SYNC_RATIO_MIN, WAMP_SYNC_RATIO_MAX, 0644,
-		"SYNC: sync calls at least this percentage of writes (default 10)");
+static struct wamp_uint_param wamp_param_min_writes = {
+	&wamp_min_writes, WAMP_MIN_WRITES_MIN, WAMP_MIN_WRITES_MAX,
+};
+module_param_cb(min_writes, &wamp_uint_ops, &wamp_param_min_writes, 0644);
+MODULE_PARM_DESC(min_writes,
+		 "Writes a task needs before it can be flagged [1..1000000000] (default 1000)");
+
+static struct wamp_uint_param wamp_param_small_write_bytes = {
+	&wamp_small_write_bytes, WAMP_SMALL_BYTES_MIN, WAMP_SMALL_BYTES_MAX,
+};
+module_param_cb(small_write_bytes, &wamp_uint_ops,
+		&wamp_param_small_write_bytes, 0644);
+MODULE_PARM_DESC(small_write_bytes,
+		 "SMALL: average write below this many bytes [1..1073741824] (default 512)");
+
+static struct wamp_uint_param wamp_param_sync_ratio = {
+	&wamp_sync_ratio, WAMP_SYNC_RATIO_MIN, WAMP_SYNC_RATIO_MAX,
+};
+module_param_cb(sync_ratio, &wamp_uint_ops, &wamp_param_sync_ratio, 0644);
+MODULE_PARM_DESC(sync_ratio,
+		 "SYNC: sync calls at least this percentage of writes [1..100] (default 10)");
 
 void wamp_params_thresholds(struct wamp_thresholds *t)
 {

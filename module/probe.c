@@ -28,6 +28,7 @@ const struct wamp_sc wamp_sc_native[] = {
 	{ __NR_syncfs,		WAMP_EV_SYNC },
 	{ __NR_sync,		WAMP_EV_SYNC },
 };
+
 const size_t wamp_sc_native_len = ARRAY_SIZE(wamp_sc_native);
 
 const struct wamp_sc wamp_sc_ia32[] = {
@@ -42,6 +43,7 @@ const struct wamp_sc wamp_sc_ia32[] = {
 	{ __NR_ia32_syncfs,		WAMP_EV_SYNC },
 	{ __NR_ia32_sync,		WAMP_EV_SYNC },
 };
+
 const size_t wamp_sc_ia32_len = ARRAY_SIZE(wamp_sc_ia32);
 
 /*
@@ -60,6 +62,7 @@ const struct wamp_sc wamp_sc_x32[] = {
 	{ __NR_syncfs,		WAMP_EV_SYNC },
 	{ __NR_sync,		WAMP_EV_SYNC },
 };
+
 const size_t wamp_sc_x32_len = ARRAY_SIZE(wamp_sc_x32);
 
 static u8 wamp_sc_table[WAMP_SC_MAX] __read_mostly;

@@ -219,6 +219,7 @@ static bool wamp_snap_cpu(struct wamp_snapshot *snap, size_t cap,
 	struct wamp_row *r;
 
 	for (s = c->slots; s < end; s++) {
+		/* Pairs with the release in wamp_slot_claim(): key first. */
 		if (!smp_load_acquire(&s->state))
 			continue;
 		if (snap->nr_rows == cap)

@@ -18,8 +18,11 @@
  * arguments.  register_trace_<name>() is never called (not exported),
  * only its type is looked at.
  */
+typedef void (*wamp_sys_enter_probe_t)(void *data, struct pt_regs *regs,
+				       long id);
 static_assert(__same_type(&register_trace_sys_enter,
-			  int (*)(typeof(&wamp_probe_sys_enter), void *)));
+			  int (*)(wamp_sys_enter_probe_t, void *)));
+static_assert(__same_type(&wamp_probe_sys_enter, wamp_sys_enter_probe_t));
 
 struct wamp_tp {
 	const char *name;

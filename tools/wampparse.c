@@ -10,8 +10,11 @@
 #include "wampparse.h"
 #include "wamp.h"
 
-enum { C_PID, C_TGID, C_COMM, C_WRITES, C_BYTES, C_AVG, C_SYNCS, C_FLAGS,
-       C_NR };
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+enum {
+	C_PID, C_TGID, C_COMM, C_WRITES, C_BYTES, C_AVG, C_SYNCS, C_FLAGS, C_NR
+};
 
 static const char *const wampp_colnames[C_NR] = {
 	"pid", "tgid", "comm", "writes", "write_bytes", "avg_write", "syncs",
@@ -121,7 +124,7 @@ static unsigned int parse_flags(const char *s)
 
 	while (*s && strcmp(s, "-")) {
 		n = strcspn(s, ",");
-		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(names); i++)
 			if (strlen(names[i].name) == n &&
 			    !strncmp(s, names[i].name, n))
 				flags |= names[i].bit;

@@ -9,8 +9,6 @@
 #include <stdio.h>
 #include "workload.h"
 
-static const struct wl wls[] = { WL_TABLE };
-
 int main(int argc, char **argv)
 {
 	int fd;
@@ -20,8 +18,8 @@ int main(int argc, char **argv)
 	fd = open(argv[1], O_RDWR | O_CREAT | O_TRUNC, 0600);
 	if (fd < 0)
 		return 1;
-	for (unsigned int i = 0; i < sizeof(wls) / sizeof(wls[0]); i++)
-		wls[i].fn(fd);
+	for (unsigned int i = 0; i < WL_NR; i++)
+		wl_all[i].fn(fd);
 	raise(SIGSTOP);
 	return 0;
 }

@@ -110,3 +110,19 @@ void wl_decoys(int fd)
 	for (int i = 0; i < 4; i++)
 		getuid();
 }
+
+const struct wl wl_all[WL_NR] = {
+	[WL_WRITE] = { "write", wl_write, 37, 37 * 100, 0 },
+	[WL_PWRITE64] = { "pwrite64", wl_pwrite64, 19, 19 * 4096, 0 },
+	[WL_WRITEV] = { "writev", wl_writev, 11, 11 * 60, 0 },
+	[WL_PWRITEV] = { "pwritev", wl_pwritev, 13, 13 * 45, 0 },
+	[WL_PWRITEV2] = { "pwritev2", wl_pwritev2, 7, 7 * 400, 0 },
+	[WL_WRITEV_MAX] = { "writev_max", wl_writev_max, 3, 3 * 1024, 0 },
+	[WL_WRITE_EBADF] = { "write_ebadf", wl_write_ebadf, 3, 3 * 555, 0 },
+	[WL_FSYNC] = { "fsync", wl_fsync, 0, 0, 5 },
+	[WL_FDATASYNC] = { "fdatasync", wl_fdatasync, 0, 0, 6 },
+	[WL_SYNC_FILE_RANGE] = { "sync_file_range", wl_sync_file_range, 0, 0, 7 },
+	[WL_SYNCFS] = { "syncfs", wl_syncfs, 0, 0, 8 },
+	[WL_SYNC] = { "sync", wl_sync, 0, 0, 2 },
+	[WL_DECOYS] = { "decoys", wl_decoys, 0, 0, 0 },
+};

@@ -29,19 +29,13 @@ void wl_sync(int fd);		/* 2 */
 /* Syscalls whose ia32 numbers are x86_64 write/sync numbers. */
 void wl_decoys(int fd);
 
-#define WL_TABLE						\
-	{ "write", wl_write, 37, 3700, 0 },			\
-	{ "pwrite64", wl_pwrite64, 19, 19 * 4096, 0 },		\
-	{ "writev", wl_writev, 11, 11 * 60, 0 },		\
-	{ "pwritev", wl_pwritev, 13, 13 * 45, 0 },		\
-	{ "pwritev2", wl_pwritev2, 7, 7 * 400, 0 },		\
-	{ "writev_max", wl_writev_max, 3, 3 * 1024, 0 },	\
-	{ "write_ebadf", wl_write_ebadf, 3, 3 * 555, 0 },	\
-	{ "fsync", wl_fsync, 0, 0, 5 },				\
-	{ "fdatasync", wl_fdatasync, 0, 0, 6 },			\
-	{ "sync_file_range", wl_sync_file_range, 0, 0, 7 },	\
-	{ "syncfs", wl_syncfs, 0, 0, 8 },			\
-	{ "sync", wl_sync, 0, 0, 2 },				\
-	{ "decoys", wl_decoys, 0, 0, 0 }
+/* Indices into wl_all[]. */
+enum {
+	WL_WRITE, WL_PWRITE64, WL_WRITEV, WL_PWRITEV, WL_PWRITEV2,
+	WL_WRITEV_MAX, WL_WRITE_EBADF, WL_FSYNC, WL_FDATASYNC,
+	WL_SYNC_FILE_RANGE, WL_SYNCFS, WL_SYNC, WL_DECOYS, WL_NR
+};
+
+extern const struct wl wl_all[WL_NR];
 
 #endif /* WAMP_WORKLOAD_H */

@@ -1,22 +1,23 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Build wamp.ko against the headers unpacked in KROOT, in a private copy of
-# the sources (BUILD/KVER/src), warnings fatal.  Prints nothing but errors;
-# the module ends up at BUILD/KVER/src/wamp.ko.
-# Usage: build-module.sh KROOT BUILD [extra make args, e.g. C=2]
+# the sources (BUILD/KVER/TAG), W=1 warnings fatal.  Prints nothing but
+# errors; the module ends up at BUILD/KVER/TAG/wamp.ko.
+# Usage: build-module.sh KROOT BUILD [TAG (src)] [make args, e.g. C=2]
 set -euo pipefail
 
 kroot=$1
 build=$2
-shift 2
+tag=${3:-src}
+shift $(($# < 3 ? $# : 3))
 top=$(cd "$(dirname "$0")/../.." && pwd)
 kver=$(cat "$kroot/.kver")
-src="$build/$kver/src"
+src="$build/$kver/$tag"
 
 mkdir -p "$src"
 rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
-	"$top/Kbuild" "$top/module" "$top/include" "$src/"
-log="$build/$kver/build.log"
+	"$top/Kbuild" "$top/dkms.conf" "$top/module" "$top/include" "$src/"
+log="$build/$kver/$tag.log"
 if ! make -C "$kroot/lib/modules/$kver/build" M="$src" W=1 "$@" modules \
 	> "$log" 2>&1; then
 	cat "$log" >&2

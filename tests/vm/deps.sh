@@ -6,7 +6,7 @@ set -euo pipefail
 
 pkgs=(make gcc gcc-multilib bc flex bison libelf-dev libssl-dev kmod cpio
       qemu-system-x86 busybox-static e2fsprogs sparse dwarves
-      linux-source-6.1 bpftrace xz-utils rsync)
+      linux-source-6.1 bpftrace xz-utils rsync redis-server redis-tools)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,0 +1,23 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# checkpatch --strict on every C file, and sparse (C=2) plus W=1 on the
+# module against the kernel headers in KROOT: any finding fails.
+# Usage: lint.sh KROOT BUILD
+set -euo pipefail
+kroot=$1
+build=$2
+top=$(cd "$(dirname "$0")/.." && pwd)
+ksrc=$("$top/tests/vm/ksrc.sh")
+cd "$top"
+
+files=$(git ls-files '*.c' '*.h' 2>/dev/null || find module include tools tests -name '*.[ch]')
+out=$(perl "$ksrc/scripts/checkpatch.pl" --strict --no-tree -f --terse \
+	--show-types $files | grep -v 'total: 0 errors, 0 warnings, 0 checks' || true)
+if [ -n "$out" ]; then
+	echo "$out"
+	echo "lint: checkpatch --strict found the above"
+	exit 1
+fi
+echo "lint: checkpatch --strict clean ($(echo $files | wc -w) files)"
+"$top/tests/vm/build-module.sh" "$kroot" "$build" lint C=2
+echo "lint: sparse (C=2) and W=1 clean on $(cat "$kroot/.kver")"

@@ -1,0 +1,34 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Runs inside the guest for `make demo`: redis with appendfsync always under
+# redis-benchmark (the small-write-plus-fsync shape), next to a large
+# sequential copy with one fsync, then /proc/wamp.  Usage: guest-demo.sh KO
+set -u
+ko=$1
+here=$(dirname "$0")
+. "$here/guest-lib.sh"
+
+exec > >(tee /tmp/out/demo.txt) 2>&1
+guest_disk || { echo "cannot set up the ext4 disk"; exit 1; }
+ip link set lo up
+insmod "$ko" || exit 1
+echo "== wamp loaded: $(dmesg | grep 'wamp: format' | tail -1 | sed 's/^\[[^]]*\] //')"
+
+echo "== redis-server --appendonly yes --appendfsync always, 2000 SETs"
+mkdir -p /tmp/mnt/redis
+redis-server --port 6399 --dir /tmp/mnt/redis --appendonly yes \
+	--appendfsync always --save '' --daemonize yes \
+	--logfile /tmp/redis.log >/dev/null
+for i in $(seq 100); do redis-cli -p 6399 ping >/dev/null 2>&1 && break; sleep 0.2; done
+redis-benchmark -p 6399 -t set -n 2000 -c 4 -d 16 -q >/dev/null 2>&1
+
+echo "== dd: 64 MiB in 1 MiB writes, one fsync at the end"
+dd if=/dev/zero of=/tmp/mnt/big bs=1M count=64 conv=fsync status=none
+
+echo "== cat /proc/wamp (the header, and rows with 100+ writes or 1+ MiB)"
+head -1 /proc/wamp
+awk 'NR >= 2 && (NR == 2 || $4 >= 100 || $5 >= 1048576 || $3 == "(other)")' \
+	/proc/wamp | column -t
+redis-cli -p 6399 shutdown nosave >/dev/null 2>&1
+rmmod wamp
+if dmesg_splats; then echo "== dmesg has splats"; exit 1; fi
