@@ -44,6 +44,17 @@ done | awk '$1 == "insmod" { print $2 }' | while read -r ko; do
 	echo "$base" >> "$ird/mods/order"
 done
 printf '%s\n' "$script" "$@" > "$ird/cmd"
+# The repository and the kernel tree are shared once more on their own, so
+# that the guest sees them even under a directory it mounts a tmpfs on
+# (/tmp, /run, /var/tmp, /root): CI may clone anywhere.
+top=$(cd "$here/../.." && pwd)
+shares=()
+: > "$ird/shares"
+for p in "$top" "$kroot"; do
+	tag="share${#shares[@]}"
+	shares+=(-virtfs "local,path=$p,mount_tag=$tag,security_model=none,readonly=on,multidevs=remap")
+	echo "$tag $p" >> "$ird/shares"
+done
 cp "$here/init" "$ird/init"
 chmod +x "$ird/init"
 (cd "$ird" && find . | cpio -o -H newc --quiet) | gzip -1 > "$out/initramfs.gz"
@@ -63,6 +74,7 @@ qemu-system-x86_64 -accel tcg -smp "${WAMP_SMP:-2}" -m "${WAMP_MEM:-1024}" \
 	-append "console=ttyS0 panic=-1 loglevel=4 WAMP_KROOT=$kroot WAMP_KVER=$kver" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$out",mount_tag=out,security_model=none \
+	"${shares[@]}" \
 	-drive file="$out/disk.img",if=virtio,format=raw,cache=unsafe \
 	${WAMP_QEMU_EXTRA:-} < /dev/null 2>&1 | tee "$out/console.log" |
 	sed -u 's/\r$//' | { [ -n "${WAMP_QUIET:-}" ] && cat > /dev/null || cat; }
