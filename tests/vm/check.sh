@@ -24,7 +24,8 @@ if [ -f "$tap" ]; then
 	fail=$(grep -c '^not ok ' "$tap" || true)
 	skip=$(grep -c '^ok .*# SKIP' "$tap" || true)
 	grep '^not ok ' "$tap" || true
-	echo "selftests on $kver: $((pass - skip)) passed, $fail failed, $skip skipped"
+	echo "selftests in $kver:"
+	echo "selftests: $((pass - skip)) passed, $fail failed, $skip skipped"
 fi
 [ "$rc" -eq 0 ] && echo "== check on $kver: PASS" || echo "== check on $kver: FAIL ($rc)"
 exit "$rc"
