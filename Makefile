@@ -37,7 +37,7 @@ DKMS_SRC := /usr/src/wamp-$(VERSION)
 dkms-install:
 	rm -rf $(DKMS_SRC)
 	mkdir -p $(DKMS_SRC)
-	cp -r Kbuild Makefile dkms.conf module include $(DKMS_SRC)/
+	cp -r Kbuild Makefile dkms.conf module include configure $(DKMS_SRC)/
 	dkms add -m wamp -v $(VERSION) || true
 	dkms build -m wamp -v $(VERSION) -k $(KVER)
 	dkms install -m wamp -v $(VERSION) -k $(KVER)

@@ -2,25 +2,62 @@
 /*
  * The one place where wamp adapts to the kernel it is built against.  It is
  * force-included into every file (see Kbuild), so the .c files are written
- * against one API and carry no #if.  Build-time feature probes (configure/,
- * run by Kbuild) define WAMP_HAVE_<FEATURE>; each probe cites the upstream
- * change it detects.
+ * against one API and carry no #if.  WAMP_HAVE_<FEATURE> come from the
+ * build-time probes in configure/, each of which cites the upstream change
+ * it detects.
  */
 #ifndef WAMP_COMPAT_H
 #define WAMP_COMPAT_H
 
 #include <linux/kconfig.h>
 
+/* The floor, found by what the kernel has rather than by its version. */
+#ifndef WAMP_HAVE_UACCESS_NOFAULT
+#error "wamp needs Linux 5.10 or later (no copy_from_user_nofault() here)"
+#endif
+
 #ifndef CONFIG_X86_64
 #error "wamp supports x86_64 only: syscall numbers and compat decoding are x86's"
 #endif
 
 #ifndef CONFIG_HAVE_SYSCALL_TRACEPOINTS
-#error "wamp needs CONFIG_HAVE_SYSCALL_TRACEPOINTS (the raw_syscalls:sys_enter tracepoint)"
+#error "wamp needs CONFIG_HAVE_SYSCALL_TRACEPOINTS (raw_syscalls:sys_enter)"
 #endif
 
 #ifndef CONFIG_TRACEPOINTS
 #error "wamp needs CONFIG_TRACEPOINTS"
+#endif
+
+/*
+ * Probe argument lists of the block tracepoints.  A probe is declared as
+ * wamp_probe_x(void *data, WAMP_TP_RQ_ARGS) and uses @rq (or @bio); the
+ * static_asserts in tp.c check them against the kernel's prototypes.
+ */
+#ifdef WAMP_HAVE_TP_RQ_ONLY
+#define WAMP_TP_RQ_ARGS		struct request *rq
+#else
+#define WAMP_TP_RQ_ARGS		struct request_queue *wamp_q, struct request *rq
+#endif
+
+#ifdef WAMP_HAVE_TP_BIO_ONLY
+#define WAMP_TP_GETRQ_ARGS	struct bio *bio
+#define WAMP_TP_BIO_MERGE_ARGS	struct bio *bio
+#else
+#define WAMP_TP_GETRQ_ARGS	struct request_queue *wamp_q, struct bio *bio, \
+				int wamp_rw
+#define WAMP_TP_BIO_MERGE_ARGS	struct request_queue *wamp_q, \
+				struct request *wamp_rq, struct bio *bio
+#endif
+
+/* Declares or defines a block probe with this kernel's argument list. */
+#define WAMP_RQ_PROBE(fn)		void fn(void *data, WAMP_TP_RQ_ARGS)
+#define WAMP_GETRQ_PROBE(fn)		void fn(void *data, WAMP_TP_GETRQ_ARGS)
+#define WAMP_BIO_MERGE_PROBE(fn)	void fn(void *data, WAMP_TP_BIO_MERGE_ARGS)
+
+#ifdef WAMP_HAVE_QUEUE_DISK
+#define wamp_rq_disk(rq)	((rq)->q->disk)
+#else
+#define wamp_rq_disk(rq)	((rq)->rq_disk)
 #endif
 
 #endif /* WAMP_COMPAT_H */

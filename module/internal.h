@@ -8,17 +8,53 @@
 #include <asm/local64.h>
 #include "wamp.h"
 
+struct bio;
 struct file;
+struct gendisk;
 struct pt_regs;
+struct request;
+struct request_queue;
 
 /* What one task (or the (other) row, or the totals) accumulated. */
 struct wamp_counts {
 	u64 writes;
 	u64 write_bytes;
 	u64 syncs;
-	/* Room for the block-layer columns of format 1.1. */
 	u64 blk_reqs;
 	u64 blk_bytes;
+};
+
+/*
+ * One block device as one CPU saw it at block_rq_issue.  Claimed with
+ * cmpxchg_local() and counted with local64: the issue probe runs in any
+ * context (task, softirq, hardirq) and may interrupt itself on one CPU.
+ */
+struct wamp_dev {
+	u32 devt;		/* 0: free */
+	char name[32];		/* DISK_NAME_LEN */
+	local64_t write_reqs;
+	local64_t write_bytes;
+	local64_t flush_reqs;
+	local64_t fua_reqs;
+	local64_t preflush_reqs;
+	local64_t discard_reqs;
+	local64_t discard_bytes;
+	local64_t requeues;
+};
+
+#define WAMP_DEV_MAX	32	/* devices per CPU table */
+
+struct wamp_dev_row {
+	u32 devt;
+	char name[32];
+	u64 write_reqs;
+	u64 write_bytes;
+	u64 flush_reqs;
+	u64 fua_reqs;
+	u64 preflush_reqs;
+	u64 discard_reqs;
+	u64 discard_bytes;
+	u64 requeues;
 };
 
 #define WAMP_SLOT_USED	1u
@@ -48,6 +84,7 @@ struct wamp_cpu {
 	unsigned int busy;
 	unsigned int used;
 	struct wamp_slot *slots;
+	struct wamp_dev *devs;
 	struct wamp_counts total;
 	struct wamp_counts other;
 	u64 overflow;
@@ -56,6 +93,9 @@ struct wamp_cpu {
 	local64_t nested_writes;
 	local64_t nested_bytes;
 	local64_t nested_syncs;
+	local64_t nested_blk_reqs;
+	local64_t nested_blk_bytes;
+	local64_t dev_overflow;
 };
 
 /* An event, as the probe classified it. */
@@ -64,7 +104,13 @@ enum wamp_event {
 	WAMP_EV_WRITE,		/* arg 2 is the byte count */
 	WAMP_EV_WRITEV,		/* arg 1 the iovec array, arg 2 its length */
 	WAMP_EV_SYNC,
+	WAMP_EV_BLK_RQ,		/* a new write request for current's bio */
+	WAMP_EV_BLK_MERGE,	/* current's bio merged into a request */
 };
+
+/* How wamp_store_account() charges an event. */
+#define WAMP_ACC_IOV_FAULT	0x1u	/* the iovec array was unreadable */
+#define WAMP_ACC_OTHER		0x2u	/* no task to charge: (other) */
 
 /* A merged row, as a reader sees it. */
 struct wamp_row {
@@ -83,9 +129,12 @@ struct wamp_snapshot {
 	u64 overflow;
 	u64 nested;
 	u64 iov_fault;
+	u64 dev_overflow;
 	unsigned int slots_used;
 	unsigned int slots_cap;
 	struct wamp_thresholds th;
+	size_t nr_devs;
+	struct wamp_dev_row *devs;
 	size_t nr_rows;
 	struct wamp_row rows[];
 };
@@ -98,7 +147,9 @@ void wamp_params_set_loaded(bool loaded);
 /* store.c */
 int wamp_store_init(void);
 void wamp_store_exit(void);
-void wamp_store_account(enum wamp_event ev, u64 bytes, bool iov_fault);
+void wamp_store_account(enum wamp_event ev, u64 bytes, unsigned int how);
+struct wamp_dev *wamp_store_dev(struct gendisk *disk);
+void wamp_snapshot_free(struct wamp_snapshot *snap);
 void wamp_store_reset(void);
 struct wamp_snapshot *wamp_store_snapshot(void);
 void wamp_store_cpu_stats(int cpu, unsigned int *used, u64 *overflow,
@@ -107,6 +158,12 @@ size_t wamp_store_bytes_per_cpu(void);
 
 /* probe.c */
 void wamp_probe_sys_enter(void *data, struct pt_regs *regs, long id);
+
+/* blk.c: the probes' argument lists come from compat.h */
+WAMP_GETRQ_PROBE(wamp_probe_getrq);
+WAMP_BIO_MERGE_PROBE(wamp_probe_bio_merge);
+WAMP_RQ_PROBE(wamp_probe_rq_issue);
+WAMP_RQ_PROBE(wamp_probe_rq_requeue);
 
 /* tp.c */
 int wamp_tp_init(void);

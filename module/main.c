@@ -55,3 +55,5 @@ MODULE_LICENSE("GPL");
 MODULE_AUTHOR("wamp developers");
 MODULE_DESCRIPTION("Write-amplification monitor: per-task write and sync accounting");
 MODULE_VERSION(WAMP_VERSION);
+/* The build-time feature probes that passed (configure/). */
+MODULE_INFO(wamp_features, WAMP_FEATURES);

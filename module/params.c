@@ -6,6 +6,7 @@
  */
 #include <linux/kernel.h>
 #include <linux/capability.h>
+#include <linux/ctype.h>
 #include <linux/moduleparam.h>
 #include "internal.h"
 
@@ -21,22 +22,65 @@ unsigned int wamp_table_size = WAMP_TABLE_SIZE_DEF;
 static unsigned int wamp_min_writes = WAMP_MIN_WRITES_DEF;
 static unsigned int wamp_small_write_bytes = WAMP_SMALL_BYTES_DEF;
 static unsigned int wamp_sync_ratio = WAMP_SYNC_RATIO_DEF;
+static unsigned int wamp_amp_ratio = WAMP_AMP_RATIO_DEF;
+
+/*
+ * A decimal with at most two fractional digits ("2", "2.5", "2.50") in
+ * hundredths, with at most one trailing newline.  0 or -EINVAL.
+ */
+static int wamp_parse_centi(const char *s, unsigned int *out)
+{
+	unsigned long long v = 0;
+	int frac = -1;
+
+	if (!isdigit(*s))
+		return -EINVAL;
+	for (; *s && *s != '\n'; s++) {
+		if (*s == '.' && frac < 0) {
+			frac = 0;
+			continue;
+		}
+		if (!isdigit(*s) || frac >= 2)
+			return -EINVAL;
+		v = v * 10 + (*s - '0');
+		if (frac >= 0)
+			frac++;
+		if (v > U32_MAX)
+			return -EINVAL;
+	}
+	if (*s == '\n' && s[1])
+		return -EINVAL;
+	if (frac == 0)
+		return -EINVAL;	/* "2." */
+	for (frac = frac < 0 ? 0 : frac; frac < 2; frac++)
+		v *= 10;
+	if (v > U32_MAX)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* At load time the loader's rights apply; afterwards, CAP_SYS_ADMIN. */
+static int wamp_param_store(const struct kernel_param *kp, unsigned int v,
+			    int parsed)
+{
+	const struct wamp_uint_param *p = kp->arg;
+
+	if (READ_ONCE(wamp_loaded) && !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	/* At load, the kernel itself reports the parameter it refused. */
+	if (parsed || v < p->min || v > p->max)
+		return -EINVAL;
+	WRITE_ONCE(*p->val, v);
+	return 0;
+}
 
 static int wamp_param_set_uint(const char *val, const struct kernel_param *kp)
 {
-	const struct wamp_uint_param *p = kp->arg;
-	unsigned int v;
+	unsigned int v = 0;
+	int ret = kstrtouint(val, 10, &v);
 
-	/* At load time the loader's rights apply; afterwards, ours. */
-	if (READ_ONCE(wamp_loaded) && !capable(CAP_SYS_ADMIN))
-		return -EPERM;
-	if (kstrtouint(val, 10, &v) || v < p->min || v > p->max) {
-		pr_warn("%s: '%s' is not in %u..%u\n", kp->name, val,
-			p->min, p->max);
-		return -EINVAL;
-	}
-	WRITE_ONCE(*p->val, v);
-	return 0;
+	return wamp_param_store(kp, v, ret);
 }
 
 static int wamp_param_get_uint(char *buf, const struct kernel_param *kp)
@@ -45,6 +89,27 @@ static int wamp_param_get_uint(char *buf, const struct kernel_param *kp)
 
 	return scnprintf(buf, PAGE_SIZE, "%u\n", READ_ONCE(*p->val));
 }
+
+static int wamp_param_set_centi(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v = 0;
+	int ret = wamp_parse_centi(val, &v);
+
+	return wamp_param_store(kp, v, ret);
+}
+
+static int wamp_param_get_centi(char *buf, const struct kernel_param *kp)
+{
+	const struct wamp_uint_param *p = kp->arg;
+	unsigned int v = READ_ONCE(*p->val);
+
+	return scnprintf(buf, PAGE_SIZE, "%u.%02u\n", v / 100, v % 100);
+}
+
+static const struct kernel_param_ops wamp_centi_ops = {
+	.set = wamp_param_set_centi,
+	.get = wamp_param_get_centi,
+};
 
 static const struct kernel_param_ops wamp_uint_ops = {
 	.set = wamp_param_set_uint,
@@ -80,11 +145,19 @@ module_param_cb(sync_ratio, &wamp_uint_ops, &wamp_param_sync_ratio, 0644);
 MODULE_PARM_DESC(sync_ratio,
 		 "SYNC: sync calls at least this percentage of writes [1..100] (default 10)");
 
+static struct wamp_uint_param wamp_param_amp_ratio = {
+	&wamp_amp_ratio, WAMP_AMP_RATIO_MIN, WAMP_AMP_RATIO_MAX,
+};
+module_param_cb(amp_ratio, &wamp_centi_ops, &wamp_param_amp_ratio, 0644);
+MODULE_PARM_DESC(amp_ratio,
+		 "AMP: block bytes at least this multiple of write bytes, two decimals [0.01..1000000.00] (default 2.00)");
+
 void wamp_params_thresholds(struct wamp_thresholds *t)
 {
 	t->min_writes = READ_ONCE(wamp_min_writes);
 	t->small_write_bytes = READ_ONCE(wamp_small_write_bytes);
 	t->sync_ratio = READ_ONCE(wamp_sync_ratio);
+	t->amp_ratio = READ_ONCE(wamp_amp_ratio);
 }
 
 void wamp_params_set_loaded(bool loaded)

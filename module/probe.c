@@ -169,5 +169,5 @@ void wamp_probe_sys_enter(void *data, struct pt_regs *regs, long id)
 					       in_compat_syscall(), &fault);
 		ev = WAMP_EV_WRITE;
 	}
-	wamp_store_account(ev, bytes, fault);
+	wamp_store_account(ev, bytes, fault ? WAMP_ACC_IOV_FAULT : 0);
 }

@@ -7,6 +7,8 @@
 #include <linux/kernel.h>
 #include <linux/capability.h>
 #include <linux/fs.h>
+#include <linux/kdev_t.h>
+#include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
@@ -44,6 +46,7 @@ static void wamp_seq_flags(struct seq_file *m, unsigned int flags)
 	} names[] = {
 		{ WAMP_F_SMALL, WAMP_F_SMALL_NAME },
 		{ WAMP_F_SYNC, WAMP_F_SYNC_NAME },
+		{ WAMP_F_AMP, WAMP_F_AMP_NAME },
 		{ WAMP_F_EXITED, WAMP_F_EXITED_NAME },
 	};
 	const char *sep = "";
@@ -61,6 +64,22 @@ static void wamp_seq_flags(struct seq_file *m, unsigned int flags)
 	}
 }
 
+static void wamp_seq_centi(struct seq_file *m, u64 centi)
+{
+	u32 frac = do_div(centi, 100);	/* centi becomes the quotient */
+
+	seq_printf(m, "%llu.%02u", centi, frac);
+}
+
+static void wamp_seq_amp(struct seq_file *m, u64 write_bytes, u64 blk_bytes)
+{
+	if (write_bytes)
+		wamp_seq_centi(m, wamp_amp_centi(write_bytes, blk_bytes));
+	else
+		seq_puts(m, "-");
+}
+
+/* The columns from writes to amp, with a blank on each side. */
 static void wamp_seq_counts(struct seq_file *m, const struct wamp_counts *c)
 {
 	seq_printf(m, " %llu %llu ", c->writes, c->write_bytes);
@@ -68,23 +87,54 @@ static void wamp_seq_counts(struct seq_file *m, const struct wamp_counts *c)
 		seq_printf(m, "%llu", div64_u64(c->write_bytes, c->writes));
 	else
 		seq_puts(m, "-");
-	seq_printf(m, " %llu ", c->syncs);
+	seq_printf(m, " %llu %llu %llu ", c->syncs, c->blk_reqs, c->blk_bytes);
+	wamp_seq_amp(m, c->write_bytes, c->blk_bytes);
+	seq_putc(m, ' ');
 }
 
 static void wamp_seq_header(struct seq_file *m, const struct wamp_snapshot *s)
 {
 	seq_printf(m, WAMP_MAGIC " %d.%d", WAMP_FORMAT_MAJOR, WAMP_FORMAT_MINOR);
 	seq_printf(m, " " WAMP_KEY_WRITES "=%llu " WAMP_KEY_WRITE_BYTES "=%llu "
-		   WAMP_KEY_SYNCS "=%llu", s->total.writes,
-		   s->total.write_bytes, s->total.syncs);
+		   WAMP_KEY_SYNCS "=%llu " WAMP_KEY_BLK_REQS "=%llu "
+		   WAMP_KEY_BLK_BYTES "=%llu", s->total.writes,
+		   s->total.write_bytes, s->total.syncs, s->total.blk_reqs,
+		   s->total.blk_bytes);
 	seq_printf(m, " " WAMP_KEY_ROWS "=%zu " WAMP_KEY_SLOTS "=%u/%u "
 		   WAMP_KEY_OVERFLOW "=%llu " WAMP_KEY_NESTED "=%llu "
-		   WAMP_KEY_IOV_FAULT "=%llu", s->nr_rows, s->slots_used,
-		   s->slots_cap, s->overflow, s->nested, s->iov_fault);
+		   WAMP_KEY_IOV_FAULT "=%llu " WAMP_KEY_DEV_OVERFLOW "=%llu",
+		   s->nr_rows, s->slots_used, s->slots_cap, s->overflow,
+		   s->nested, s->iov_fault, s->dev_overflow);
 	seq_printf(m, " " WAMP_KEY_MIN_WRITES "=%u " WAMP_KEY_SMALL_BYTES "=%u "
-		   WAMP_KEY_SYNC_RATIO "=%u\n", s->th.min_writes,
-		   s->th.small_write_bytes, s->th.sync_ratio);
-	seq_puts(m, WAMP_COLUMNS "\n");
+		   WAMP_KEY_SYNC_RATIO "=%u " WAMP_KEY_AMP_RATIO "=",
+		   s->th.min_writes, s->th.small_write_bytes, s->th.sync_ratio);
+	wamp_seq_centi(m, s->th.amp_ratio);
+	seq_puts(m, "\n" WAMP_COLUMNS "\n");
+}
+
+/* The device section and the system line, after the (other) row. */
+static void wamp_seq_devs(struct seq_file *m, const struct wamp_snapshot *s)
+{
+	const struct wamp_dev_row *d;
+	u64 dev_bytes = 0;
+	size_t i;
+
+	seq_puts(m, WAMP_DEV_MAGIC " " WAMP_DEV_COLUMNS "\n");
+	for (i = 0; i < s->nr_devs; i++) {
+		d = &s->devs[i];
+		dev_bytes += d->write_bytes;
+		seq_printf(m, "%u:%u ", MAJOR(d->devt), MINOR(d->devt));
+		wamp_seq_comm(m, d->name);
+		seq_printf(m, " %llu %llu %llu %llu %llu %llu %llu %llu\n",
+			   d->write_reqs, d->write_bytes, d->flush_reqs,
+			   d->fua_reqs, d->preflush_reqs, d->discard_reqs,
+			   d->discard_bytes, d->requeues);
+	}
+	seq_printf(m, WAMP_SYSTEM_MAGIC " " WAMP_KEY_WRITE_BYTES "=%llu "
+		   WAMP_KEY_DEV_WRITE_BYTES "=%llu " WAMP_KEY_AMP "=",
+		   s->total.write_bytes, dev_bytes);
+	wamp_seq_amp(m, s->total.write_bytes, dev_bytes);
+	seq_putc(m, '\n');
 }
 
 /* Positions: 0 the header, 1..nr_rows the tasks, nr_rows + 1 (other). */
@@ -121,6 +171,7 @@ static int wamp_seq_show(struct seq_file *m, void *v)
 		seq_puts(m, "- - " WAMP_OTHER_COMM);
 		wamp_seq_counts(m, &s->other);
 		seq_puts(m, "-\n");
+		wamp_seq_devs(m, s);
 		return 0;
 	}
 	r = &s->rows[idx - 1];
@@ -151,7 +202,7 @@ static int wamp_proc_open(struct inode *inode, struct file *file)
 		return PTR_ERR(snap);
 	ret = seq_open(file, &wamp_seq_ops);
 	if (ret) {
-		kvfree(snap);
+		wamp_snapshot_free(snap);
 		return ret;
 	}
 	((struct seq_file *)file->private_data)->private = snap;
@@ -164,7 +215,7 @@ static int wamp_proc_release(struct inode *inode, struct file *file)
 
 	if (!m)
 		return 0;
-	kvfree(m->private);
+	wamp_snapshot_free(m->private);
 	return seq_release(inode, file);
 }
 

@@ -31,6 +31,7 @@
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/cred.h>
+#include <linux/blkdev.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
@@ -51,11 +52,20 @@ static_assert(TASK_COMM_LEN == WAMP_COMM_LEN);
 static void wamp_counts_add(struct wamp_counts *c, enum wamp_event ev,
 			    u64 bytes)
 {
-	if (ev == WAMP_EV_SYNC) {
+	switch (ev) {
+	case WAMP_EV_SYNC:
 		WRITE_ONCE(c->syncs, c->syncs + 1);
-	} else {
+		break;
+	case WAMP_EV_BLK_RQ:
+		WRITE_ONCE(c->blk_reqs, c->blk_reqs + 1);
+		fallthrough;
+	case WAMP_EV_BLK_MERGE:
+		WRITE_ONCE(c->blk_bytes, c->blk_bytes + bytes);
+		break;
+	default:
 		WRITE_ONCE(c->writes, c->writes + 1);
 		WRITE_ONCE(c->write_bytes, c->write_bytes + bytes);
+		break;
 	}
 }
 
@@ -99,18 +109,30 @@ static void wamp_account_nested(struct wamp_cpu *c, enum wamp_event ev,
 				u64 bytes)
 {
 	local64_inc(&c->nested);
-	if (ev == WAMP_EV_SYNC) {
+	switch (ev) {
+	case WAMP_EV_SYNC:
 		local64_inc(&c->nested_syncs);
-	} else {
+		break;
+	case WAMP_EV_BLK_RQ:
+		local64_inc(&c->nested_blk_reqs);
+		fallthrough;
+	case WAMP_EV_BLK_MERGE:
+		local64_add(bytes, &c->nested_blk_bytes);
+		break;
+	default:
 		local64_inc(&c->nested_writes);
 		local64_add(bytes, &c->nested_bytes);
+		break;
 	}
 }
 
-/* Count one event for current.  Callable from any context. */
-void wamp_store_account(enum wamp_event ev, u64 bytes, bool iov_fault)
+/*
+ * Count one event for current, or for (other) with WAMP_ACC_OTHER.
+ * Callable from any context.
+ */
+void wamp_store_account(enum wamp_event ev, u64 bytes, unsigned int how)
 {
-	struct wamp_slot *s;
+	struct wamp_slot *s = NULL;
 	struct wamp_cpu *c;
 
 	/*
@@ -124,32 +146,76 @@ void wamp_store_account(enum wamp_event ev, u64 bytes, bool iov_fault)
 		goto out;
 	}
 	wamp_counts_add(&c->total, ev, bytes);
-	if (unlikely(iov_fault))
+	if (unlikely(how & WAMP_ACC_IOV_FAULT))
 		WRITE_ONCE(c->iov_fault, c->iov_fault + 1);
-	s = wamp_slot_get(c);
-	if (likely(s)) {
-		wamp_counts_add(&s->c, ev, bytes);
-	} else {
-		WRITE_ONCE(c->overflow, c->overflow + 1);
-		wamp_counts_add(&c->other, ev, bytes);
+	if (likely(!(how & WAMP_ACC_OTHER))) {
+		s = wamp_slot_get(c);
+		if (unlikely(!s))
+			WRITE_ONCE(c->overflow, c->overflow + 1);
 	}
+	wamp_counts_add(s ? &s->c : &c->other, ev, bytes);
 out:
 	c->busy--;
 	preempt_enable_notrace();
 }
 
+/*
+ * This CPU's entry for @disk, claimed if need be; NULL if the table is
+ * full.  The caller has preemption disabled.  Interrupt-safe: a claim is a
+ * local cmpxchg, so a nested caller either finds the entry or claims
+ * another one.
+ */
+struct wamp_dev *wamp_store_dev(struct gendisk *disk)
+{
+	struct wamp_cpu *c = this_cpu_ptr(wamp_cpus);
+	u32 devt = disk ? (u32)disk_devt(disk) : 0;
+	struct wamp_dev *d;
+	u32 cur;
+	int i;
+
+	if (!devt)
+		goto full;
+	for (i = 0; i < WAMP_DEV_MAX; i++) {
+		d = &c->devs[i];
+		cur = READ_ONCE(d->devt);
+		if (cur == devt)
+			return d;
+		if (cur)
+			continue;
+		cur = cmpxchg_local(&d->devt, 0, devt);
+		if (!cur) {
+			strscpy(d->name, disk->disk_name, sizeof(d->name));
+			return d;
+		}
+		if (cur == devt)
+			return d;
+	}
+full:
+	local64_inc(&c->dev_overflow);
+	return NULL;
+}
+
 static void wamp_cpu_clear(struct wamp_cpu *c)
 {
+	unsigned long flags;
+
 	memset(c->slots, 0, sizeof(*c->slots) << wamp_bits);
 	memset(&c->total, 0, sizeof(c->total));
 	memset(&c->other, 0, sizeof(c->other));
 	c->used = 0;
 	c->overflow = 0;
 	c->iov_fault = 0;
+	/* The local64 counters are also written from interrupts. */
+	local_irq_save(flags);
+	memset(c->devs, 0, sizeof(*c->devs) * WAMP_DEV_MAX);
 	local64_set(&c->nested, 0);
 	local64_set(&c->nested_writes, 0);
 	local64_set(&c->nested_bytes, 0);
 	local64_set(&c->nested_syncs, 0);
+	local64_set(&c->nested_blk_reqs, 0);
+	local64_set(&c->nested_blk_bytes, 0);
+	local64_set(&c->dev_overflow, 0);
+	local_irq_restore(flags);
 }
 
 /* Runs on the CPU whose table it clears: see the comment at the top. */
@@ -198,6 +264,54 @@ static void wamp_nested_read(struct wamp_counts *dst, struct wamp_cpu *c)
 	dst->writes += local64_read(&c->nested_writes);
 	dst->write_bytes += local64_read(&c->nested_bytes);
 	dst->syncs += local64_read(&c->nested_syncs);
+	dst->blk_reqs += local64_read(&c->nested_blk_reqs);
+	dst->blk_bytes += local64_read(&c->nested_blk_bytes);
+}
+
+static void wamp_dev_read(struct wamp_dev_row *r, struct wamp_dev *d)
+{
+	r->write_reqs += local64_read(&d->write_reqs);
+	r->write_bytes += local64_read(&d->write_bytes);
+	r->flush_reqs += local64_read(&d->flush_reqs);
+	r->fua_reqs += local64_read(&d->fua_reqs);
+	r->preflush_reqs += local64_read(&d->preflush_reqs);
+	r->discard_reqs += local64_read(&d->discard_reqs);
+	r->discard_bytes += local64_read(&d->discard_bytes);
+	r->requeues += local64_read(&d->requeues);
+}
+
+/* Merge one CPU's device table into the snapshot's, keyed by devt. */
+static void wamp_snap_devs(struct wamp_snapshot *snap, struct wamp_cpu *c)
+{
+	struct wamp_dev_row *r;
+	struct wamp_dev *d;
+	size_t i, j;
+	u32 devt;
+
+	for (i = 0; i < WAMP_DEV_MAX; i++) {
+		d = &c->devs[i];
+		devt = READ_ONCE(d->devt);
+		if (!devt)
+			continue;
+		for (j = 0; j < snap->nr_devs; j++)
+			if (snap->devs[j].devt == devt)
+				break;
+		r = &snap->devs[j];
+		if (j == snap->nr_devs) {
+			snap->nr_devs++;
+			r->devt = devt;
+		}
+		if (!r->name[0])
+			strscpy(r->name, d->name, sizeof(r->name));
+		wamp_dev_read(r, d);
+	}
+}
+
+static int wamp_dev_cmp(const void *a, const void *b)
+{
+	const struct wamp_dev_row *x = a, *y = b;
+
+	return x->devt < y->devt ? -1 : x->devt > y->devt;
 }
 
 static int wamp_row_cmp(const void *a, const void *b)
@@ -271,7 +385,7 @@ static void wamp_snap_merge(struct wamp_snapshot *snap)
 	snap->nr_rows = w - snap->rows;
 	for (r = snap->rows; r < w; r++) {
 		r->flags = wamp_classify(r->c.writes, r->c.write_bytes,
-					 r->c.syncs, &snap->th);
+					 r->c.syncs, r->c.blk_bytes, &snap->th);
 		if (!wamp_task_alive(r->pid, r->start_time))
 			r->flags |= WAMP_F_EXITED;
 	}
@@ -287,6 +401,14 @@ static unsigned int wamp_slots_used(void)
 	return used;
 }
 
+void wamp_snapshot_free(struct wamp_snapshot *snap)
+{
+	if (IS_ERR_OR_NULL(snap))
+		return;
+	kvfree(snap->devs);
+	kvfree(snap);
+}
+
 static struct wamp_snapshot *wamp_snap_try(size_t cap)
 {
 	struct wamp_snapshot *snap;
@@ -296,24 +418,34 @@ static struct wamp_snapshot *wamp_snap_try(size_t cap)
 	snap = kvzalloc(struct_size(snap, rows, cap), GFP_KERNEL);
 	if (!snap)
 		return ERR_PTR(-ENOMEM);
+	snap->devs = kvcalloc(num_possible_cpus() * WAMP_DEV_MAX,
+			      sizeof(*snap->devs), GFP_KERNEL);
+	if (!snap->devs) {
+		kvfree(snap);
+		return ERR_PTR(-ENOMEM);
+	}
 	wamp_params_thresholds(&snap->th);
 	snap->slots_cap = num_possible_cpus() << wamp_bits;
 	for_each_possible_cpu(cpu) {
 		c = per_cpu_ptr(wamp_cpus, cpu);
 		if (!wamp_snap_cpu(snap, cap, c)) {
-			kvfree(snap);
+			wamp_snapshot_free(snap);
 			return NULL;
 		}
 		wamp_counts_read(&snap->total, &c->total);
 		wamp_counts_read(&snap->other, &c->other);
 		wamp_nested_read(&snap->total, c);
 		wamp_nested_read(&snap->other, c);
+		wamp_snap_devs(snap, c);
 		snap->overflow += READ_ONCE(c->overflow);
 		snap->iov_fault += READ_ONCE(c->iov_fault);
 		snap->nested += local64_read(&c->nested);
+		snap->dev_overflow += local64_read(&c->dev_overflow);
 		snap->slots_used += READ_ONCE(c->used);
 	}
 	wamp_snap_merge(snap);
+	sort(snap->devs, snap->nr_devs, sizeof(*snap->devs), wamp_dev_cmp,
+	     NULL);
 	return snap;
 }
 
@@ -349,7 +481,8 @@ void wamp_store_cpu_stats(int cpu, unsigned int *used, u64 *overflow,
 size_t wamp_store_bytes_per_cpu(void)
 {
 	return sizeof(struct wamp_cpu) +
-	       ((size_t)sizeof(struct wamp_slot) << wamp_bits);
+	       ((size_t)sizeof(struct wamp_slot) << wamp_bits) +
+	       sizeof(struct wamp_dev) * WAMP_DEV_MAX;
 }
 
 int wamp_store_init(void)
@@ -371,7 +504,10 @@ int wamp_store_init(void)
 		c->slots = kvzalloc_node(array_size(1u << wamp_bits,
 						    sizeof(*c->slots)),
 					 GFP_KERNEL, cpu_to_node(cpu));
-		if (!c->slots)
+		c->devs = kvzalloc_node(array_size(WAMP_DEV_MAX,
+						   sizeof(*c->devs)),
+					GFP_KERNEL, cpu_to_node(cpu));
+		if (!c->slots || !c->devs)
 			goto err_free;
 	}
 	return 0;
@@ -386,8 +522,10 @@ void wamp_store_exit(void)
 {
 	int cpu;
 
-	for_each_possible_cpu(cpu)
+	for_each_possible_cpu(cpu) {
 		kvfree(per_cpu_ptr(wamp_cpus, cpu)->slots);
+		kvfree(per_cpu_ptr(wamp_cpus, cpu)->devs);
+	}
 	free_percpu(wamp_cpus);
 	wamp_cpus = NULL;
 }

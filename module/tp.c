@@ -9,7 +9,9 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
+#include <linux/blkdev.h>
 #include <trace/events/syscalls.h>
+#include <trace/events/block.h>
 #include "internal.h"
 
 /*
@@ -24,6 +26,15 @@ static_assert(__same_type(&register_trace_sys_enter,
 			  int (*)(wamp_sys_enter_probe_t, void *)));
 static_assert(__same_type(&wamp_probe_sys_enter, wamp_sys_enter_probe_t));
 
+#define WAMP_CHECK_PROBE(tp, probe) \
+	static_assert(__same_type(&register_trace_##tp, \
+				  int (*)(__typeof__(probe) *, void *)))
+WAMP_CHECK_PROBE(block_getrq, wamp_probe_getrq);
+WAMP_CHECK_PROBE(block_bio_backmerge, wamp_probe_bio_merge);
+WAMP_CHECK_PROBE(block_bio_frontmerge, wamp_probe_bio_merge);
+WAMP_CHECK_PROBE(block_rq_issue, wamp_probe_rq_issue);
+WAMP_CHECK_PROBE(block_rq_requeue, wamp_probe_rq_requeue);
+
 struct wamp_tp {
 	const char *name;
 	void *probe;
@@ -32,7 +43,19 @@ struct wamp_tp {
 	bool registered;
 };
 
+/*
+ * Device totals first, then the per-task charges, so that a request is
+ * never charged to a task while its device could not be counted.
+ */
 static struct wamp_tp wamp_tps[] = {
+	{ .name = "block_rq_issue", .probe = wamp_probe_rq_issue,
+	  .required = true },
+	{ .name = "block_rq_requeue", .probe = wamp_probe_rq_requeue },
+	{ .name = "block_getrq", .probe = wamp_probe_getrq, .required = true },
+	{ .name = "block_bio_backmerge", .probe = wamp_probe_bio_merge,
+	  .required = true },
+	{ .name = "block_bio_frontmerge", .probe = wamp_probe_bio_merge,
+	  .required = true },
 	{ .name = "sys_enter", .probe = wamp_probe_sys_enter,
 	  .required = true },
 };

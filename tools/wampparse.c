@@ -13,12 +13,25 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 enum {
-	C_PID, C_TGID, C_COMM, C_WRITES, C_BYTES, C_AVG, C_SYNCS, C_FLAGS, C_NR
+	C_PID, C_TGID, C_COMM, C_WRITES, C_BYTES, C_AVG, C_SYNCS, C_FLAGS,
+	C_REQUIRED,
+	C_BLK_REQS = C_REQUIRED, C_BLK_BYTES, C_AMP, C_NR
 };
 
 static const char *const wampp_colnames[C_NR] = {
 	"pid", "tgid", "comm", "writes", "write_bytes", "avg_write", "syncs",
-	"flags",
+	"flags", "blk_reqs", "blk_bytes", "amp",
+};
+
+enum {
+	D_DEVICE, D_DISK, D_WREQS, D_WBYTES, D_FLUSH, D_FUA, D_PREFLUSH,
+	D_DREQS, D_DBYTES, D_REQUEUES, D_NR
+};
+
+static const char *const wampp_devcolnames[D_NR] = {
+	"device", "disk", "write_reqs", "write_bytes", "flush_reqs",
+	"fua_reqs", "preflush_reqs", "discard_reqs", "discard_bytes",
+	"requeues",
 };
 
 #define WAMPP_MAX_COLS	64
@@ -112,11 +125,41 @@ static bool parse_s64(const char *s, long long *v)
 	return true;
 }
 
+/* "1.23" (or "1", "1.2") in hundredths; "-" is WAMPP_NONE. */
+static bool parse_centi(const char *s, long long *v)
+{
+	unsigned long long ip, fp = 0;
+	const char *dot = strchr(s, '.');
+	char ipart[32];
+	size_t n = dot ? (size_t)(dot - s) : strlen(s);
+
+	if (!strcmp(s, "-")) {
+		*v = WAMPP_NONE;
+		return true;
+	}
+	if (n == 0 || n >= sizeof(ipart))
+		return false;
+	memcpy(ipart, s, n);
+	ipart[n] = '\0';
+	if (!parse_u64(ipart, &ip) || ip > (unsigned long long)INT64_MAX / 100)
+		return false;
+	if (dot) {
+		if (strlen(dot + 1) < 1 || strlen(dot + 1) > 2 ||
+		    !parse_u64(dot + 1, &fp))
+			return false;
+		if (strlen(dot + 1) == 1)
+			fp *= 10;
+	}
+	*v = (long long)(ip * 100 + fp);
+	return true;
+}
+
 static unsigned int parse_flags(const char *s)
 {
 	static const struct { unsigned int bit; const char *name; } names[] = {
 		{ WAMP_F_SMALL, WAMP_F_SMALL_NAME },
 		{ WAMP_F_SYNC, WAMP_F_SYNC_NAME },
+		{ WAMP_F_AMP, WAMP_F_AMP_NAME },
 		{ WAMP_F_EXITED, WAMP_F_EXITED_NAME },
 	};
 	unsigned int flags = 0;
@@ -133,50 +176,73 @@ static unsigned int parse_flags(const char *s)
 	return flags;
 }
 
+static int parse_kvs(char **f, size_t n, struct wampp_kv *kv, size_t *nkv,
+		     char *err, size_t errlen)
+{
+	char *eq;
+	size_t i;
+
+	for (i = 0; i < n && *nkv < WAMPP_MAX_KV; i++) {
+		eq = strchr(f[i], '=');
+		if (!eq || eq == f[i])
+			return fail(err, errlen, "bad key '%s'", f[i]);
+		*eq = '\0';
+		snprintf(kv[*nkv].key, sizeof(kv[0].key), "%s", f[i]);
+		snprintf(kv[*nkv].val, sizeof(kv[0].val), "%s", eq + 1);
+		(*nkv)++;
+	}
+	return 0;
+}
+
 static int parse_first(char *line, struct wampp_report *r, char *err,
 		       size_t errlen)
 {
-	char *f[WAMPP_MAX_KV + 3], *eq;
-	size_t n, i;
+	char *f[WAMPP_MAX_KV + 3], tail;
+	size_t n;
 
 	if (strncmp(line, WAMP_MAGIC " ", strlen(WAMP_MAGIC) + 1))
 		return fail(err, errlen, "not a wamp report (no '%s' line)",
 			    WAMP_MAGIC);
 	n = split(line, f, WAMPP_MAX_KV + 3);
-	if (n < 3 || sscanf(f[2], "%d.%d", &r->major, &r->minor) != 2)
+	if (n < 3 ||
+	    sscanf(f[2], "%d.%d%c", &r->major, &r->minor, &tail) != 2)
 		return fail(err, errlen, "no format version");
 	if (r->major != WAMP_FORMAT_MAJOR)
 		return fail(err, errlen,
 			    "format %d.%d is not supported (this reader knows %d.x)",
 			    r->major, r->minor, WAMP_FORMAT_MAJOR);
-	for (i = 3; i < n && r->nkv < WAMPP_MAX_KV; i++) {
-		eq = strchr(f[i], '=');
-		if (!eq || eq == f[i])
-			return fail(err, errlen, "bad key '%s'", f[i]);
-		*eq = '\0';
-		snprintf(r->kv[r->nkv].key, sizeof(r->kv[0].key), "%s", f[i]);
-		snprintf(r->kv[r->nkv].val, sizeof(r->kv[0].val), "%s", eq + 1);
-		r->nkv++;
-	}
-	return 0;
+	return parse_kvs(f + 3, n - 3, r->kv, &r->nkv, err, errlen);
 }
 
-static int parse_columns(char *line, int *col, char *err, size_t errlen)
+/*
+ * Map column names to positions; the first @required must be there.
+ * Returns the number of fields a row must have.
+ */
+static int parse_columns(char **f, size_t n, const char *const *names,
+			 int *col, int nr, int required, char *err,
+			 size_t errlen)
 {
-	char *f[WAMPP_MAX_COLS];
-	size_t n, i, c;
+	int c, need = 0;
+	size_t i;
 
-	n = split(line, f, WAMPP_MAX_COLS);
-	for (c = 0; c < C_NR; c++) {
+	for (c = 0; c < nr; c++) {
 		col[c] = -1;
 		for (i = 0; i < n; i++)
-			if (!strcmp(f[i], wampp_colnames[c]))
+			if (!strcmp(f[i], names[c]))
 				col[c] = (int)i;
-		if (col[c] < 0)
+		if (col[c] < 0 && c < required)
 			return fail(err, errlen, "column '%s' missing",
-				    wampp_colnames[c]);
+				    names[c]);
+		if (col[c] >= need)
+			need = col[c] + 1;
 	}
-	return (int)n;
+	return need;
+}
+
+static bool opt_u64(char **f, int col, unsigned long long *v)
+{
+	*v = 0;
+	return col < 0 || parse_u64(f[col], v);
 }
 
 static int parse_row(char *line, const int *col, int ncols,
@@ -189,12 +255,16 @@ static int parse_row(char *line, const int *col, int ncols,
 		return fail(err, errlen, "row with %d fields, expected %d", n,
 			    ncols);
 	memset(w, 0, sizeof(*w));
+	w->amp_centi = WAMPP_NONE;
 	if (!parse_s64(f[col[C_PID]], &w->pid) ||
 	    !parse_s64(f[col[C_TGID]], &w->tgid) ||
 	    !parse_u64(f[col[C_WRITES]], &w->writes) ||
 	    !parse_u64(f[col[C_BYTES]], &w->write_bytes) ||
 	    !parse_s64(f[col[C_AVG]], &w->avg_write) ||
-	    !parse_u64(f[col[C_SYNCS]], &w->syncs))
+	    !parse_u64(f[col[C_SYNCS]], &w->syncs) ||
+	    !opt_u64(f, col[C_BLK_REQS], &w->blk_reqs) ||
+	    !opt_u64(f, col[C_BLK_BYTES], &w->blk_bytes) ||
+	    (col[C_AMP] >= 0 && !parse_centi(f[col[C_AMP]], &w->amp_centi)))
 		return fail(err, errlen, "bad number in row");
 	snprintf(w->comm, sizeof(w->comm), "%s", f[col[C_COMM]]);
 	snprintf(w->flagstr, sizeof(w->flagstr), "%s", f[col[C_FLAGS]]);
@@ -202,14 +272,78 @@ static int parse_row(char *line, const int *col, int ncols,
 	return 0;
 }
 
+static int parse_dev(char *line, const int *col, int ncols,
+		     struct wampp_dev *d, char *err, size_t errlen)
+{
+	unsigned long long *const v[] = {
+		[D_WREQS] = &d->write_reqs, [D_WBYTES] = &d->write_bytes,
+		[D_FLUSH] = &d->flush_reqs, [D_FUA] = &d->fua_reqs,
+		[D_PREFLUSH] = &d->preflush_reqs, [D_DREQS] = &d->discard_reqs,
+		[D_DBYTES] = &d->discard_bytes, [D_REQUEUES] = &d->requeues,
+	};
+	char *f[WAMPP_MAX_COLS], tail;
+	int n = (int)split(line, f, WAMPP_MAX_COLS), c;
+
+	if (n < ncols)
+		return fail(err, errlen, "device row with %d fields", n);
+	memset(d, 0, sizeof(*d));
+	if (sscanf(f[col[D_DEVICE]], "%u:%u%c", &d->major, &d->minor,
+		   &tail) != 2)
+		return fail(err, errlen, "bad device '%s'", f[col[D_DEVICE]]);
+	snprintf(d->name, sizeof(d->name), "%s", f[col[D_DISK]]);
+	for (c = D_WREQS; c < D_NR; c++)
+		if (!opt_u64(f, col[c], v[c]))
+			return fail(err, errlen, "bad number in device row");
+	return 0;
+}
+
+static void *grow(void *p, size_t *cap, size_t n, size_t size)
+{
+	void *np;
+
+	if (n < *cap)
+		return p;
+	np = realloc(p, (*cap ? *cap * 2 : 64) * size);
+	if (np)
+		*cap = *cap ? *cap * 2 : 64;
+	return np;
+}
+
+enum section { S_COLUMNS, S_TASKS, S_DEVS, S_UNKNOWN };
+
+/* A "# ..." line after the first: the start of a section. */
+static int parse_section(char *line, struct wampp_report *r, int *dcol,
+			 int *ndcols, enum section *sec, char *err,
+			 size_t errlen)
+{
+	char *f[WAMPP_MAX_COLS];
+	size_t n = split(line, f, WAMPP_MAX_COLS);
+
+	*sec = S_UNKNOWN;
+	if (n >= 2 && !strcmp(f[1], "dev")) {
+		*ndcols = parse_columns(f + 2, n - 2, wampp_devcolnames, dcol,
+					D_NR, D_DISK + 1, err, errlen);
+		if (*ndcols < 0)
+			return -1;
+		*sec = S_DEVS;
+	} else if (n >= 2 && !strcmp(f[1], "system")) {
+		r->nsys = 0;
+		return parse_kvs(f + 2, n - 2, r->sys, &r->nsys, err, errlen);
+	}
+	return 0;
+}
+
 int wampp_parse(const char *text, struct wampp_report *r, char *err,
 		size_t errlen)
 {
-	int col[C_NR], ncols = -1, ret = -1;
+	int col[C_NR], dcol[D_NR], ncols = 0, ndcols = 0, ret = -1;
 	char *copy = strdup(text), *line, *save = NULL;
-	struct wampp_row row, *nr;
-	size_t cap = 0;
+	char *f[WAMPP_MAX_COLS];
+	enum section sec = S_COLUMNS;
+	size_t cap = 0, dcap = 0, n;
+	struct wampp_row row;
 	bool first = true;
+	void *np;
 
 	memset(r, 0, sizeof(*r));
 	if (!copy)
@@ -220,41 +354,50 @@ int wampp_parse(const char *text, struct wampp_report *r, char *err,
 			if (parse_first(line, r, err, errlen))
 				goto out;
 			first = false;
-			continue;
-		}
-		if (line[0] == '#') {
-			/* Another section (a later minor version): no rows. */
-			if (ncols > 0)
-				ncols = 0;
-			continue;
-		}
-		if (ncols < 0) {
-			ncols = parse_columns(line, col, err, errlen);
+		} else if (line[0] == '#') {
+			if (sec == S_COLUMNS) {
+				fail(err, errlen, "no header line");
+				goto out;
+			}
+			if (parse_section(line, r, dcol, &ndcols, &sec, err,
+					  errlen))
+				goto out;
+		} else if (sec == S_COLUMNS) {
+			n = split(line, f, WAMPP_MAX_COLS);
+			ncols = parse_columns(f, n, wampp_colnames, col, C_NR,
+					      C_REQUIRED, err, errlen);
 			if (ncols < 0)
 				goto out;
-			continue;
-		}
-		if (ncols == 0)
-			continue;
-		if (parse_row(line, col, ncols, &row, err, errlen))
-			goto out;
-		if (row.pid == WAMPP_NONE) {
-			r->other = row;
-			r->has_other = true;
-			continue;
-		}
-		if (r->nrows == cap) {
-			cap = cap ? cap * 2 : 64;
-			nr = realloc(r->rows, cap * sizeof(*nr));
-			if (!nr) {
+			sec = S_TASKS;
+		} else if (sec == S_TASKS) {
+			if (parse_row(line, col, ncols, &row, err, errlen))
+				goto out;
+			if (row.pid == WAMPP_NONE) {
+				r->other = row;
+				r->has_other = true;
+				continue;
+			}
+			np = grow(r->rows, &cap, r->nrows, sizeof(*r->rows));
+			if (!np) {
 				fail(err, errlen, "out of memory");
 				goto out;
 			}
-			r->rows = nr;
+			r->rows = np;
+			r->rows[r->nrows++] = row;
+		} else if (sec == S_DEVS) {
+			np = grow(r->devs, &dcap, r->ndevs, sizeof(*r->devs));
+			if (!np) {
+				fail(err, errlen, "out of memory");
+				goto out;
+			}
+			r->devs = np;
+			if (parse_dev(line, dcol, ndcols, &r->devs[r->ndevs],
+				      err, errlen))
+				goto out;
+			r->ndevs++;
 		}
-		r->rows[r->nrows++] = row;
 	}
-	if (first || ncols < 0) {
+	if (first || sec == S_COLUMNS) {
 		fail(err, errlen, first ? "empty report" : "no header line");
 		goto out;
 	}
@@ -269,29 +412,58 @@ out:
 void wampp_free(struct wampp_report *r)
 {
 	free(r->rows);
+	free(r->devs);
 	r->rows = NULL;
+	r->devs = NULL;
 	r->nrows = 0;
+	r->ndevs = 0;
+}
+
+static unsigned long long kv_get(const struct wampp_kv *kv, size_t n,
+				 const char *key, bool *found)
+{
+	unsigned long long v = 0;
+	long long c;
+	size_t i;
+	bool ok = false;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(kv[i].key, key))
+			continue;
+		if (strchr(kv[i].val, '.')) {
+			ok = parse_centi(kv[i].val, &c) && c >= 0;
+			v = ok ? (unsigned long long)c : 0;
+		} else {
+			ok = parse_u64(kv[i].val, &v);
+		}
+		break;
+	}
+	if (found)
+		*found = ok;
+	return ok ? v : 0;
 }
 
 unsigned long long wampp_key(const struct wampp_report *r, const char *key,
 			     bool *found)
 {
-	unsigned long long v = 0;
+	return kv_get(r->kv, r->nkv, key, found);
+}
+
+unsigned long long wampp_sys_key(const struct wampp_report *r,
+				 const char *key, bool *found)
+{
+	return kv_get(r->sys, r->nsys, key, found);
+}
+
+const struct wampp_dev *wampp_find_dev(const struct wampp_report *r,
+				       const char *name)
+{
 	size_t i;
 
-	for (i = 0; i < r->nkv; i++) {
-		bool ok;
-
-		if (strcmp(r->kv[i].key, key))
-			continue;
-		ok = parse_u64(r->kv[i].val, &v);
-		if (found)
-			*found = ok;
-		return ok ? v : 0;
-	}
-	if (found)
-		*found = false;
-	return 0;
+	for (i = 0; i < r->ndevs; i++)
+		if (!strcmp(r->devs[i].name, name))
+			return &r->devs[i];
+	return NULL;
 }
 
 const struct wampp_row *wampp_find(const struct wampp_report *r, pid_t pid)

@@ -28,8 +28,25 @@ struct wampp_row {
 	unsigned long long write_bytes;
 	long long avg_write;	/* WAMPP_NONE for "-" */
 	unsigned long long syncs;
+	unsigned long long blk_reqs;	/* 0 in format 1.0 */
+	unsigned long long blk_bytes;
+	long long amp_centi;	/* amp x 100; WAMPP_NONE for "-" */
 	unsigned int flags;	/* WAMP_F_* */
 	char flagstr[64];
+};
+
+struct wampp_dev {
+	unsigned int major;
+	unsigned int minor;
+	char name[4 * 32 + 1];	/* as printed: escaped */
+	unsigned long long write_reqs;
+	unsigned long long write_bytes;
+	unsigned long long flush_reqs;
+	unsigned long long fua_reqs;
+	unsigned long long preflush_reqs;
+	unsigned long long discard_reqs;
+	unsigned long long discard_bytes;
+	unsigned long long requeues;
 };
 
 struct wampp_report {
@@ -41,6 +58,10 @@ struct wampp_report {
 	struct wampp_row *rows;	/* task rows, as printed */
 	bool has_other;
 	struct wampp_row other;
+	size_t ndevs;
+	struct wampp_dev *devs;
+	size_t nsys;
+	struct wampp_kv sys[WAMPP_MAX_KV];	/* the "# system" line */
 };
 
 /* 0, or -1 with a message in @err.  Free with wampp_free(). */
@@ -52,6 +73,11 @@ char *wampp_read_file(const char *path);
 /* A first-line key as a number; @found may be NULL. */
 unsigned long long wampp_key(const struct wampp_report *r, const char *key,
 			     bool *found);
+/* A "# system" key as a number, hundredths for a "1.23" value. */
+unsigned long long wampp_sys_key(const struct wampp_report *r,
+				 const char *key, bool *found);
+const struct wampp_dev *wampp_find_dev(const struct wampp_report *r,
+				       const char *name);
 /* The row of a task: the live one if the pid was reused. */
 const struct wampp_row *wampp_find(const struct wampp_report *r, pid_t pid);
 

@@ -23,6 +23,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -75,9 +76,87 @@ static int write_str(const char *path, const char *s, size_t len)
 	return err;
 }
 
+static int run(const char *cmd)
+{
+	int st = system(cmd);
+
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
 static int control(const char *cmd)
 {
 	return write_str(WAMP_PROC_PATH, cmd, strlen(cmd));
+}
+
+/* /sys/block/<disk>/stat: the kernel's own count of completed writes. */
+struct blkstat {
+	unsigned long long wios;
+	unsigned long long wsect;
+};
+
+static int read_blkstat(const char *disk, struct blkstat *st)
+{
+	unsigned long long f[7];
+	char path[128];
+	FILE *fp;
+	int n;
+
+	snprintf(path, sizeof(path), "/sys/block/%s/stat", disk);
+	fp = fopen(path, "r");
+	if (!fp)
+		return -1;
+	n = fscanf(fp, "%llu %llu %llu %llu %llu %llu %llu", &f[0], &f[1],
+		   &f[2], &f[3], &f[4], &f[5], &f[6]);
+	fclose(fp);
+	if (n != 7)
+		return -1;
+	st->wios = f[4];
+	st->wsect = f[6];
+	return 0;
+}
+
+static bool blkstat_eq(const struct blkstat *a, const struct blkstat *b)
+{
+	return a->wios == b->wios && a->wsect == b->wsect;
+}
+
+/*
+ * Reset at a moment when @disk completes no write, and return its stat
+ * then: the window that wamp's device totals must match.
+ */
+static int reset_quiet(const char *disk, struct blkstat *st)
+{
+	struct blkstat a;
+
+	sync();
+	for (int i = 0; i < 50; i++) {
+		if (read_blkstat(disk, &a) || control("reset") ||
+		    read_blkstat(disk, st))
+			return -1;
+		if (blkstat_eq(&a, st))
+			return 0;
+		usleep(100 * 1000);
+	}
+	return -1;
+}
+
+/* Read the report at a moment when @disk's write stats hold still. */
+static int read_quiet(struct wampp_report *r, const char *disk,
+		      struct blkstat *st)
+{
+	struct blkstat a;
+
+	for (int i = 0; i < 50; i++) {
+		if (read_blkstat(disk, &a) || read_report(r))
+			return -1;
+		if (read_blkstat(disk, st))
+			break;
+		if (blkstat_eq(&a, st))
+			return 0;
+		wampp_free(r);
+		usleep(100 * 1000);
+	}
+	return -1;
 }
 
 static unsigned int read_param(const char *name)
@@ -138,6 +217,46 @@ static void expect_rows_sum_to_totals(struct __test_metadata *_metadata,
 	EXPECT_EQ(wampp_key(r, WAMP_KEY_WRITES, NULL), w);
 	EXPECT_EQ(wampp_key(r, WAMP_KEY_WRITE_BYTES, NULL), b);
 	EXPECT_EQ(wampp_key(r, WAMP_KEY_SYNCS, NULL), s);
+}
+
+/*
+ * Block bytes charged to tasks plus (other) equal the bytes the devices
+ * were sent, and the system line says so: asserted when no I/O is in
+ * flight.
+ */
+static void expect_blk_sums_to_devices(struct __test_metadata *_metadata,
+				       const struct wampp_report *r)
+{
+	unsigned long long tasks = r->other.blk_bytes, devs = 0;
+
+	for (size_t i = 0; i < r->nrows; i++)
+		tasks += r->rows[i].blk_bytes;
+	for (size_t i = 0; i < r->ndevs; i++)
+		devs += r->devs[i].write_bytes;
+	EXPECT_EQ(wampp_key(r, WAMP_KEY_BLK_BYTES, NULL), tasks);
+	EXPECT_EQ(devs, tasks);
+	EXPECT_EQ(devs, wampp_sys_key(r, WAMP_KEY_DEV_WRITE_BYTES, NULL));
+	EXPECT_EQ(wampp_key(r, WAMP_KEY_WRITE_BYTES, NULL),
+		  wampp_sys_key(r, WAMP_KEY_WRITE_BYTES, NULL));
+}
+
+/* wamp's device row for @disk equals the kernel's stat growth @d. */
+static void expect_dev_matches_stat(struct __test_metadata *_metadata,
+				    const struct wampp_report *r,
+				    const char *disk,
+				    const struct blkstat *before,
+				    const struct blkstat *after)
+{
+	const struct wampp_dev *d = wampp_find_dev(r, disk);
+	unsigned long long bytes = (after->wsect - before->wsect) * 512;
+
+	if (!bytes) {
+		EXPECT_TRUE(!d || !d->write_bytes);
+		return;
+	}
+	ASSERT_NE(NULL, d);
+	EXPECT_EQ(bytes, d->write_bytes) TH_LOG("%s", disk);
+	EXPECT_EQ(after->wios - before->wios, d->write_reqs) TH_LOG("%s", disk);
 }
 
 /* ---------------------------------------------------------------- */
@@ -247,10 +366,16 @@ FIXTURE_TEARDOWN(slow)
 {
 }
 
-/* The redis appendfsync-always shape on ext4 over virtio-blk. */
+/*
+ * The redis appendfsync-always shape on ext4 over virtio-blk: each 48-byte
+ * write costs a 4 KiB block write in the writer's own fsync, and a journal
+ * commit that the jbd2 thread writes.
+ */
 TEST_F_TIMEOUT(slow, small_writes_with_fsync_flagged, 900)
 {
+	struct blkstat b0, b1;
 	const struct wampp_row *row;
+	unsigned long long jbd2 = 0;
 	struct wampp_report r;
 	char path[PATH_MAX];
 	pid_t pid;
@@ -259,20 +384,215 @@ TEST_F_TIMEOUT(slow, small_writes_with_fsync_flagged, 900)
 	snprintf(path, sizeof(path), "%s/wamp_aof.%d", mnt(), getpid());
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
 	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, reset_quiet("vda", &b0));
 	pid = spawn_stopped(small_fsync, &fd, "wamp_aof");
 	ASSERT_LT(0, pid);
-	ASSERT_EQ(0, read_report(&r));
+	ASSERT_EQ(0, read_quiet(&r, "vda", &b1));
 	row = wampp_find(&r, pid);
 	ASSERT_NE(NULL, row);
 	EXPECT_EQ(SMALL_WRITES, row->writes);
 	EXPECT_EQ(SMALL_WRITES * SMALL_SIZE, row->write_bytes);
 	EXPECT_EQ(SMALL_SIZE, row->avg_write);
 	EXPECT_EQ(SMALL_WRITES, row->syncs);
-	EXPECT_STREQ("SMALL,SYNC", row->flagstr);
+	EXPECT_STREQ("SMALL,SYNC,AMP", row->flagstr);
+	/* At least one 4 KiB block per 48-byte write and fsync. */
+	EXPECT_LE(SMALL_WRITES * 4096ULL, row->blk_bytes);
+	EXPECT_LE(SMALL_WRITES, row->blk_reqs);
+	EXPECT_EQ(wamp_amp_centi(row->write_bytes, row->blk_bytes),
+		  row->amp_centi);
+	EXPECT_LE(8000, row->amp_centi);	/* 80.00: 4096 / 48 = 85.3 */
+	for (size_t i = 0; i < r.nrows; i++)
+		if (!strncmp(r.rows[i].comm, "jbd2/vda", 8))
+			jbd2 += r.rows[i].blk_bytes;
+	EXPECT_LT(0, jbd2) TH_LOG("no journal writes charged to jbd2");
+	expect_dev_matches_stat(_metadata, &r, "vda", &b0, &b1);
+	expect_blk_sums_to_devices(_metadata, &r);
+	TH_LOG("writer: %llu writes %llu bytes %llu blk, amp %lld.%02lld; jbd2 %llu",
+	       row->writes, row->write_bytes, row->blk_bytes,
+	       row->amp_centi / 100, row->amp_centi % 100, jbd2);
 	wampp_free(&r);
 	reap(pid);
 	close(fd);
 	unlink(path);
+}
+
+#define NULLB_WRITES	100
+#define NULLB_SIZE	4096
+
+static void odirect_writes(void *p)
+{
+	int fd = *(int *)p;
+	void *buf;
+
+	if (posix_memalign(&buf, 4096, NULLB_SIZE))
+		return;
+	memset(buf, 0xab, NULLB_SIZE);
+	for (int i = 0; i < NULLB_WRITES; i++)
+		(void)!pwrite(fd, buf, NULLB_SIZE, (off_t)i * NULLB_SIZE);
+}
+
+/*
+ * O_DIRECT to null_blk: block_rq_issue fires in a kblockd worker, but the
+ * requests belong to the writer, and no kworker row may carry them.
+ */
+TEST(odirect_charged_to_writer_not_kworker)
+{
+	struct blkstat n0, n1, v0, v1;
+	const struct wampp_row *row;
+	const struct wampp_dev *nb;
+	struct wampp_report r;
+	unsigned long long elsewhere = 0;
+	pid_t pid;
+	int fd;
+
+	fd = open("/dev/nullb0", O_WRONLY | O_DIRECT);
+	if (fd < 0)
+		SKIP(return, "no /dev/nullb0 (null_blk)");
+	ASSERT_EQ(0, read_blkstat("vda", &v0));
+	ASSERT_EQ(0, reset_quiet("nullb0", &n0));
+	pid = spawn_stopped(odirect_writes, &fd, "wamp_odirect");
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, read_quiet(&r, "nullb0", &n1));
+	ASSERT_EQ(0, read_blkstat("vda", &v1));
+	row = wampp_find(&r, pid);
+	ASSERT_NE(NULL, row);
+	EXPECT_EQ(NULLB_WRITES, row->writes);
+	EXPECT_EQ(NULLB_WRITES * NULLB_SIZE, row->write_bytes);
+	EXPECT_EQ(NULLB_WRITES, row->blk_reqs);
+	EXPECT_EQ(NULLB_WRITES * NULLB_SIZE, row->blk_bytes);
+	EXPECT_EQ(100, row->amp_centi);
+	nb = wampp_find_dev(&r, "nullb0");
+	ASSERT_NE(NULL, nb);
+	EXPECT_EQ(NULLB_WRITES, nb->write_reqs);
+	EXPECT_EQ(NULLB_WRITES * NULLB_SIZE, nb->write_bytes);
+	expect_dev_matches_stat(_metadata, &r, "nullb0", &n0, &n1);
+	/* Whatever else was charged went to vda, if anything did. */
+	for (size_t i = 0; i < r.nrows; i++)
+		if (&r.rows[i] != row)
+			elsewhere += r.rows[i].blk_bytes;
+	if (blkstat_eq(&v0, &v1)) {
+		EXPECT_EQ(0, elsewhere);
+		expect_blk_sums_to_devices(_metadata, &r);
+	}
+	wampp_free(&r);
+	reap(pid);
+	close(fd);
+}
+
+static int write_sysctl(const char *path, const char *val)
+{
+	return write_str(path, val, strlen(val));
+}
+
+static void big_file_fsync(void *p)
+{
+	static char buf[16384];
+	int fd = *(int *)p;
+
+	for (int i = 0; i < 4096; i++)
+		(void)!write(fd, buf, sizeof(buf));
+	fsync(fd);
+}
+
+/* 64 MiB in 16 KiB writes, one fsync: amp close to 1, not flagged. */
+TEST_F_TIMEOUT(slow, large_sequential_write_not_amplified, 600)
+{
+	struct blkstat b0, b1;
+	const struct wampp_row *row;
+	struct wampp_report r;
+	char path[PATH_MAX];
+	pid_t pid;
+	int fd;
+
+	/* Keep the flusher out: the writer's fsync writes its own data. */
+	ASSERT_EQ(0, write_sysctl("/proc/sys/vm/dirty_background_bytes",
+				  "536870912"));
+	ASSERT_EQ(0, write_sysctl("/proc/sys/vm/dirty_bytes", "805306368"));
+	snprintf(path, sizeof(path), "%s/wamp_seq.%d", mnt(), getpid());
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, reset_quiet("vda", &b0));
+	pid = spawn_stopped(big_file_fsync, &fd, "wamp_seq");
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, read_quiet(&r, "vda", &b1));
+	row = wampp_find(&r, pid);
+	ASSERT_NE(NULL, row);
+	EXPECT_EQ(4096, row->writes);
+	EXPECT_EQ(64ULL << 20, row->write_bytes);
+	EXPECT_EQ(1, row->syncs);
+	EXPECT_LE(98, row->amp_centi);
+	EXPECT_GE(105, row->amp_centi);
+	EXPECT_STREQ("-", row->flagstr);
+	expect_dev_matches_stat(_metadata, &r, "vda", &b0, &b1);
+	expect_blk_sums_to_devices(_metadata, &r);
+	TH_LOG("64 MiB + fsync: %llu block bytes in %llu requests, amp %lld.%02lld",
+	       row->blk_bytes, row->blk_reqs, row->amp_centi / 100,
+	       row->amp_centi % 100);
+	wampp_free(&r);
+	reap(pid);
+	close(fd);
+	unlink(path);
+	write_sysctl("/proc/sys/vm/dirty_bytes", "0");
+	write_sysctl("/proc/sys/vm/dirty_background_bytes", "0");
+	write_sysctl("/proc/sys/vm/dirty_ratio", "20");
+	write_sysctl("/proc/sys/vm/dirty_background_ratio", "10");
+}
+
+/* perf, in the same guest, counts the same requests as wamp's devices. */
+TEST_F_TIMEOUT(slow, agrees_with_perf, 300)
+{
+	const struct wampp_dev *nb;
+	struct wampp_report r;
+	struct blkstat n0, n1;
+	char out[] = "/tmp/wamp_perf.XXXXXX", line[512];
+	unsigned long long perf_n = 0;
+	struct stat st;
+	char filter[64];
+	pid_t pid;
+	FILE *f;
+	int st_, ofd;
+
+	if (run("command -v perf >/dev/null"))
+		SKIP(return, "perf not installed");
+	if (stat("/dev/nullb0", &st))
+		SKIP(return, "no /dev/nullb0 (null_blk)");
+	/* The kernel's dev_t, as the tracepoint records it. */
+	snprintf(filter, sizeof(filter), "dev == %u",
+		 (major(st.st_rdev) << 20) | minor(st.st_rdev));
+	ofd = mkstemp(out);
+	ASSERT_LE(0, ofd);
+	close(ofd);
+	ASSERT_EQ(0, reset_quiet("nullb0", &n0));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		execlp("perf", "perf", "stat", "-a", "-x,", "-o", out,
+		       "-e", "block:block_rq_issue", "--filter", filter,
+		       "dd", "if=/dev/zero", "of=/dev/nullb0", "bs=4096",
+		       "count=150", "oflag=direct", "status=none",
+		       (char *)NULL);
+		_exit(127);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st_, 0));
+	ASSERT_TRUE(WIFEXITED(st_));
+	ASSERT_EQ(0, WEXITSTATUS(st_));
+	f = fopen(out, "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "block:block_rq_issue"))
+			perf_n = strtoull(line, NULL, 10);
+	fclose(f);
+	unlink(out);
+	ASSERT_EQ(0, read_quiet(&r, "nullb0", &n1));
+	nb = wampp_find_dev(&r, "nullb0");
+	ASSERT_NE(NULL, nb);
+	EXPECT_EQ(150, perf_n);
+	EXPECT_EQ(perf_n, nb->write_reqs + nb->flush_reqs + nb->discard_reqs);
+	EXPECT_EQ(150 * 4096, nb->write_bytes);
+	expect_dev_matches_stat(_metadata, &r, "nullb0", &n0, &n1);
+	TH_LOG("perf: %llu block_rq_issue on nullb0; wamp: %llu write requests",
+	       perf_n, nb->write_reqs);
+	wampp_free(&r);
 }
 
 static void big_writes(void *p)
@@ -696,13 +1016,6 @@ TEST(unprivileged_writers_refused)
 
 /* ---------------------------------------------------------------- */
 
-static int run(const char *cmd)
-{
-	int st = system(cmd);
-
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static int reload(const char *params)
 {
 	const char *ko = getenv("WAMP_KO");
@@ -777,10 +1090,33 @@ static void write_forever(void *p)
 		(void)!write(fd, "w", 1);
 }
 
-/* rmmod while writers run and a reader holds /proc/wamp open. */
+static void blk_forever(int which)
+{
+	char path[PATH_MAX];
+	void *buf;
+	int fd;
+
+	if (posix_memalign(&buf, 4096, 65536))
+		_exit(1);
+	memset(buf, 0, 65536);
+	if (which == 0) {
+		fd = open("/dev/nullb0", O_WRONLY | O_DIRECT);
+		for (off_t off = 0; fd >= 0; off = (off + 65536) % (1 << 30))
+			(void)!pwrite(fd, buf, 65536, off);
+	}
+	snprintf(path, sizeof(path), "%s/wamp_rmmod.%d", mnt(), getpid());
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	for (int i = 0; fd >= 0; i++) {
+		(void)!pwrite(fd, buf, 4096, (off_t)(i % 1024) * 4096);
+		fsync(fd);
+	}
+	_exit(1);
+}
+
+/* rmmod while writers and block I/O run and a reader holds /proc/wamp open. */
 TEST(rmmod_under_load)
 {
-	pid_t w[2];
+	pid_t w[2], b[2];
 	char buf[256];
 	int fd;
 
@@ -792,6 +1128,13 @@ TEST(rmmod_under_load)
 		if (w[i] == 0)
 			write_forever(NULL);
 	}
+	/* Heavy block I/O as well: O_DIRECT to null_blk, fsyncs on ext4. */
+	for (int i = 0; i < 2; i++) {
+		b[i] = fork();
+		ASSERT_LE(0, b[i]);
+		if (b[i] == 0)
+			blk_forever(i);
+	}
 	usleep(300 * 1000);
 	fd = open(WAMP_PROC_PATH, O_RDONLY);
 	ASSERT_LE(0, fd);
@@ -800,8 +1143,10 @@ TEST(rmmod_under_load)
 	EXPECT_NE(0, access(WAMP_PROC_PATH, F_OK));
 	EXPECT_GT(0, read(fd, buf, sizeof(buf)));
 	close(fd);
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2; i++) {
 		reap(w[i]);
+		reap(b[i]);
+	}
 	ASSERT_EQ(0, reload(""));
 }
 

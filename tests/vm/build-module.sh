@@ -16,7 +16,8 @@ src="$build/$kver/$tag"
 
 mkdir -p "$src"
 rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
-	"$top/Kbuild" "$top/dkms.conf" "$top/module" "$top/include" "$src/"
+	"$top/Kbuild" "$top/dkms.conf" "$top/module" "$top/include" \
+	"$top/configure" "$src/"
 log="$build/$kver/$tag.log"
 if ! make -C "$kroot/lib/modules/$kver/build" M="$src" W=1 "$@" modules \
 	> "$log" 2>&1; then

@@ -6,7 +6,8 @@ set -euo pipefail
 
 pkgs=(make gcc gcc-multilib bc flex bison libelf-dev libssl-dev kmod cpio
       qemu-system-x86 busybox-static e2fsprogs sparse dwarves
-      linux-source-6.1 bpftrace xz-utils rsync redis-server redis-tools)
+      linux-source-6.1 bpftrace linux-perf xz-utils rsync redis-server
+      redis-tools)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -12,6 +12,7 @@ rc=0
 
 echo "== guest: $(uname -r), $(nproc) CPUs"
 guest_disk || { echo "cannot set up the ext4 disk"; exit 1; }
+gmodprobe null_blk || { echo "cannot load null_blk"; exit 1; }
 if ! insmod "$ko"; then
 	echo "insmod failed"; dmesg | tail -20; exit 1
 fi
