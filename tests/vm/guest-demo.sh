@@ -25,10 +25,17 @@ redis-benchmark -p 6399 -t set -n 2000 -c 4 -d 16 -q >/dev/null 2>&1
 echo "== dd: 64 MiB in 1 MiB writes, one fsync at the end"
 dd if=/dev/zero of=/tmp/mnt/big bs=1M count=64 conv=fsync status=none
 
-echo "== cat /proc/wamp (the header, and rows with 100+ writes or 1+ MiB)"
-head -1 /proc/wamp
-awk 'NR >= 2 && (NR == 2 || $4 >= 100 || $5 >= 1048576 || $3 == "(other)")' \
-	/proc/wamp | column -t
+echo "== cat /proc/wamp (tasks with 100+ writes or 1+ MiB written or sent to disk)"
+cat /proc/wamp > /tmp/wamp.txt
+head -1 /tmp/wamp.txt
+awk 'NR == 1 { next } /^# / { exit }
+     NR == 2 || $4 >= 100 || $5 >= 1048576 || $9 >= 1048576 ||
+     $3 == "(other)"' /tmp/wamp.txt | column -t
+echo
+sed -n '/^# dev/,/^# system/p' /tmp/wamp.txt | grep -v '^# system' |
+	sed 's/^# dev //' | column -t
+echo
+grep '^# system' /tmp/wamp.txt
 redis-cli -p 6399 shutdown nosave >/dev/null 2>&1
 rmmod wamp
 if dmesg_splats; then echo "== dmesg has splats"; exit 1; fi

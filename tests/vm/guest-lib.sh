@@ -10,7 +10,7 @@ gmodprobe() {
 guest_disk() {
 	gmodprobe virtio_blk && gmodprobe ext4 || return 1
 	for i in $(seq 50); do [ -b /dev/vda ] && break; sleep 0.1; done
-	mkfs.ext4 -q -F /dev/vda && mkdir -p /tmp/mnt && mount /dev/vda /tmp/mnt
+	mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 /dev/vda && mkdir -p /tmp/mnt && mount /dev/vda /tmp/mnt
 }
 
 # The kernel's complaints: any line here fails a run.
