@@ -2,8 +2,8 @@
 #
 # wamp: write-amplification monitor.
 #
-#   make                  build wamp.ko for the running kernel (KDIR=...)
-#   make install          install it under /lib/modules/$(KVER)/updates
+#   make                  build wamp.ko for the running kernel (KDIR=...) and wampstat
+#   make install          install both (module under /lib/modules/$(KVER)/updates)
 #   make dkms-install     register, build and install it with DKMS
 #   make demo             boot Debian's 6.1 kernel in QEMU and show wamp at work
 #   make check            every test, in that real kernel (what CI runs)
@@ -20,7 +20,7 @@ export WAMP_CACHE
 
 MODULE_SRC := Kbuild $(wildcard module/*.c module/*.h include/*.h)
 
-all: module
+all: module tools
 
 module:
 	$(MAKE) -C $(KDIR) M=$(PWD) modules
@@ -29,9 +29,16 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean 2>/dev/null || true
 	rm -rf $(BUILD)
 
-install: module
+install: install-module install-tools
+
+install-module: module
 	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_DIR=updates modules_install
 	depmod -a $(KVER)
+
+PREFIX ?= /usr/local
+install-tools: tools
+	install -D -m 0755 $(BUILD)/tools/wampstat $(DESTDIR)$(PREFIX)/sbin/wampstat
+	install -D -m 0644 tools/wampstat.8 $(DESTDIR)$(PREFIX)/share/man/man8/wampstat.8
 
 DKMS_SRC := /usr/src/wamp-$(VERSION)
 dkms-install:
@@ -46,9 +53,44 @@ dkms-remove:
 	dkms remove -m wamp -v $(VERSION) --all || true
 	rm -rf $(DKMS_SRC)
 
-# ---- userspace: the parser library and tests ----
+# ---- userspace: wampstat, its library and tests ----
 
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude -Itools
+TOOLS_SRC := tools/wampstat.c tools/wsview.c tools/wampparse.c
+TOOLS_HDR := tools/wsview.h tools/wampparse.h include/wamp.h
+
+$(BUILD)/tools/wampstat: $(TOOLS_SRC) $(TOOLS_HDR)
+	mkdir -p $(@D)
+	$(CC_USER) $(USER_CFLAGS) -o $@ $(TOOLS_SRC)
+
+tools: $(BUILD)/tools/wampstat
+
+# Host unit tests of the parser and wampstat's logic, on fixtures.
+$(BUILD)/unit/wampstat_test: tests/unit/wampstat_test.c tools/wsview.c \
+		tools/wampparse.c $(TOOLS_HDR)
+	mkdir -p $(@D)
+	$(CC_USER) $(USER_CFLAGS) -Wno-sign-compare -Wno-unused-parameter \
+		-I$(KSFT) -o $@ tests/unit/wampstat_test.c tools/wsview.c \
+		tools/wampparse.c
+
+unit: deps $(BUILD)/unit/wampstat_test
+	$(BUILD)/unit/wampstat_test
+
+# libFuzzer on the parser and every view; FUZZ_SECONDS=180 by default.
+FUZZ_SECONDS ?= 180
+$(BUILD)/fuzz/fuzz_parse: tests/fuzz/fuzz_parse.c tools/wsview.c \
+		tools/wampparse.c $(TOOLS_HDR)
+	mkdir -p $(@D)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined -Iinclude -Itools -o $@ \
+		tests/fuzz/fuzz_parse.c tools/wsview.c tools/wampparse.c
+
+fuzz: deps $(BUILD)/fuzz/fuzz_parse
+	rm -rf $(BUILD)/fuzz/corpus && cp -r tests/fuzz/corpus $(BUILD)/fuzz/corpus
+	cd $(BUILD)/fuzz && ./fuzz_parse -max_total_time=$(FUZZ_SECONDS) \
+		-max_len=8192 -print_final_stats=1 corpus 2>&1 | \
+		grep -E '^(stat::number_of_executed_units|Done|==|SUMMARY)'
+
 KSFT = $(shell tests/vm/ksrc.sh)/tools/testing/selftests
 SELFTEST_SRC := tests/selftests/wamp_test.c tests/selftests/workload.c \
 	tools/wampparse.c
@@ -77,14 +119,16 @@ deps:
 guest-module: deps
 	tests/vm/build-module.sh "$$(tests/vm/kernel.sh)" $(BUILD)
 
-check: deps selftests guest-module lint
+check: deps lint unit
+	$(MAKE) fuzz FUZZ_SECONDS=20
+	$(MAKE) selftests tools guest-module
 	tests/vm/check.sh "$$(tests/vm/kernel.sh)" $(BUILD)
 
-demo: deps selftests guest-module
+demo: deps selftests tools guest-module
 	tests/vm/demo.sh "$$(tests/vm/kernel.sh)" $(BUILD)
 
 lint: deps
 	tests/lint.sh "$$(tests/vm/kernel.sh)" $(BUILD)
 
-.PHONY: all module clean install dkms-install dkms-remove selftests deps \
-	guest-module check demo lint
+.PHONY: all module clean install install-module install-tools tools unit \
+	fuzz dkms-install dkms-remove selftests deps guest-module check demo lint

@@ -11,5 +11,6 @@ rm -rf "$out"
 mkdir -p "$out"
 echo "== booting Debian's $kver under QEMU TCG; the guest's console follows"
 WAMP_QUIET=1 "$here/boot.sh" "$kroot" "$out" "$here/guest-demo.sh" \
-	"$build/$kver/src/wamp.ko" || { cat "$out/console.log"; exit 1; }
+	"$build/$kver/src/wamp.ko" "$build/tools/wampstat" ||
+	{ cat "$out/console.log"; exit 1; }
 cat "$out/demo.txt"

@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # Runs inside the guest for `make demo`: redis with appendfsync always under
 # redis-benchmark (the small-write-plus-fsync shape), next to a large
-# sequential copy with one fsync, then /proc/wamp.  Usage: guest-demo.sh KO
+# sequential copy with one fsync, then /proc/wamp and wampstat's reports.
+# Usage: guest-demo.sh KO WAMPSTAT
 set -u
 ko=$1
+wampstat=$2
 here=$(dirname "$0")
 . "$here/guest-lib.sh"
 
@@ -36,6 +38,18 @@ sed -n '/^# dev/,/^# system/p' /tmp/wamp.txt | grep -v '^# system' |
 	sed 's/^# dev //' | column -t
 echo
 grep '^# system' /tmp/wamp.txt
+echo
+echo "== wampstat --flagged (the reader: who is flagged, and why)"
+"$wampstat" --flagged
+echo
+echo "== wampstat -P -n 5 (per process, by block bytes)"
+"$wampstat" -P -n 5
+echo
+echo "== wampstat -P 1 2 while redis takes 500 more SETs (rates per second)"
+redis-benchmark -p 6399 -t set -n 500 -c 2 -d 16 -q >/dev/null 2>&1 &
+bench=$!
+"$wampstat" -P -n 3 1 2
+wait "$bench"
 redis-cli -p 6399 shutdown nosave >/dev/null 2>&1
 rmmod wamp
 if dmesg_splats; then echo "== dmesg has splats"; exit 1; fi

@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host unit tests of the /proc/wamp parser, the shared flag rules and
+ * wampstat's view logic (deltas, folding, flags, output), on fixtures.
+ * Run from the repository root: fixtures are read from tests/unit/fixtures.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "wamp.h"
+#include "wampparse.h"
+#include "wsview.h"
+
+#define FIX "tests/unit/fixtures/"
+
+static int parse_file(const char *path, struct wampp_report *r, char *err,
+		      size_t len)
+{
+	char *text = wampp_read_file(path);
+	int ret;
+
+	if (!text) {
+		snprintf(err, len, "cannot read %s", path);
+		return -1;
+	}
+	ret = wampp_parse(text, r, err, len);
+	free(text);
+	return ret;
+}
+
+TEST(parse_current_format)
+{
+	const struct wampp_row *row;
+	struct wampp_report r;
+	char err[256];
+
+	ASSERT_EQ(0, parse_file(FIX "v1.1-demo.txt", &r, err, sizeof(err)))
+		TH_LOG("%s", err);
+	EXPECT_EQ(1, r.major);
+	EXPECT_EQ(1, r.minor);
+	EXPECT_EQ(4, r.nrows);
+	EXPECT_EQ(1, r.ndevs);
+	EXPECT_TRUE(r.has_other);
+	row = wampp_find(&r, 144);
+	ASSERT_NE(NULL, row);
+	EXPECT_EQ(3016, row->writes);
+	EXPECT_EQ(4251648, row->blk_bytes);
+	EXPECT_EQ(3282, row->amp_centi);
+	EXPECT_EQ(WAMP_F_SMALL | WAMP_F_SYNC | WAMP_F_AMP, row->flags);
+	EXPECT_EQ(WAMPP_NONE, wampp_find(&r, 132)->amp_centi);
+	EXPECT_STREQ("redis\\040bio", wampp_find(&r, 145)->comm);
+	EXPECT_STREQ("vda", r.devs[0].name);
+	EXPECT_EQ(254, r.devs[0].major);
+	EXPECT_EQ(2014, r.devs[0].flush_reqs);
+	EXPECT_EQ(84070400, wampp_sys_key(&r, WAMP_KEY_DEV_WRITE_BYTES, NULL));
+	EXPECT_EQ(124, wampp_sys_key(&r, WAMP_KEY_AMP, NULL));
+	EXPECT_EQ(200, wampp_key(&r, WAMP_KEY_AMP_RATIO, NULL));
+	wampp_free(&r);
+}
+
+TEST(parse_format_1_0)
+{
+	struct wampp_report r;
+	char err[256];
+
+	ASSERT_EQ(0, parse_file(FIX "v1.0.txt", &r, err, sizeof(err)))
+		TH_LOG("%s", err);
+	EXPECT_EQ(0, r.minor);
+	EXPECT_EQ(2, r.nrows);
+	EXPECT_EQ(0, r.ndevs);
+	EXPECT_EQ(529536, wampp_find(&r, 300)->write_bytes);
+	EXPECT_EQ(WAMPP_NONE, wampp_find(&r, 300)->amp_centi);
+	wampp_free(&r);
+}
+
+/* Later minor versions: unknown keys, columns, flags and sections pass. */
+TEST(parse_tolerates_future_minor)
+{
+	const struct wampp_row *row;
+	struct wampp_report r;
+	char err[256];
+
+	ASSERT_EQ(0, parse_file(FIX "v1.9-future.txt", &r, err, sizeof(err)))
+		TH_LOG("%s", err);
+	row = wampp_find(&r, 7);
+	ASSERT_NE(NULL, row);
+	EXPECT_EQ(100, row->writes);
+	EXPECT_EQ(5120, row->amp_centi);
+	EXPECT_EQ(WAMP_F_SMALL | WAMP_F_SYNC | WAMP_F_AMP, row->flags);
+	EXPECT_EQ(1, r.ndevs);
+	EXPECT_STREQ("sda", r.devs[0].name);
+	EXPECT_EQ(245760, r.devs[0].write_bytes);
+	EXPECT_EQ(7, wampp_key(&r, "new_key", NULL));
+	wampp_free(&r);
+}
+
+TEST(parse_refuses_unknown_major)
+{
+	struct wampp_report r;
+	char err[256] = "";
+
+	EXPECT_EQ(-1, parse_file(FIX "v2.0-major.txt", &r, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "format 2.0 is not supported"));
+}
+
+TEST(parse_rejects_malformed)
+{
+	static const char *const bad[] = {
+		"",
+		"hello\n",
+		"# wamp\n",
+		"# wamp x.y writes=1\n",
+		"# wamp 1.1 writes=1\n",			/* no header */
+		"# wamp 1.1 =1\npid tgid comm writes write_bytes avg_write syncs flags\n",
+		"# wamp 1.1 a=1\npid tgid comm writes\n",	/* columns missing */
+		"# wamp 1.1 a=1\npid tgid comm writes write_bytes avg_write syncs flags\n1 1 x 1\n",
+		"# wamp 1.1 a=1\npid tgid comm writes write_bytes avg_write syncs flags\n1 1 x -1 2 2 0 -\n",
+		"# wamp 1.1 a=1\npid tgid comm writes write_bytes avg_write syncs flags\n1 1 x 99999999999999999999 2 2 0 -\n",
+		"# wamp 1.1 a=1\npid tgid comm writes write_bytes avg_write syncs blk_reqs blk_bytes amp flags\n1 1 x 1 2 2 0 0 0 1.234 -\n",
+		"# wamp 1.1 a=1\npid tgid comm writes write_bytes avg_write syncs flags\n# dev device disk\nvda 1\n",
+		"# wamp 1.1 a=1\npid tgid comm writes write_bytes avg_write syncs flags\n# system x\n",
+	};
+	struct wampp_report r;
+	char err[256];
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		err[0] = '\0';
+		EXPECT_EQ(-1, wampp_parse(bad[i], &r, err, sizeof(err)))
+			TH_LOG("input #%zu was accepted", i);
+		EXPECT_NE('\0', err[0]) TH_LOG("input #%zu: no message", i);
+	}
+}
+
+TEST(amp_centi_exact)
+{
+	EXPECT_EQ(8533, wamp_amp_centi(48, 4096));
+	EXPECT_EQ(199, wamp_amp_centi(100, 199));
+	EXPECT_EQ(200, wamp_amp_centi(100, 200));
+	EXPECT_EQ(0, wamp_amp_centi(0, 5));
+	EXPECT_EQ(100, wamp_amp_centi(~0ULL, ~0ULL));
+	EXPECT_EQ(~0ULL, wamp_amp_centi(1, ~0ULL));
+	EXPECT_EQ(200, wamp_amp_centi(1ULL << 62, (1ULL << 63) + 1));
+}
+
+/* Each flag at, just below and just above its threshold. */
+TEST(classify_thresholds)
+{
+	struct wamp_thresholds t = { 1000, 512, 10, 200 };
+
+	EXPECT_EQ(0, wamp_classify(999, 999 * 48, 999, 999 * 4096, &t));
+	EXPECT_EQ(WAMP_F_SMALL, wamp_classify(1000, 1000 * 511, 0, 0, &t));
+	EXPECT_EQ(0, wamp_classify(1000, 1000 * 512, 0, 0, &t));
+	EXPECT_EQ(WAMP_F_SMALL, wamp_classify(1000, 1000 * 512 - 1, 0, 0, &t));
+	EXPECT_EQ(WAMP_F_SYNC, wamp_classify(1000, 1000 * 4096, 100, 0, &t));
+	EXPECT_EQ(0, wamp_classify(1000, 1000 * 4096, 99, 0, &t));
+	EXPECT_EQ(WAMP_F_AMP, wamp_classify(1000, 1000 * 4096, 0,
+					    2000 * 4096, &t));
+	EXPECT_EQ(0, wamp_classify(1000, 1000 * 4096, 0, 2000 * 4096 - 1, &t));
+	/* No overflow near 2^64. */
+	t = (struct wamp_thresholds){ 1, 1, 100, 100 };
+	EXPECT_EQ(WAMP_F_SYNC | WAMP_F_AMP,
+		  wamp_classify(~0ULL, ~0ULL, ~0ULL, ~0ULL, &t));
+}
+
+TEST(unescape)
+{
+	char out[64];
+
+	ws_unescape("redis\\040bio", out, sizeof(out));
+	EXPECT_STREQ("redis bio", out);
+	ws_unescape("a\\134b\\012", out, sizeof(out));
+	EXPECT_STREQ("a\\b\n", out);
+	ws_unescape("\\9x\\04", out, sizeof(out));
+	EXPECT_STREQ("\\9x\\04", out);
+	ws_unescape("abcdef", out, 4);
+	EXPECT_STREQ("abc", out);
+}
+
+static const char prev_txt[] =
+	"# wamp 1.1 writes=1000 write_bytes=100000 syncs=10 blk_reqs=10 blk_bytes=40960 rows=3 slots=3/64 overflow=0 nested=0 iov_fault=0 dev_overflow=0 min_writes=100 small_write_bytes=512 sync_ratio=10 amp_ratio=2.00\n"
+	"pid tgid comm writes write_bytes avg_write syncs blk_reqs blk_bytes amp flags\n"
+	"10 10 app 900 90000 100 10 10 40960 0.45 -\n"
+	"11 10 app 100 10000 100 0 0 0 0.00 -\n"
+	"12 12 idle 5 5 1 0 0 0 0.00 -\n"
+	"- - (other) 0 0 - 0 0 0 - -\n"
+	"# dev device disk write_reqs write_bytes flush_reqs fua_reqs preflush_reqs discard_reqs discard_bytes requeues\n"
+	"254:0 vda 10 40960 1 0 0 0 0 0\n"
+	"# system write_bytes=100000 dev_write_bytes=40960 amp=0.40\n";
+
+/* 2 s later: pid 10 wrote 200 small writes and synced each; 13 is new. */
+static const char cur_txt[] =
+	"# wamp 1.1 writes=1300 write_bytes=106400 syncs=210 blk_reqs=210 blk_bytes=860160 rows=4 slots=4/64 overflow=0 nested=0 iov_fault=0 dev_overflow=0 min_writes=100 small_write_bytes=512 sync_ratio=10 amp_ratio=2.00\n"
+	"pid tgid comm writes write_bytes avg_write syncs blk_reqs blk_bytes amp flags\n"
+	"10 10 app 1100 91600 83 210 210 860160 9.39 SMALL,SYNC,AMP\n"
+	"11 10 app 100 10000 100 0 0 0 0.00 -\n"
+	"12 12 idle 5 5 1 0 0 0 0.00 -\n"
+	"13 13 new 100 4800 48 0 0 0 0.00 SMALL\n"
+	"- - (other) 0 0 - 0 0 0 - -\n"
+	"# dev device disk write_reqs write_bytes flush_reqs fua_reqs preflush_reqs discard_reqs discard_bytes requeues\n"
+	"254:0 vda 210 860160 201 0 0 0 0 0\n"
+	"# system write_bytes=106400 dev_write_bytes=860160 amp=8.08\n";
+
+FIXTURE(interval) {
+	struct wampp_report prev, cur;
+	struct ws_result res;
+};
+
+FIXTURE_SETUP(interval)
+{
+	char err[256];
+
+	ASSERT_EQ(0, wampp_parse(prev_txt, &self->prev, err, sizeof(err)))
+		TH_LOG("%s", err);
+	ASSERT_EQ(0, wampp_parse(cur_txt, &self->cur, err, sizeof(err)))
+		TH_LOG("%s", err);
+	memset(&self->res, 0, sizeof(self->res));
+}
+
+FIXTURE_TEARDOWN(interval)
+{
+	ws_result_free(&self->res);
+	wampp_free(&self->prev);
+	wampp_free(&self->cur);
+}
+
+/* Deltas, idle tasks dropped, flags on the deltas with the header's rules. */
+TEST_F(interval, task_deltas_and_flags)
+{
+	struct ws_opts o = { .top = 20 };
+	const struct ws_ent *e;
+
+	ASSERT_EQ(0, ws_build(&self->cur, &self->prev, 2.0, &o, &self->res));
+	EXPECT_EQ(2.0, self->res.seconds);
+	EXPECT_EQ(100, self->res.th.min_writes);
+	ASSERT_EQ(2, self->res.n);	/* 11 and 12 were idle */
+	e = &self->res.ents[0];		/* sorted by block bytes */
+	EXPECT_EQ(10, e->pid);
+	EXPECT_EQ(200, e->writes);
+	EXPECT_EQ(1600, e->write_bytes);
+	EXPECT_EQ(200, e->syncs);
+	EXPECT_EQ(819200, e->blk_bytes);
+	/* 8-byte writes, a sync each, 512x: all three, on the interval. */
+	EXPECT_EQ(WAMP_F_SMALL | WAMP_F_SYNC | WAMP_F_AMP, e->flags);
+	e = &self->res.ents[1];
+	EXPECT_EQ(13, e->pid);		/* new since prev: all of it counts */
+	EXPECT_EQ(100, e->writes);
+	EXPECT_EQ(WAMP_F_SMALL, e->flags);
+	EXPECT_EQ(300, self->res.writes);
+	EXPECT_EQ(819200, self->res.dev_write_bytes);
+}
+
+TEST_F(interval, processes_fold_threads)
+{
+	struct ws_opts o = { .view = WS_PROCS };
+
+	ASSERT_EQ(0, ws_build(&self->cur, NULL, 0, &o, &self->res));
+	ASSERT_EQ(3, self->res.n);
+	EXPECT_EQ(10, self->res.ents[0].pid);
+	EXPECT_EQ(2, self->res.ents[0].ntasks);
+	EXPECT_EQ(1200, self->res.ents[0].writes);
+	EXPECT_EQ(101600, self->res.ents[0].write_bytes);
+}
+
+TEST_F(interval, filters_and_top)
+{
+	long long pids[] = { 12, 13 };
+	struct ws_opts o = { .pids = pids, .npids = 2, .key = WS_KEY_WRITES };
+
+	ASSERT_EQ(0, ws_build(&self->cur, NULL, 0, &o, &self->res));
+	ASSERT_EQ(2, self->res.n);
+	EXPECT_EQ(13, self->res.ents[0].pid);
+	ws_result_free(&self->res);
+	o = (struct ws_opts){ .flagged = true, .top = 1 };
+	ASSERT_EQ(0, ws_build(&self->cur, NULL, 0, &o, &self->res));
+	ASSERT_EQ(1, self->res.n);
+	EXPECT_EQ(10, self->res.ents[0].pid);
+}
+
+/* A reset between the reads: counts since the reset, nothing negative. */
+TEST_F(interval, reset_between_reads)
+{
+	struct ws_opts o = { 0 };
+
+	ASSERT_EQ(0, ws_build(&self->prev, &self->cur, 1.0, &o, &self->res));
+	EXPECT_EQ(1000, self->res.writes);
+	for (size_t i = 0; i < self->res.n; i++)
+		EXPECT_GE(1000000, self->res.ents[i].writes);
+}
+
+TEST_F(interval, device_deltas)
+{
+	struct ws_opts o = { .view = WS_DEVS };
+
+	ASSERT_EQ(0, ws_build(&self->cur, &self->prev, 2.0, &o, &self->res));
+	ASSERT_EQ(1, self->res.n);
+	EXPECT_STREQ("254:0", self->res.ents[0].dev);
+	EXPECT_EQ(200, self->res.ents[0].blk_reqs);
+	EXPECT_EQ(819200, self->res.ents[0].blk_bytes);
+	EXPECT_EQ(200, self->res.ents[0].flush_reqs);
+}
+
+static char *render(void (*fn)(FILE *, const struct ws_result *,
+			       const struct ws_opts *),
+		    const struct ws_result *res, const struct ws_opts *o)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	fn(f, res, o);
+	fclose(f);
+	return buf;
+}
+
+/* Label values escaped; a reused pid of one program is one series. */
+TEST(prometheus_output)
+{
+	static const char txt[] =
+		"# wamp 1.1 writes=3 write_bytes=3 syncs=0 blk_reqs=0 blk_bytes=0 min_writes=1 small_write_bytes=512 sync_ratio=10 amp_ratio=2.00\n"
+		"pid tgid comm writes write_bytes avg_write syncs blk_reqs blk_bytes amp flags\n"
+		"5 5 a\\042b\\134 1 1 1 0 0 0 0.00 EXITED\n"
+		"5 5 a\\042b\\134 2 2 1 0 0 0 0.00 -\n"
+		"- - (other) 0 0 - 0 0 0 - -\n";
+	static const char want[] =
+		"wamp_task_writes_total{pid=\"5\",tgid=\"5\",comm=\"a\\\"b\\\\\"} 3\n";
+	struct ws_opts o = { .format = WS_PROM };
+	struct wampp_report r;
+	struct ws_result res;
+	char err[256], *out;
+
+	ASSERT_EQ(0, wampp_parse(txt, &r, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, ws_build(&r, NULL, 0, &o, &res));
+	EXPECT_EQ(1, res.n);
+	out = render(ws_print_prom, &res, &o);
+	EXPECT_NE(NULL, strstr(out, want));
+	EXPECT_NE(NULL, strstr(out, "# TYPE wamp_task_writes_total counter\n"));
+	free(out);
+	ws_result_free(&res);
+	wampp_free(&r);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * wampstat: read /proc/wamp and report which tasks turn small writes into
+ * much bigger device I/O, once or over intervals (like iostat 1 5), as a
+ * table, JSON or Prometheus metrics.  See wampstat(8).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "wampparse.h"
+#include "wsview.h"
+
+#define WS_VERSION	"0.1.0"
+
+static void print_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: wampstat [options] [INTERVAL [COUNT]]\n"
+		"\n"
+		"Report write amplification per task from /proc/wamp (wamp.ko).\n"
+		"With INTERVAL (seconds), report rates over each interval, COUNT times\n"
+		"(default: until interrupted), flags computed on the interval.\n"
+		"\n"
+		"  -f, --file FILE     read FILE instead of /proc/wamp\n"
+		"  -s, --sort KEY      writes, bytes, syncs, blk or amp (default: blk,\n"
+		"                      or bytes when the report has no block columns)\n"
+		"  -n, --top N         show N rows (default 20, 0: all)\n"
+		"  -P, --processes     one row per process (threads summed by tgid)\n"
+		"  -C, --commands      one row per command name\n"
+		"  -d, --devices       one row per block device\n"
+		"  -p, --pid PID[,PID] only these tasks (pid or tgid)\n"
+		"      --flagged       only rows flagged SMALL, SYNC or AMP\n"
+		"      --json          one JSON object per report\n"
+		"      --prometheus    Prometheus text exposition format\n"
+		"  -h, --help          this help\n"
+		"  -V, --version       the version\n");
+}
+
+static int parse_pids(const char *s, long long **pids, int *n)
+{
+	char *copy = strdup(s), *t, *save = NULL, *end;
+	long long *p = NULL, *np;
+	int cnt = 0;
+
+	if (!copy)
+		return -1;
+	for (t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		long long v = strtoll(t, &end, 10);
+
+		if (*end || v <= 0 || end == t) {
+			free(copy);
+			free(p);
+			return -1;
+		}
+		np = realloc(p, (cnt + 1) * sizeof(*p));
+		if (!np) {
+			free(copy);
+			free(p);
+			return -1;
+		}
+		p = np;
+		p[cnt++] = v;
+	}
+	free(copy);
+	if (!cnt)
+		return -1;
+	*pids = p;
+	*n = cnt;
+	return 0;
+}
+
+/* Read and parse the report; on failure say why, the way a user needs. */
+static int load(const char *path, bool is_proc, struct wampp_report *r)
+{
+	char err[256];
+	char *text = wampp_read_file(path);
+	int ret;
+
+	if (!text) {
+		if (is_proc && errno == ENOENT)
+			fprintf(stderr,
+				"wampstat: %s does not exist: the wamp module is not loaded.\n"
+				"Load it with: sudo modprobe wamp\n", path);
+		else
+			fprintf(stderr, "wampstat: cannot read %s: %s\n", path,
+				strerror(errno));
+		return -1;
+	}
+	ret = wampp_parse(text, r, err, sizeof(err));
+	free(text);
+	if (ret)
+		fprintf(stderr, "wampstat: %s: %s\n", path, err);
+	return ret;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int emit(const struct wampp_report *cur, const struct wampp_report *prev,
+		double secs, const struct ws_opts *o)
+{
+	struct ws_result res;
+
+	if (ws_build(cur, prev, secs, o, &res)) {
+		fprintf(stderr, "wampstat: the report has no thresholds in its first line\n");
+		return -1;
+	}
+	if (o->format == WS_JSON)
+		ws_print_json(stdout, &res, o, (long long)time(NULL));
+	else if (o->format == WS_PROM)
+		ws_print_prom(stdout, &res, o);
+	else
+		ws_print_text(stdout, &res, o);
+	fflush(stdout);
+	ws_result_free(&res);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "file", required_argument, NULL, 'f' },
+		{ "sort", required_argument, NULL, 's' },
+		{ "top", required_argument, NULL, 'n' },
+		{ "processes", no_argument, NULL, 'P' },
+		{ "commands", no_argument, NULL, 'C' },
+		{ "devices", no_argument, NULL, 'd' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "flagged", no_argument, NULL, 'F' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "prometheus", no_argument, NULL, 'M' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const keys[] = { "", "writes", "bytes", "syncs",
+					    "blk", "amp" };
+	struct ws_opts o = { .top = 20 };
+	struct wampp_report cur, prev;
+	const char *path = WAMP_PROC_PATH;
+	long long *pids = NULL, count = -1;
+	double interval = 0, t0, t1;
+	char *end;
+	int c, k, ret = 0;
+
+	while ((c = getopt_long(argc, argv, "f:s:n:PCdp:hV", lo, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			path = optarg;
+			break;
+		case 's':
+			for (k = 1; k < 6 && strcmp(optarg, keys[k]); k++)
+				;
+			if (k == 6) {
+				fprintf(stderr, "wampstat: unknown sort key '%s'\n", optarg);
+				return 2;
+			}
+			o.key = (enum ws_key)k;
+			break;
+		case 'n':
+			o.top = (int)strtol(optarg, &end, 10);
+			if (*end || o.top < 0) {
+				fprintf(stderr, "wampstat: bad -n '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'P':
+			o.view = WS_PROCS;
+			break;
+		case 'C':
+			o.view = WS_COMMS;
+			break;
+		case 'd':
+			o.view = WS_DEVS;
+			break;
+		case 'p':
+			if (parse_pids(optarg, &pids, &o.npids)) {
+				fprintf(stderr, "wampstat: bad pid list '%s'\n", optarg);
+				return 2;
+			}
+			o.pids = pids;
+			break;
+		case 'F':
+			o.flagged = true;
+			break;
+		case 'J':
+			o.format = WS_JSON;
+			break;
+		case 'M':
+			o.format = WS_PROM;
+			break;
+		case 'h':
+			print_usage(stdout);
+			return 0;
+		case 'V':
+			printf("wampstat %s (reads /proc/wamp format %d.x)\n",
+			       WS_VERSION, WAMP_FORMAT_MAJOR);
+			return 0;
+		default:
+			print_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		interval = strtod(argv[optind], &end);
+		if (*end || interval <= 0 || interval > 86400) {
+			fprintf(stderr, "wampstat: bad interval '%s'\n", argv[optind]);
+			return 2;
+		}
+		if (++optind < argc) {
+			count = strtoll(argv[optind], &end, 10);
+			if (*end || count <= 0) {
+				fprintf(stderr, "wampstat: bad count '%s'\n", argv[optind]);
+				return 2;
+			}
+			optind++;
+		}
+	}
+	if (optind < argc) {
+		print_usage(stderr);
+		return 2;
+	}
+
+	t0 = now();
+	if (load(path, !strcmp(path, WAMP_PROC_PATH), &cur)) {
+		free(pids);
+		return 1;
+	}
+	if (interval == 0) {
+		ret = emit(&cur, NULL, 0, &o) ? 1 : 0;
+		wampp_free(&cur);
+		free(pids);
+		return ret;
+	}
+	while (count < 0 || count-- > 0) {
+		prev = cur;
+		usleep((useconds_t)(interval * 1e6));
+		t1 = now();
+		if (load(path, !strcmp(path, WAMP_PROC_PATH), &cur)) {
+			wampp_free(&prev);
+			ret = 1;
+			break;
+		}
+		if (emit(&cur, &prev, t1 - t0, &o))
+			ret = 1;
+		wampp_free(&prev);
+		t0 = t1;
+		if (ret)
+			break;
+		if (o.format == WS_TEXT && count)
+			putchar('\n');
+	}
+	if (!ret)
+		wampp_free(&cur);
+	free(pids);
+	return ret;
+}
