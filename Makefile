@@ -6,7 +6,7 @@
 #   make install          install both (module under /lib/modules/$(KVER)/updates)
 #   make dkms-install     register, build and install it with DKMS
 #   make demo             boot Debian's 6.1 kernel in QEMU and show wamp at work
-#   make check            every test, in that real kernel (what CI runs)
+#   make check            every test, in every supported kernel (what CI runs)
 #   make lint             checkpatch --strict, sparse and W=1 on the module
 
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
@@ -119,9 +119,19 @@ deps:
 guest-module: deps
 	tests/vm/build-module.sh "$$(tests/vm/kernel.sh)" $(BUILD)
 
+# Everything CI runs: lint, host tests, a short fuzz run, then every
+# supported kernel booted with the selftests (check-kernels).
 check: deps lint unit
 	$(MAKE) fuzz FUZZ_SECONDS=20
-	$(MAKE) selftests tools guest-module
+	$(MAKE) check-kernels
+
+# The kernel matrix: build, sparse, DKMS, selftests, unload, dmesg per
+# kernel; KERNELS="suite:package ..." narrows it (see tests/vm/matrix.sh).
+check-kernels: deps selftests tools
+	tests/vm/matrix.sh $(BUILD) $(KERNELS)
+
+# Only the reference kernel (Debian 12's 6.1), module built here.
+check-quick: deps selftests tools guest-module
 	tests/vm/check.sh "$$(tests/vm/kernel.sh)" $(BUILD)
 
 demo: deps selftests tools guest-module
@@ -131,4 +141,5 @@ lint: deps
 	tests/lint.sh "$$(tests/vm/kernel.sh)" $(BUILD)
 
 .PHONY: all module clean install install-module install-tools tools unit \
-	fuzz dkms-install dkms-remove selftests deps guest-module check demo lint
+	fuzz dkms-install dkms-remove selftests deps guest-module check demo lint \
+	check-kernels check-quick

@@ -3,6 +3,10 @@
 # Build wamp.ko against the headers unpacked in KROOT, in a private copy of
 # the sources (BUILD/KVER/TAG), W=1 warnings fatal.  Prints nothing but
 # errors; the module ends up at BUILD/KVER/TAG/wamp.ko.
+#
+# Kernels from sid are built in a sid chroot (sid-chroot.sh) with sid's
+# compiler.  Headers that name a compiler this machine lacks (5.10's
+# gcc-10) are built with the machine's gcc.
 # Usage: build-module.sh KROOT BUILD [TAG (src)] [make args, e.g. C=2]
 set -euo pipefail
 
@@ -11,19 +15,43 @@ build=$2
 tag=${3:-src}
 shift $(($# < 3 ? $# : 3))
 top=$(cd "$(dirname "$0")/../.." && pwd)
+here="$top/tests/vm"
 kver=$(cat "$kroot/.kver")
+suite=$(cat "$kroot/.suite" 2>/dev/null || echo bookworm)
 src="$build/$kver/$tag"
+log="$build/$kver/$tag.log"
+sources=("$top/Kbuild" "$top/dkms.conf" "$top/module" "$top/include"
+	 "$top/configure")
 
 mkdir -p "$src"
 rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
-	"$top/Kbuild" "$top/dkms.conf" "$top/module" "$top/include" \
-	"$top/configure" "$src/"
-log="$build/$kver/$tag.log"
-if ! make -C "$kroot/lib/modules/$kver/build" M="$src" W=1 "$@" modules \
-	> "$log" 2>&1; then
+	"${sources[@]}" "$src/"
+
+if [ "$suite" = sid ]; then
+	croot=$("$here/sid-chroot.sh" "$kver")
+	csrc="/build/$kver/$tag"
+	mkdir -p "$croot$csrc"
+	rsync -a --delete "$src/" "$croot$csrc/"
+	# objtool reads /proc/self/limits.
+	mountpoint -q "$croot/proc" || mount -t proc proc "$croot/proc"
+	trap 'umount "$croot/proc" 2>/dev/null || true' EXIT
+	cmd=(chroot "$croot" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin
+	     make -C "/lib/modules/$kver/build" M="$csrc" W=1 "$@" modules)
+else
+	args=()
+	cc=$(sed -n 's/^CC = .*)\(gcc-[0-9]*\)$/\1/p' \
+		"$kroot/usr/src/linux-headers-$kver/.kernelvariables" 2>/dev/null)
+	if [ -n "$cc" ] && ! command -v "$cc" >/dev/null; then
+		args=(CC=gcc)
+	fi
+	cmd=(make -C "$kroot/lib/modules/$kver/build" M="$src" W=1 "${args[@]}"
+	     "$@" modules)
+fi
+if ! "${cmd[@]}" > "$log" 2>&1; then
 	cat "$log" >&2
 	exit 1
 fi
+[ "$suite" = sid ] && cp "$croot$csrc/wamp.ko" "$src/wamp.ko"
 # W=1 output that is a warning or a sparse complaint fails the build.
 if grep -E 'warning:|error:' "$log" >&2; then
 	echo "build-module.sh: warnings building for $kver (see $log)" >&2

@@ -7,7 +7,7 @@ set -euo pipefail
 pkgs=(make gcc gcc-multilib bc flex bison libelf-dev libssl-dev kmod cpio
       qemu-system-x86 busybox-static e2fsprogs sparse dwarves
       linux-source-6.1 bpftrace linux-perf xz-utils rsync redis-server
-      redis-tools clang libclang-rt-14-dev prometheus)
+      redis-tools clang libclang-rt-14-dev prometheus debootstrap dkms)
 
 missing=()
 for p in "${pkgs[@]}"; do

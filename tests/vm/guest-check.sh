@@ -13,8 +13,16 @@ rc=0
 echo "== guest: $(uname -r), $(nproc) CPUs"
 guest_disk || { echo "cannot set up the ext4 disk"; exit 1; }
 gmodprobe null_blk || { echo "cannot load null_blk"; exit 1; }
-if ! insmod "$ko"; then
-	echo "insmod failed"; dmesg | tail -20; exit 1
+if [ "${ko#/lib/modules/}" != "$ko" ]; then
+	# Installed by DKMS: load it the way a user does.
+	echo "== modprobe wamp ($(modinfo -n wamp))"
+	[ "$(modinfo -n wamp)" = "$ko" ] || { echo "modprobe would not load $ko"; exit 1; }
+	load=(modprobe wamp)
+else
+	load=(insmod "$ko")
+fi
+if ! "${load[@]}"; then
+	echo "${load[*]} failed"; dmesg | tail -20; exit 1
 fi
 modinfo -F version "$ko" | sed 's/^/== wamp version /'
 
@@ -24,13 +32,15 @@ rc=${PIPESTATUS[0]}
 echo "== /proc/wamp after the selftests (head)"
 head -15 /proc/wamp
 
+unload=ok dmesg=clean
 if ! rmmod wamp; then
-	echo "rmmod failed"; rc=1
+	echo "rmmod failed"; rc=1; unload=FAIL
 fi
 dmesg > "$out/dmesg.txt"
 if dmesg_splats; then
-	echo "== dmesg has splats (above): failing"; rc=1
+	echo "== dmesg has splats (above): failing"; rc=1; dmesg=FAIL
 else
 	echo "== dmesg clean"
 fi
+echo "unload=$unload dmesg=$dmesg" > "$out/result"
 exit $rc
