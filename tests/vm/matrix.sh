@@ -23,7 +23,11 @@ KERNELS=(
 
 build=$1
 shift
-[ $# -gt 0 ] && KERNELS=("$@")
+full=1
+if [ $# -gt 0 ]; then
+	KERNELS=("$@")
+	full=
+fi
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 matrix="$build/matrix.txt"
@@ -31,15 +35,18 @@ fail=0
 
 mkdir -p "$build"
 row() {
-	printf '%-37s %-20s %-5s %-6s %-5s %-9s %-6s %-6s %s\n' "$@"
+	printf '%-37s %-20s %-5s %-6s %-5s %-5s %-9s %-6s %-6s %s\n' "$@"
 }
-row spec kernel build sparse dkms selftests unload dmesg features > "$matrix"
+row spec kernel build sparse proto dkms selftests unload dmesg features > "$matrix"
 for spec in "${KERNELS[@]}"; do
-	b=- s=- k=- t=- u=- d=- feat=- kver=- ko=
+	b=- s=- p=- k=- t=- u=- d=- feat=- kver=- ko=
 	if kroot=$("$here/kernel.sh" "$spec"); then
 		kver=$(cat "$kroot/.kver")
 		"$here/build-module.sh" "$kroot" "$build" src && b=ok || b=FAIL
 		"$here/build-module.sh" "$kroot" "$build" lint C=2 && s=ok || s=FAIL
+		if [ "$b" = ok ]; then
+			"$here/wrong-proto.sh" "$kroot" "$build" && p=ok || p=FAIL
+		fi
 		# DKMS builds with the machine's compiler: bookworm's kernels.
 		case "$(cat "$kroot/.suite")" in
 		bookworm*) ko=$("$here/dkms.sh" "$kroot") && k=ok || k=FAIL ;;
@@ -57,18 +64,21 @@ for spec in "${KERNELS[@]}"; do
 	else
 		b=FAIL
 	fi
-	row "$spec" "$kver" "$b" "$s" "$k" "${t:--}" "${u:--}" "${d:--}" \
+	row "$spec" "$kver" "$b" "$s" "$p" "$k" "${t:--}" "${u:--}" "${d:--}" \
 		"$feat" >> "$matrix"
 	# Green: built, sparse-clean, selftests passed, unloaded, dmesg clean.
-	if [ "$b" != ok ] || [ "$s" != ok ] || [ "$k" = FAIL ] || [ "${u:-}" != ok ] ||
+	if [ "$b" != ok ] || [ "$s" != ok ] || [ "$p" != ok ] || [ "$k" = FAIL ] ||
+	   [ "${u:-}" != ok ] ||
 	   [ "${d:-}" != clean ] || [ -z "${t:-}" ] || [ "${t#FAIL}" != "$t" ]; then
 		fail=1
 	fi
 done
-echo "== kernel matrix (selftests: passed/failed/skipped; dkms -: not run)"
+echo "== kernel matrix (proto: a forced wrong prototype fails the build;"
+echo "   dkms -: not run; selftests: passed/failed/skipped)"
 cat "$matrix"
 
-# The README may claim only kernels that are green here.
+# The README may claim only kernels that are green here (full runs).
+[ -n "$full" ] || exit $fail
 claimed=$(sed -n '/<!-- kernels:begin -->/,/<!-- kernels:end -->/p' "$top/README.md" |
 	  sed -n 's/^| `\([a-z-]*:[a-z0-9-]*\)`.*/\1/p')
 for spec in $claimed; do
