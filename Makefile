@@ -130,6 +130,18 @@ check: deps lint unit
 check-kernels: deps selftests tools
 	tests/vm/matrix.sh $(BUILD) $(KERNELS)
 
+$(BUILD)/bench/wamp_bench: tests/bench/wamp_bench.c
+	mkdir -p $(@D)
+	$(CC_USER) -O2 -Wall -Wextra -Werror -o $@ $<
+
+# Overhead in guest instructions (QEMU -icount): BENCHMARKS.md.
+bench: deps guest-module $(BUILD)/bench/wamp_bench
+	tests/vm/bench.sh "$$(tests/vm/kernel.sh)" $(BUILD) 1000000 --write
+
+# The same loops, shorter, against the same targets: part of make check.
+bench-short: deps guest-module $(BUILD)/bench/wamp_bench
+	tests/vm/bench.sh "$$(tests/vm/kernel.sh)" $(BUILD) 100000
+
 # Only the reference kernel (Debian 12's 6.1), module built here.
 check-quick: deps selftests tools guest-module
 	tests/vm/check.sh "$$(tests/vm/kernel.sh)" $(BUILD)
@@ -142,4 +154,4 @@ lint: deps
 
 .PHONY: all module clean install install-module install-tools tools unit \
 	fuzz dkms-install dkms-remove selftests deps guest-module check demo lint \
-	check-kernels check-quick
+	check-kernels check-quick bench bench-short

@@ -9,7 +9,6 @@
 #include <linux/uaccess.h>
 #include <linux/uio.h>
 #include <linux/compat.h>
-#include <asm/syscall.h>
 #include <asm/unistd.h>
 #include <asm/unistd_32_ia32.h>
 #include <asm/unistd_64_x32.h>
@@ -141,33 +140,44 @@ static u64 wamp_iov_bytes(unsigned long uvec, unsigned long cnt, bool compat,
 	return sum;
 }
 
-void wamp_probe_sys_enter(void *data, struct pt_regs *regs, long id)
+/*
+ * A write or sync syscall: out of line, so that the probe's common path
+ * (a syscall we do not count) carries no stack frame, no stack protector
+ * and no argument decoding.  The byte count is the third argument, in dx
+ * in both the x86_64 and the ia32 convention; the iovec array is the
+ * second, in si (x86_64, x32) or cx (ia32).  A 32-bit task's registers
+ * are meaningful in their low halves only.
+ */
+static noinline void wamp_sys_enter_counted(struct pt_regs *regs,
+					    unsigned long id)
 {
-	unsigned long args[6];
+	bool ia32 = in_ia32_syscall();
+	bool compat = ia32 || in_compat_syscall();
+	unsigned long a1 = ia32 ? regs->cx : regs->si;
+	unsigned long a2 = regs->dx;
 	bool fault = false;
 	unsigned int ev;
 	u64 bytes = 0;
 
+	ev = wamp_syscall_event(id, ia32);
+	if (ev == WAMP_EV_NONE)
+		return;
+	if (compat) {
+		a1 = (u32)a1;
+		a2 = (u32)a2;
+	}
+	if (ev == WAMP_EV_WRITE)
+		bytes = a2;
+	else if (ev == WAMP_EV_WRITEV)
+		bytes = wamp_iov_bytes(a1, a2, compat, &fault);
+	wamp_store_account(ev == WAMP_EV_SYNC ? WAMP_EV_SYNC : WAMP_EV_WRITE,
+			   bytes, fault ? WAMP_ACC_IOV_FAULT : 0);
+}
+
+void wamp_probe_sys_enter(void *data, struct pt_regs *regs, long id)
+{
 	/* The common case: a syscall no ABI of ours counts. */
 	if (likely((unsigned long)id < WAMP_SC_MAX && !wamp_sc_table[id]))
 		return;
-	ev = wamp_syscall_event((unsigned long)id, in_ia32_syscall());
-	if (ev == WAMP_EV_NONE)
-		return;
-
-	if (ev != WAMP_EV_SYNC) {
-		syscall_get_arguments(current, regs, args);
-		if (in_compat_syscall()) {
-			/* 32-bit arguments; the upper halves are not defined. */
-			args[1] = (u32)args[1];
-			args[2] = (u32)args[2];
-		}
-		if (ev == WAMP_EV_WRITE)
-			bytes = args[2];
-		else
-			bytes = wamp_iov_bytes(args[1], args[2],
-					       in_compat_syscall(), &fault);
-		ev = WAMP_EV_WRITE;
-	}
-	wamp_store_account(ev, bytes, fault ? WAMP_ACC_IOV_FAULT : 0);
+	wamp_sys_enter_counted(regs, (unsigned long)id);
 }

@@ -350,6 +350,47 @@ static bool wamp_snap_cpu(struct wamp_snapshot *snap, size_t cap,
 	return true;
 }
 
+/*
+ * Whether the task of a row still runs.  PF_EXITING is set first thing in
+ * do_exit(), before a joined thread's tid is cleared and long before the
+ * task is released, so a task that has called exit is never shown alive.
+ */
+static bool wamp_counts_eq(const struct wamp_counts *a,
+			   const struct wamp_counts *b)
+{
+	return a->writes == b->writes && a->write_bytes == b->write_bytes &&
+	       a->syncs == b->syncs && a->blk_reqs == b->blk_reqs &&
+	       a->blk_bytes == b->blk_bytes;
+}
+
+/*
+ * Copy one CPU's slots so that they agree with its totals: if the CPU
+ * counted anything while its slots were copied, copy them again (a few
+ * times at most; a busy CPU then gets a copy that is only nearly exact).
+ */
+static bool wamp_snap_cpu_stable(struct wamp_snapshot *snap, size_t cap,
+				 struct wamp_cpu *c)
+{
+	struct wamp_counts before, after;
+	size_t start = snap->nr_rows;
+	int tries;
+
+	for (tries = 0; tries < 4; tries++) {
+		memset(&before, 0, sizeof(before));
+		memset(&after, 0, sizeof(after));
+		snap->nr_rows = start;
+		wamp_counts_read(&before, &c->total);
+		smp_rmb();	/* the totals before the slots */
+		if (!wamp_snap_cpu(snap, cap, c))
+			return false;
+		smp_rmb();	/* the slots before the totals again */
+		wamp_counts_read(&after, &c->total);
+		if (wamp_counts_eq(&before, &after))
+			break;
+	}
+	return true;
+}
+
 static bool wamp_task_alive(pid_t pid, u64 start_time)
 {
 	struct task_struct *t;
@@ -357,7 +398,8 @@ static bool wamp_task_alive(pid_t pid, u64 start_time)
 
 	rcu_read_lock();
 	t = pid_task(find_pid_ns(pid, &init_pid_ns), PIDTYPE_PID);
-	alive = t && t->start_time == start_time;
+	alive = t && t->start_time == start_time &&
+		!(READ_ONCE(t->flags) & PF_EXITING);
 	rcu_read_unlock();
 	return alive;
 }
@@ -428,7 +470,7 @@ static struct wamp_snapshot *wamp_snap_try(size_t cap)
 	snap->slots_cap = num_possible_cpus() << wamp_bits;
 	for_each_possible_cpu(cpu) {
 		c = per_cpu_ptr(wamp_cpus, cpu);
-		if (!wamp_snap_cpu(snap, cap, c)) {
+		if (!wamp_snap_cpu_stable(snap, cap, c)) {
 			wamp_snapshot_free(snap);
 			return NULL;
 		}

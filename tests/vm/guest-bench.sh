@@ -1,0 +1,63 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Runs inside the guest for `make bench`, booted with -icount shift=0
+# -smp 1: every figure is guest instructions.  Writes KEY VALUE lines to
+# /tmp/out/bench.txt.  Usage: guest-bench.sh KO BENCH ITERATIONS
+set -u
+ko=$1
+b=$2
+n=$3
+here=$(dirname "$0")
+. "$here/guest-lib.sh"
+out=/tmp/out/bench.txt
+: > "$out"
+rec() { echo "$1 $2" | tee -a "$out"; }
+one() { "$b" "$@" | awk '{ print $1 }'; }
+
+bt_start() {
+	bpftrace -e 'tracepoint:syscalls:sys_enter_write { @bytes[comm] = sum(args->count); @cnt[comm] = count(); }' \
+		> /tmp/bt.log 2>&1 &
+	bt=$!
+	for i in $(seq 600); do
+		grep -q Attaching /tmp/bt.log && return 0
+		kill -0 $bt 2>/dev/null || break
+		sleep 0.5
+	done
+	echo "bpftrace did not attach:"; cat /tmp/bt.log
+	return 1
+}
+bt_stop() { kill -INT $bt; wait $bt; }
+
+guest_disk || exit 1
+rec kernel "$(uname -r)"
+rec iterations "$n"
+rec write_untraced "$(one write "$n")"
+rec getpid_untraced "$(one getpid "$n")"
+rec fsync48_untraced "$(one fsync48 /tmp/mnt $((n / 500)))"
+
+bt_start && rec write_bpftrace "$(one write "$n")" && bt_stop
+
+insmod "$ko" || exit 1
+rec write_wamp "$(one write "$n")"
+rec getpid_wamp "$(one getpid "$n")"
+for t in 1 100 1000; do
+	rec "write_wamp_${t}_tasks" "$(one tasks "$t" "$n")"
+done
+rec fsync48_wamp "$(one fsync48 /tmp/mnt $((n / 500)))"
+bt_start && rec write_both "$(one write "$n")" && bt_stop
+rec bytes_per_cpu "$(awk 'NR == 1 { print $4 }' /sys/kernel/debug/wamp/cpus)"
+rmmod wamp
+
+# /proc/wamp cost per row, with a table big enough for 10000 tasks.
+insmod "$ko" table_size=16384 || exit 1
+for k in 10 1000 10000; do
+	echo reset > /proc/wamp
+	"$b" rows "$k"
+	ns=$("$b" procread | awk '{ print $1 }')
+	rows=$(head -1 /proc/wamp | sed 's/.* rows=\([0-9]*\) .*/\1/')
+	rec "procread_${k}" "$(awk -v ns="$ns" -v r="$rows" 'BEGIN { printf "%.0f %d", ns / r, r }')"
+done
+rec bytes_per_cpu_16384 "$(awk 'NR == 1 { print $4 }' /sys/kernel/debug/wamp/cpus)"
+rmmod wamp
+if dmesg_splats; then echo "dmesg has splats"; exit 1; fi
+exit 0
