@@ -15,6 +15,7 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,40 +48,45 @@ static void report(unsigned long long ns, long ops)
 	printf("%.2f %ld\n", (double)ns / ops, ops);
 }
 
-/* N writes over T live tasks, run one after another (the guest has 1 CPU). */
+/*
+ * N writes over T live tasks, timed one task at a time (the guest has one
+ * CPU): every task first writes once, so that it holds a slot, and stops;
+ * then each is continued in turn for its share of the loop and stops again.
+ */
 static int tasks(long t, long n)
 {
 	unsigned long long *ns = mmap(NULL, sizeof(*ns) * t, PROT_READ |
 				      PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 				      -1, 0);
-	int fd = open("/dev/null", O_WRONLY), go[2], done[2];
+	pid_t *pids = calloc(t, sizeof(*pids));
+	int fd = open("/dev/null", O_WRONLY), st;
 	unsigned long long sum = 0;
-	char c;
+	char c = 't';
 
-	if (ns == MAP_FAILED || pipe(go) || pipe(done))
+	if (ns == MAP_FAILED || !pids || fd < 0)
 		return 1;
 	for (long i = 0; i < t; i++) {
-		if (fork() == 0) {
-			/* Live and holding a slot before any task is timed. */
+		pids[i] = fork();
+		if (pids[i] == 0) {
 			(void)!write(fd, &c, 1);
-			(void)!write(done[1], &c, 1);
-			(void)!read(go[0], &c, 1);
+			raise(SIGSTOP);
 			ns[i] = write_loop(fd, n / t);
-			(void)!write(done[1], &c, 1);
-			(void)!read(go[0], &c, 1);
+			raise(SIGSTOP);
 			_exit(0);
 		}
-		(void)!read(done[0], &c, 1);
+		if (waitpid(pids[i], &st, WUNTRACED) != pids[i])
+			return 1;
 	}
 	for (long i = 0; i < t; i++) {
-		(void)!write(go[1], &c, 1);
-		(void)!read(done[0], &c, 1);
+		kill(pids[i], SIGCONT);
+		if (waitpid(pids[i], &st, WUNTRACED) != pids[i])
+			return 1;
 		sum += ns[i];
 	}
-	for (long i = 0; i < t; i++)
-		(void)!write(go[1], &c, 1);
-	while (wait(NULL) > 0)
-		;
+	for (long i = 0; i < t; i++) {
+		kill(pids[i], SIGKILL);
+		waitpid(pids[i], NULL, 0);
+	}
 	report(sum, n / t * t);
 	return 0;
 }
