@@ -22,6 +22,7 @@
 #include <linux/bio.h>
 #include <linux/preempt.h>
 #include "internal.h"
+#include "account.h"
 
 /*
  * What /sys/block/<disk>/stat counts as written, as op_stat_group() does:

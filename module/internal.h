@@ -147,7 +147,7 @@ void wamp_params_set_loaded(bool loaded);
 /* store.c */
 int wamp_store_init(void);
 void wamp_store_exit(void);
-void wamp_store_account(enum wamp_event ev, u64 bytes, unsigned int how);
+
 struct wamp_dev *wamp_store_dev(struct gendisk *disk);
 void wamp_snapshot_free(struct wamp_snapshot *snap);
 void wamp_store_reset(void);

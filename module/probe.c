@@ -13,6 +13,7 @@
 #include <asm/unistd_32_ia32.h>
 #include <asm/unistd_64_x32.h>
 #include "internal.h"
+#include "account.h"
 #include "syscalls.h"
 
 const struct wamp_sc wamp_sc_native[] = {

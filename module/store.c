@@ -37,42 +37,23 @@
 #include <linux/string.h>
 #include <linux/workqueue.h>
 #include "internal.h"
+#include "account.h"
 
-#define WAMP_PROBE_MAX		16
 /* Rows a snapshot may gain while it is being taken, before it retries. */
 #define WAMP_SNAP_SLACK		256
 
-static struct wamp_cpu __percpu *wamp_cpus;
-static unsigned int wamp_bits;
+struct wamp_cpu __percpu *wamp_cpus __read_mostly;
+unsigned int wamp_bits __read_mostly;
 static DEFINE_MUTEX(wamp_reset_lock);
 
 static_assert(sizeof(struct wamp_slot) == 80);
 static_assert(TASK_COMM_LEN == WAMP_COMM_LEN);
 
-static void wamp_counts_add(struct wamp_counts *c, enum wamp_event ev,
-			    u64 bytes)
+/* The slow half of wamp_slot_get(): a task's first event on this CPU. */
+struct wamp_slot *wamp_slot_claim(struct wamp_cpu *c, struct wamp_slot *s)
 {
-	switch (ev) {
-	case WAMP_EV_SYNC:
-		WRITE_ONCE(c->syncs, c->syncs + 1);
-		break;
-	case WAMP_EV_BLK_RQ:
-		WRITE_ONCE(c->blk_reqs, c->blk_reqs + 1);
-		fallthrough;
-	case WAMP_EV_BLK_MERGE:
-		WRITE_ONCE(c->blk_bytes, c->blk_bytes + bytes);
-		break;
-	default:
-		WRITE_ONCE(c->writes, c->writes + 1);
-		WRITE_ONCE(c->write_bytes, c->write_bytes + bytes);
-		break;
-	}
-}
+	struct task_struct *t = current;
 
-static struct wamp_slot *wamp_slot_claim(struct wamp_cpu *c,
-					 struct wamp_slot *s,
-					 struct task_struct *t)
-{
 	s->start_time = t->start_time;
 	s->pid = t->pid;
 	s->tgid = t->tgid;
@@ -86,27 +67,8 @@ static struct wamp_slot *wamp_slot_claim(struct wamp_cpu *c,
 	return s;
 }
 
-/* @current's slot on this CPU, claimed if need be; NULL if none is free. */
-static struct wamp_slot *wamp_slot_get(struct wamp_cpu *c)
-{
-	struct task_struct *t = current;
-	u32 mask = (1u << wamp_bits) - 1;
-	u32 i = hash_32((u32)t->pid, wamp_bits);
-	struct wamp_slot *s;
-	unsigned int n;
-
-	for (n = 0; n < WAMP_PROBE_MAX; n++, i = (i + 1) & mask) {
-		s = &c->slots[i];
-		if (!s->state)
-			return wamp_slot_claim(c, s, t);
-		if (s->pid == t->pid && s->start_time == t->start_time)
-			return s;
-	}
-	return NULL;
-}
-
-static void wamp_account_nested(struct wamp_cpu *c, enum wamp_event ev,
-				u64 bytes)
+/* A probe that interrupted a probe on this CPU: interrupt-safe counters. */
+void wamp_account_nested(struct wamp_cpu *c, enum wamp_event ev, u64 bytes)
 {
 	local64_inc(&c->nested);
 	switch (ev) {
@@ -124,39 +86,6 @@ static void wamp_account_nested(struct wamp_cpu *c, enum wamp_event ev,
 		local64_add(bytes, &c->nested_bytes);
 		break;
 	}
-}
-
-/*
- * Count one event for current, or for (other) with WAMP_ACC_OTHER.
- * Callable from any context.
- */
-void wamp_store_account(enum wamp_event ev, u64 bytes, unsigned int how)
-{
-	struct wamp_slot *s = NULL;
-	struct wamp_cpu *c;
-
-	/*
-	 * Syscall probes run preemptible since 6.13 (faultable tracepoints):
-	 * pin the CPU ourselves.  _notrace, as in the kernel's own probes.
-	 */
-	preempt_disable_notrace();
-	c = this_cpu_ptr(wamp_cpus);
-	if (unlikely(c->busy++)) {
-		wamp_account_nested(c, ev, bytes);
-		goto out;
-	}
-	wamp_counts_add(&c->total, ev, bytes);
-	if (unlikely(how & WAMP_ACC_IOV_FAULT))
-		WRITE_ONCE(c->iov_fault, c->iov_fault + 1);
-	if (likely(!(how & WAMP_ACC_OTHER))) {
-		s = wamp_slot_get(c);
-		if (unlikely(!s))
-			WRITE_ONCE(c->overflow, c->overflow + 1);
-	}
-	wamp_counts_add(s ? &s->c : &c->other, ev, bytes);
-out:
-	c->busy--;
-	preempt_enable_notrace();
 }
 
 /*

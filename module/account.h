@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The store's hot path, inlined into the probes: counting one event for
+ * current on this CPU.  See store.c for the rules it follows.
+ */
+#ifndef WAMP_ACCOUNT_H
+#define WAMP_ACCOUNT_H
+
+#include <linux/hash.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
+#include <linux/sched.h>
+#include "internal.h"
+
+#define WAMP_PROBE_MAX		16
+
+extern struct wamp_cpu __percpu *wamp_cpus;
+extern unsigned int wamp_bits;
+
+struct wamp_slot *wamp_slot_claim(struct wamp_cpu *c, struct wamp_slot *s);
+void wamp_account_nested(struct wamp_cpu *c, enum wamp_event ev, u64 bytes);
+
+static __always_inline void wamp_counts_add(struct wamp_counts *c,
+					    enum wamp_event ev, u64 bytes)
+{
+	switch (ev) {
+	case WAMP_EV_SYNC:
+		WRITE_ONCE(c->syncs, c->syncs + 1);
+		break;
+	case WAMP_EV_BLK_RQ:
+		WRITE_ONCE(c->blk_reqs, c->blk_reqs + 1);
+		fallthrough;
+	case WAMP_EV_BLK_MERGE:
+		WRITE_ONCE(c->blk_bytes, c->blk_bytes + bytes);
+		break;
+	default:
+		WRITE_ONCE(c->writes, c->writes + 1);
+		WRITE_ONCE(c->write_bytes, c->write_bytes + bytes);
+		break;
+	}
+}
+
+/* @current's slot on this CPU, claimed if need be; NULL if none is free. */
+static __always_inline struct wamp_slot *wamp_slot_get(struct wamp_cpu *c)
+{
+	struct task_struct *t = current;
+	u32 mask = (1u << wamp_bits) - 1;
+	u32 i = hash_32((u32)t->pid, wamp_bits);
+	struct wamp_slot *s;
+	unsigned int n;
+
+	for (n = 0; n < WAMP_PROBE_MAX; n++, i = (i + 1) & mask) {
+		s = &c->slots[i];
+		if (!s->state)
+			return wamp_slot_claim(c, s);
+		if (s->pid == t->pid && s->start_time == t->start_time)
+			return s;
+	}
+	return NULL;
+}
+
+/*
+ * Count one event for current, or for (other) with WAMP_ACC_OTHER.
+ * Callable from any context.
+ */
+static __always_inline void wamp_store_account(enum wamp_event ev, u64 bytes,
+					       unsigned int how)
+{
+	struct wamp_slot *s = NULL;
+	struct wamp_cpu *c;
+
+	/*
+	 * Syscall probes run preemptible since 6.13 (faultable tracepoints):
+	 * pin the CPU ourselves.  _notrace, as in the kernel's own probes.
+	 */
+	preempt_disable_notrace();
+	c = this_cpu_ptr(wamp_cpus);
+	if (unlikely(c->busy++)) {
+		wamp_account_nested(c, ev, bytes);
+		goto out;
+	}
+	wamp_counts_add(&c->total, ev, bytes);
+	if (unlikely(how & WAMP_ACC_IOV_FAULT))
+		WRITE_ONCE(c->iov_fault, c->iov_fault + 1);
+	if (likely(!(how & WAMP_ACC_OTHER))) {
+		s = wamp_slot_get(c);
+		if (unlikely(!s))
+			WRITE_ONCE(c->overflow, c->overflow + 1);
+	}
+	wamp_counts_add(s ? &s->c : &c->other, ev, bytes);
+out:
+	c->busy--;
+	preempt_enable_notrace();
+}
+
+#endif /* WAMP_ACCOUNT_H */
