@@ -13,18 +13,10 @@
 
 static struct dentry *wamp_debugfs;
 
-static ssize_t wamp_reset_write(struct file *file, const char __user *ubuf,
-				size_t len, loff_t *ppos)
-{
-	int ret = wamp_control(file, ubuf, len);
-
-	return ret ? ret : len;
-}
-
 static const struct file_operations wamp_reset_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
-	.write = wamp_reset_write,
+	.write = wamp_control_write,
 	.llseek = noop_llseek,
 };
 

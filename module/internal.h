@@ -172,7 +172,8 @@ void wamp_tp_exit(void);
 /* procfs.c */
 int wamp_procfs_init(void);
 void wamp_procfs_exit(void);
-int wamp_control(struct file *file, const char __user *ubuf, size_t len);
+ssize_t wamp_control_write(struct file *file, const char __user *ubuf,
+			   size_t len, loff_t *ppos);
 
 /* debugfs.c */
 void wamp_debugfs_init(void);

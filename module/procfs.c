@@ -225,7 +225,8 @@ static int wamp_proc_release(struct inode *inode, struct file *file)
  * made to reset), and exactly one known command, with or without a trailing
  * newline.  Anything else: -EINVAL, nothing changed.
  */
-int wamp_control(struct file *file, const char __user *ubuf, size_t len)
+static int wamp_control(struct file *file, const char __user *ubuf,
+			size_t len)
 {
 	char buf[WAMP_CMD_MAX];
 
@@ -243,8 +244,9 @@ int wamp_control(struct file *file, const char __user *ubuf, size_t len)
 	return 0;
 }
 
-static ssize_t wamp_proc_write(struct file *file, const char __user *ubuf,
-			       size_t len, loff_t *ppos)
+/* The write handler of every control file (also debugfs wamp/reset). */
+ssize_t wamp_control_write(struct file *file, const char __user *ubuf,
+			   size_t len, loff_t *ppos)
 {
 	int ret = wamp_control(file, ubuf, len);
 
@@ -255,7 +257,7 @@ static const struct proc_ops wamp_proc_ops = {
 	.proc_open = wamp_proc_open,
 	.proc_read = seq_read,
 	.proc_lseek = seq_lseek,
-	.proc_write = wamp_proc_write,
+	.proc_write = wamp_control_write,
 	.proc_release = wamp_proc_release,
 };
 
