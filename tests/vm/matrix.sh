@@ -32,6 +32,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 matrix="$build/matrix.txt"
 fail=0
+green=0
+red=0
 
 mkdir -p "$build"
 row() {
@@ -71,11 +73,15 @@ for spec in "${KERNELS[@]}"; do
 	   [ "${u:-}" != ok ] ||
 	   [ "${d:-}" != clean ] || [ -z "${t:-}" ] || [ "${t#FAIL}" != "$t" ]; then
 		fail=1
+		red=$((red + 1))
+	else
+		green=$((green + 1))
 	fi
 done
 echo "== kernel matrix (proto: a forced wrong prototype fails the build;"
 echo "   dkms -: not run; selftests: passed/failed/skipped)"
 cat "$matrix"
+echo "kernels: $green passed, $red failed"
 
 # The README may claim only kernels that are green here (full runs).
 [ -n "$full" ] || exit $fail
