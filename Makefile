@@ -119,11 +119,13 @@ deps:
 guest-module: deps
 	tests/vm/build-module.sh "$$(tests/vm/kernel.sh)" $(BUILD)
 
-# Everything CI runs: lint, host tests, a short fuzz run, then every
-# supported kernel booted with the selftests (check-kernels).
+# Everything CI runs: lint, host tests, a short fuzz run, every supported
+# kernel booted with the selftests (check-kernels), KUnit, the debug kernel.
 check: deps lint unit
 	$(MAKE) fuzz FUZZ_SECONDS=20
 	$(MAKE) check-kernels
+	$(MAKE) kunit
+	$(MAKE) check-debug
 
 # The kernel matrix: build, sparse, DKMS, selftests, unload, dmesg per
 # kernel; KERNELS="suite:package ..." narrows it (see tests/vm/matrix.sh).
@@ -142,6 +144,18 @@ bench: deps guest-module $(BUILD)/bench/wamp_bench
 bench-short: deps guest-module $(BUILD)/bench/wamp_bench
 	tests/vm/bench.sh "$$(tests/vm/kernel.sh)" $(BUILD) 100000
 
+# KUnit: wamp_kunit.ko in wamp's own 6.1 kernel without BTF (built from
+# Debian's linux-source-6.1 once, cached in WAMP_CACHE).
+kunit: deps
+	tests/vm/kunit.sh "$$(tests/vm/build-kernel.sh kunit)" $(BUILD)
+
+# The debug kernel (lockdep, KASAN, kmemleak, atomic sleep): KUnit, the
+# selftests and STRESS_CYCLES load/unload cycles under load.
+STRESS_CYCLES ?= 100
+check-debug: deps selftests
+	tests/vm/debug.sh "$$(tests/vm/build-kernel.sh debug)" $(BUILD) \
+		$(STRESS_CYCLES)
+
 # Only the reference kernel (Debian 12's 6.1), module built here.
 check-quick: deps selftests tools guest-module
 	tests/vm/check.sh "$$(tests/vm/kernel.sh)" $(BUILD)
@@ -154,4 +168,4 @@ lint: deps
 
 .PHONY: all module clean install install-module install-tools tools unit \
 	fuzz dkms-install dkms-remove selftests deps guest-module check demo lint \
-	check-kernels check-quick bench bench-short
+	check-kernels check-quick bench bench-short kunit check-debug

@@ -4,22 +4,25 @@
  * field names, the flag bits and the rules that set them, and the defaults
  * and limits of the thresholds.
  *
- * /proc/wamp, format 1.1:
+ * /proc/wamp, format 1.2:
  *
- *   # wamp 1.1 writes=W write_bytes=B syncs=S blk_reqs=Q blk_bytes=K rows=R
+ *   # wamp 1.2 writes=W write_bytes=B syncs=S blk_reqs=Q blk_bytes=K rows=R
  *     slots=U/C overflow=O nested=N iov_fault=F dev_overflow=D
  *     min_writes=M small_write_bytes=SW sync_ratio=SR amp_ratio=A.AA
  *   pid tgid comm writes write_bytes avg_write syncs blk_reqs blk_bytes amp flags
  *   <one row per task>
  *   - - (other) <the same columns>
+ *   # exited rows=F writes=W write_bytes=B syncs=S blk_reqs=Q blk_bytes=K
  *   # dev device disk write_reqs write_bytes flush_reqs fua_reqs preflush_reqs
  *     discard_reqs discard_bytes requeues
  *   <one row per block device: major:minor, name, counters>
  *   # system write_bytes=B dev_write_bytes=D amp=A.AA
  *
  * (lines shown wrapped are one line).  The first line carries the totals
- * and the thresholds in force; the task rows plus the (other) row add up to
- * the totals exactly at a quiescent read.  comm is escaped: bytes outside
+ * and the thresholds in force; the task rows, the (other) row and the
+ * exited line add up to the totals exactly at a quiescent read, for a
+ * reader who may see every row.  The exited line holds the counts of the F
+ * rows of exited tasks that were folded to make room for new tasks.  comm is escaped: bytes outside
  * 0x21..0x7e and the backslash are written as \ooo (octal), as in
  * /proc/mounts.  avg_write is write_bytes / writes rounded down, or "-"
  * when writes is 0; amp is blk_bytes / write_bytes rounded down to two
@@ -31,7 +34,8 @@
  * block layer allocates a request for its bio or merges the bio into one.
  * The device rows are what block_rq_issue saw, per disk.
  *
- * Format 1.0 had neither the blk columns nor the device section.
+ * Format 1.0 had neither the blk columns nor the device section; 1.1 had
+ * no exited line.
  *
  * Compatibility: a reader must refuse a major version it does not know and
  * must ignore keys, columns and sections it does not know; minor versions
@@ -41,7 +45,7 @@
 #define WAMP_H
 
 #define WAMP_FORMAT_MAJOR	1
-#define WAMP_FORMAT_MINOR	1
+#define WAMP_FORMAT_MINOR	2
 #define WAMP_PROC_NAME		"wamp"
 #define WAMP_PROC_PATH		"/proc/wamp"
 #define WAMP_MAGIC		"# wamp"
@@ -54,6 +58,7 @@
 #define WAMP_DEV_COLUMNS \
 	"device disk write_reqs write_bytes flush_reqs fua_reqs preflush_reqs discard_reqs discard_bytes requeues"
 #define WAMP_SYSTEM_MAGIC	"# system"
+#define WAMP_EXITED_MAGIC	"# exited"
 
 /* Keys of the first line. */
 #define WAMP_KEY_WRITES		"writes"

@@ -18,6 +18,7 @@ extern struct wamp_cpu __percpu *wamp_cpus;
 extern unsigned int wamp_bits;
 
 struct wamp_slot *wamp_slot_claim(struct wamp_cpu *c, struct wamp_slot *s);
+struct wamp_slot *wamp_slot_reclaim(struct wamp_cpu *c, u32 i);
 void wamp_account_nested(struct wamp_cpu *c, enum wamp_event ev, u64 bytes);
 
 static __always_inline void wamp_counts_add(struct wamp_counts *c,
@@ -40,12 +41,15 @@ static __always_inline void wamp_counts_add(struct wamp_counts *c,
 	}
 }
 
-/* @current's slot on this CPU, claimed if need be; NULL if none is free. */
+/*
+ * @current's slot on this CPU, claimed if need be, or one of an exited
+ * task's taken over (its counts folded); NULL if there is none.
+ */
 static __always_inline struct wamp_slot *wamp_slot_get(struct wamp_cpu *c)
 {
 	struct task_struct *t = current;
 	u32 mask = (1u << wamp_bits) - 1;
-	u32 i = hash_32((u32)t->pid, wamp_bits);
+	u32 i = hash_32((u32)t->pid, wamp_bits), first = i;
 	struct wamp_slot *s;
 	unsigned int n;
 
@@ -56,7 +60,7 @@ static __always_inline struct wamp_slot *wamp_slot_get(struct wamp_cpu *c)
 		if (s->pid == t->pid && s->start_time == t->start_time)
 			return s;
 	}
-	return NULL;
+	return wamp_slot_reclaim(c, first);
 }
 
 /*

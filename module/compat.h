@@ -54,6 +54,19 @@
 #define WAMP_GETRQ_PROBE(fn)		void fn(void *data, WAMP_TP_GETRQ_ARGS)
 #define WAMP_BIO_MERGE_PROBE(fn)	void fn(void *data, WAMP_TP_BIO_MERGE_ARGS)
 
+/*
+ * Functions the KUnit suites (tests/kunit/, built into wamp_kunit.ko with
+ * WAMP_KUNIT defined) call directly are static in wamp.ko.  The kernel's
+ * own VISIBLE_IF_KUNIT (<kunit/visibility.h>, v6.2) keys on CONFIG_KUNIT,
+ * which would expose them in every production build on a kernel that has
+ * KUnit, and 5.10 and 6.1 lack it: this one keys on the test build.
+ */
+#ifdef WAMP_KUNIT
+#define WAMP_VISIBLE_IF_KUNIT
+#else
+#define WAMP_VISIBLE_IF_KUNIT static
+#endif
+
 #ifdef WAMP_HAVE_QUEUE_DISK
 #define wamp_rq_disk(rq)	((rq)->q->disk)
 #else

@@ -60,10 +60,15 @@ struct wamp_dev_row {
 #define WAMP_SLOT_USED	1u
 
 /*
- * One slot of a CPU's table: 80 bytes.  A task is identified by its pid and
+ * One slot of a CPU's table: 96 bytes.  A task is identified by its pid and
  * its start time, so a task that inherits a recycled pid never lands in a
  * dead task's slot.  Only the owning CPU writes a slot; @state is published
  * last with a release store, and readers on other CPUs acquire it first.
+ *
+ * @uid is the task's uid if its real, effective and saved uids agreed when
+ * it claimed the slot (the rule of /proc/PID/io), else INVALID_UID: only a
+ * privileged reader sees the row.  @ns_inum, @vpid and @vtgid place the
+ * task in its own pid namespace, for readers there once it has exited.
  */
 struct wamp_slot {
 	u64 start_time;
@@ -73,6 +78,10 @@ struct wamp_slot {
 	u32 state;
 	char comm[WAMP_COMM_LEN];
 	struct wamp_counts c;
+	u32 ns_inum;
+	pid_t vpid;
+	pid_t vtgid;
+	u32 unused;
 };
 
 /*
@@ -85,8 +94,12 @@ struct wamp_cpu {
 	unsigned int used;
 	struct wamp_slot *slots;
 	struct wamp_dev *devs;
+	unsigned int gen;		/* odd while a slot is being folded */
+	unsigned long reclaim_after;	/* jiffies: no fold scan before */
 	struct wamp_counts total;
 	struct wamp_counts other;
+	struct wamp_counts exited;	/* folded rows of exited tasks */
+	u64 folded;
 	u64 overflow;
 	u64 iov_fault;
 	local64_t nested;
@@ -121,11 +134,30 @@ struct wamp_row {
 	unsigned int flags;
 	char comm[WAMP_COMM_LEN];
 	struct wamp_counts c;
+	u32 ns_inum;
+	pid_t vpid;
+	pid_t vtgid;
+};
+
+struct pid_namespace;
+
+/*
+ * Who reads, and so which rows a snapshot keeps: the tasks of the pid
+ * namespace of the reader's /proc (with that namespace's pids), and of
+ * those only the ones that ran under the reader's fsuid unless the reader
+ * has CAP_SYS_ADMIN.  NULL: every row, as the init namespace numbers it.
+ */
+struct wamp_view {
+	struct pid_namespace *ns;
+	bool all_uids;
+	kuid_t uid;
 };
 
 struct wamp_snapshot {
 	struct wamp_counts total;
 	struct wamp_counts other;
+	struct wamp_counts exited;
+	u64 folded;
 	u64 overflow;
 	u64 nested;
 	u64 iov_fault;
@@ -139,8 +171,16 @@ struct wamp_snapshot {
 	struct wamp_row rows[];
 };
 
+/* A threshold parameter: its variable and the range a write must fall in. */
+struct wamp_uint_param {
+	unsigned int *val;
+	unsigned int min;
+	unsigned int max;
+};
+
 /* params.c */
 extern unsigned int wamp_table_size;
+extern unsigned int wamp_root_only;
 void wamp_params_thresholds(struct wamp_thresholds *t);
 void wamp_params_set_loaded(bool loaded);
 
@@ -151,7 +191,7 @@ void wamp_store_exit(void);
 struct wamp_dev *wamp_store_dev(struct gendisk *disk);
 void wamp_snapshot_free(struct wamp_snapshot *snap);
 void wamp_store_reset(void);
-struct wamp_snapshot *wamp_store_snapshot(void);
+struct wamp_snapshot *wamp_store_snapshot(const struct wamp_view *view);
 void wamp_store_cpu_stats(int cpu, unsigned int *used, u64 *overflow,
 			  u64 *nested);
 size_t wamp_store_bytes_per_cpu(void);
@@ -178,5 +218,21 @@ ssize_t wamp_control_write(struct file *file, const char __user *ubuf,
 /* debugfs.c */
 void wamp_debugfs_init(void);
 void wamp_debugfs_exit(void);
+
+/*
+ * Static in wamp.ko, visible to the KUnit suites in wamp_kunit.ko (see
+ * WAMP_VISIBLE_IF_KUNIT in compat.h).
+ */
+#ifdef WAMP_KUNIT
+struct kernel_param;
+struct seq_file;
+int wamp_parse_centi(const char *s, unsigned int *out);
+int wamp_param_set_uint(const char *val, const struct kernel_param *kp);
+int wamp_param_set_centi(const char *val, const struct kernel_param *kp);
+int wamp_control_parse(const char *buf, size_t len);
+void wamp_seq_header(struct seq_file *m, const struct wamp_snapshot *s);
+void wamp_seq_row(struct seq_file *m, const struct wamp_row *r);
+void wamp_seq_tail(struct seq_file *m, const struct wamp_snapshot *s);
+#endif
 
 #endif /* WAMP_INTERNAL_H */

@@ -10,15 +10,10 @@
 #include <linux/moduleparam.h>
 #include "internal.h"
 
-struct wamp_uint_param {
-	unsigned int *val;
-	unsigned int min;
-	unsigned int max;
-};
-
 static bool wamp_loaded;
 
 unsigned int wamp_table_size = WAMP_TABLE_SIZE_DEF;
+unsigned int wamp_root_only;
 static unsigned int wamp_min_writes = WAMP_MIN_WRITES_DEF;
 static unsigned int wamp_small_write_bytes = WAMP_SMALL_BYTES_DEF;
 static unsigned int wamp_sync_ratio = WAMP_SYNC_RATIO_DEF;
@@ -28,7 +23,7 @@ static unsigned int wamp_amp_ratio = WAMP_AMP_RATIO_DEF;
  * A decimal with at most two fractional digits ("2", "2.5", "2.50") in
  * hundredths, with at most one trailing newline.  0 or -EINVAL.
  */
-static int wamp_parse_centi(const char *s, unsigned int *out)
+WAMP_VISIBLE_IF_KUNIT int wamp_parse_centi(const char *s, unsigned int *out)
 {
 	unsigned long long v = 0;
 	int frac = -1;
@@ -75,7 +70,8 @@ static int wamp_param_store(const struct kernel_param *kp, unsigned int v,
 	return 0;
 }
 
-static int wamp_param_set_uint(const char *val, const struct kernel_param *kp)
+WAMP_VISIBLE_IF_KUNIT int wamp_param_set_uint(const char *val,
+					      const struct kernel_param *kp)
 {
 	unsigned int v = 0;
 	int ret = kstrtouint(val, 10, &v);
@@ -90,7 +86,8 @@ static int wamp_param_get_uint(char *buf, const struct kernel_param *kp)
 	return scnprintf(buf, PAGE_SIZE, "%u\n", READ_ONCE(*p->val));
 }
 
-static int wamp_param_set_centi(const char *val, const struct kernel_param *kp)
+WAMP_VISIBLE_IF_KUNIT int wamp_param_set_centi(const char *val,
+					       const struct kernel_param *kp)
 {
 	unsigned int v = 0;
 	int ret = wamp_parse_centi(val, &v);
@@ -121,7 +118,7 @@ static struct wamp_uint_param wamp_param_table_size = {
 };
 module_param_cb(table_size, &wamp_uint_ops, &wamp_param_table_size, 0444);
 MODULE_PARM_DESC(table_size,
-		 "Per-task slots per CPU, rounded up to a power of two, 80 bytes each [16..65536] (default 1024)");
+		 "Per-task slots per CPU, rounded up to a power of two, 96 bytes each [16..65536] (default 1024)");
 
 static struct wamp_uint_param wamp_param_min_writes = {
 	&wamp_min_writes, WAMP_MIN_WRITES_MIN, WAMP_MIN_WRITES_MAX,
@@ -151,6 +148,13 @@ static struct wamp_uint_param wamp_param_amp_ratio = {
 module_param_cb(amp_ratio, &wamp_centi_ops, &wamp_param_amp_ratio, 0644);
 MODULE_PARM_DESC(amp_ratio,
 		 "AMP: block bytes at least this multiple of write bytes, two decimals [0.01..1000000.00] (default 2.00)");
+
+static struct wamp_uint_param wamp_param_root_only = {
+	&wamp_root_only, 0, 1,
+};
+module_param_cb(root_only, &wamp_uint_ops, &wamp_param_root_only, 0644);
+MODULE_PARM_DESC(root_only,
+		 "1: only CAP_SYS_ADMIN may read /proc/wamp; 0: anyone, each seeing the rows of its own uid [0..1] (default 0)");
 
 void wamp_params_thresholds(struct wamp_thresholds *t)
 {

@@ -3,9 +3,17 @@
  * /proc/wamp: the report (format in include/wamp.h) and the control file.
  * Each open takes one snapshot, so a read is consistent across rows however
  * many read() calls it takes, and never blocks a probe.
+ *
+ * Who sees what (README, "Security"): the file is world-readable unless
+ * root_only is set.  A reader without CAP_SYS_ADMIN gets the rows of the
+ * tasks that ran under its fsuid (as /proc/PID/io would allow) and the
+ * totals; a reader whose /proc belongs to a child pid namespace gets the
+ * tasks of that namespace only, numbered as it numbers them.  Tasks it
+ * may not see count in the totals and nowhere else.
  */
 #include <linux/kernel.h>
 #include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/kdev_t.h>
 #include <linux/math64.h>
@@ -92,7 +100,8 @@ static void wamp_seq_counts(struct seq_file *m, const struct wamp_counts *c)
 	seq_putc(m, ' ');
 }
 
-static void wamp_seq_header(struct seq_file *m, const struct wamp_snapshot *s)
+WAMP_VISIBLE_IF_KUNIT void wamp_seq_header(struct seq_file *m,
+					   const struct wamp_snapshot *s)
 {
 	seq_printf(m, WAMP_MAGIC " %d.%d", WAMP_FORMAT_MAJOR, WAMP_FORMAT_MINOR);
 	seq_printf(m, " " WAMP_KEY_WRITES "=%llu " WAMP_KEY_WRITE_BYTES "=%llu "
@@ -112,13 +121,33 @@ static void wamp_seq_header(struct seq_file *m, const struct wamp_snapshot *s)
 	seq_puts(m, "\n" WAMP_COLUMNS "\n");
 }
 
-/* The device section and the system line, after the (other) row. */
-static void wamp_seq_devs(struct seq_file *m, const struct wamp_snapshot *s)
+/* One task's row. */
+WAMP_VISIBLE_IF_KUNIT void wamp_seq_row(struct seq_file *m,
+					const struct wamp_row *r)
+{
+	seq_printf(m, "%d %d ", r->pid, r->tgid);
+	wamp_seq_comm(m, r->comm);
+	wamp_seq_counts(m, &r->c);
+	wamp_seq_flags(m, r->flags);
+	seq_putc(m, '\n');
+}
+
+/* The (other) row, the exited line, the device section, the system line. */
+WAMP_VISIBLE_IF_KUNIT void wamp_seq_tail(struct seq_file *m,
+					 const struct wamp_snapshot *s)
 {
 	const struct wamp_dev_row *d;
 	u64 dev_bytes = 0;
 	size_t i;
 
+	seq_puts(m, "- - " WAMP_OTHER_COMM);
+	wamp_seq_counts(m, &s->other);
+	seq_puts(m, "-\n");
+	seq_printf(m, WAMP_EXITED_MAGIC " " WAMP_KEY_ROWS "=%llu " WAMP_KEY_WRITES
+		   "=%llu " WAMP_KEY_WRITE_BYTES "=%llu " WAMP_KEY_SYNCS "=%llu "
+		   WAMP_KEY_BLK_REQS "=%llu " WAMP_KEY_BLK_BYTES "=%llu\n",
+		   s->folded, s->exited.writes, s->exited.write_bytes,
+		   s->exited.syncs, s->exited.blk_reqs, s->exited.blk_bytes);
 	seq_puts(m, WAMP_DEV_MAGIC " " WAMP_DEV_COLUMNS "\n");
 	for (i = 0; i < s->nr_devs; i++) {
 		d = &s->devs[i];
@@ -161,25 +190,13 @@ static int wamp_seq_show(struct seq_file *m, void *v)
 {
 	const struct wamp_snapshot *s = m->private;
 	size_t idx = (uintptr_t)v - 1;
-	const struct wamp_row *r;
 
-	if (idx == 0) {
+	if (idx == 0)
 		wamp_seq_header(m, s);
-		return 0;
-	}
-	if (idx > s->nr_rows) {
-		seq_puts(m, "- - " WAMP_OTHER_COMM);
-		wamp_seq_counts(m, &s->other);
-		seq_puts(m, "-\n");
-		wamp_seq_devs(m, s);
-		return 0;
-	}
-	r = &s->rows[idx - 1];
-	seq_printf(m, "%d %d ", r->pid, r->tgid);
-	wamp_seq_comm(m, r->comm);
-	wamp_seq_counts(m, &r->c);
-	wamp_seq_flags(m, r->flags);
-	seq_putc(m, '\n');
+	else if (idx > s->nr_rows)
+		wamp_seq_tail(m, s);
+	else
+		wamp_seq_row(m, &s->rows[idx - 1]);
 	return 0;
 }
 
@@ -192,12 +209,19 @@ static const struct seq_operations wamp_seq_ops = {
 
 static int wamp_proc_open(struct inode *inode, struct file *file)
 {
+	struct wamp_view view;
 	struct wamp_snapshot *snap;
 	int ret;
 
 	if (!(file->f_mode & FMODE_READ))
 		return 0;	/* a control writer needs no snapshot */
-	snap = wamp_store_snapshot();
+	/* Not audited: a reader without the capability is no denial. */
+	view.all_uids = ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN);
+	view.uid = file->f_cred->fsuid;
+	view.ns = proc_pid_ns(file_inode(file)->i_sb);
+	if (READ_ONCE(wamp_root_only) && !view.all_uids)
+		return -EACCES;
+	snap = wamp_store_snapshot(&view);
 	if (IS_ERR(snap))
 		return PTR_ERR(snap);
 	ret = seq_open(file, &wamp_seq_ops);
@@ -220,26 +244,43 @@ static int wamp_proc_release(struct inode *inode, struct file *file)
 }
 
 /*
+ * A control write's bytes (@len of them, not NUL-terminated): exactly one
+ * known command, with or without one trailing newline.  0 for reset,
+ * -EINVAL for anything else.
+ */
+WAMP_VISIBLE_IF_KUNIT int wamp_control_parse(const char *buf, size_t len)
+{
+	size_t n = sizeof(WAMP_CMD_RESET) - 1;
+
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if (len != n || memcmp(buf, WAMP_CMD_RESET, n))
+		return -EINVAL;
+	return 0;
+}
+
+/*
  * The one control path, shared by /proc/wamp and debugfs: CAP_SYS_ADMIN in
  * the opener and the writer (so a privileged program handed an fd cannot be
- * made to reset), and exactly one known command, with or without a trailing
- * newline.  Anything else: -EINVAL, nothing changed.
+ * made to reset), then wamp_control_parse().  Anything else: an error,
+ * nothing changed.
  */
 static int wamp_control(struct file *file, const char __user *ubuf,
 			size_t len)
 {
 	char buf[WAMP_CMD_MAX];
+	int ret;
 
 	if (!file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN) ||
 	    !capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	if (len == 0 || len >= sizeof(buf))
+	if (len == 0 || len > sizeof(buf))
 		return -EINVAL;
 	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
-	buf[len] = '\0';
-	if (strlen(buf) != len || !sysfs_streq(buf, WAMP_CMD_RESET))
-		return -EINVAL;
+	ret = wamp_control_parse(buf, len);
+	if (ret)
+		return ret;
 	wamp_store_reset();
 	return 0;
 }

@@ -9,10 +9,13 @@
  * CPUs copy the slots without blocking anybody and merge the per-CPU parts
  * of each task by (pid, start_time).
  *
- * A slot, once claimed, stays with its task until a reset, so the counts of
- * a task that exited are kept.  A task that finds no free slot within
- * WAMP_PROBE_MAX probes is counted in the CPU's (other) row and in
- * @overflow; the totals always count every event.
+ * A slot, once claimed, stays with its task, so the counts of a task that
+ * exited are kept, until a reset or until a task finds no free slot within
+ * its WAMP_PROBE_MAX probes: it then takes over the first slot there whose
+ * task has exited, and that task's counts are folded into the CPU's
+ * exited row (@folded counts such rows).  A task that finds neither is
+ * counted in the CPU's (other) row and in @overflow.  The totals always
+ * count every event, and rows + (other) + exited add up to them.
  *
  * Changing a CPU's table from outside the probe (reset) runs on that CPU
  * with preemption disabled and @busy raised, so it can never interleave
@@ -22,10 +25,12 @@
 #include <linux/kernel.h>
 #include <linux/cpu.h>
 #include <linux/hash.h>
+#include <linux/jiffies.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
@@ -46,7 +51,7 @@ struct wamp_cpu __percpu *wamp_cpus __read_mostly;
 unsigned int wamp_bits __read_mostly;
 static DEFINE_MUTEX(wamp_reset_lock);
 
-static_assert(sizeof(struct wamp_slot) == 80);
+static_assert(sizeof(struct wamp_slot) == 96);
 static_assert(TASK_COMM_LEN == WAMP_COMM_LEN);
 
 /* The slow half of wamp_slot_get(): a task's first event on this CPU. */
@@ -54,16 +59,88 @@ struct wamp_slot *wamp_slot_claim(struct wamp_cpu *c, struct wamp_slot *s)
 {
 	struct task_struct *t = current;
 
+	const struct cred *cred = current_cred();
+	struct pid_namespace *ns = task_active_pid_ns(t);
+
 	s->start_time = t->start_time;
 	s->pid = t->pid;
 	s->tgid = t->tgid;
-	s->uid = current_uid();
+	s->uid = uid_eq(cred->uid, cred->euid) && uid_eq(cred->uid, cred->suid) ?
+		 cred->uid : INVALID_UID;
+	/* An exiting task may have lost its pid already: no namespace. */
+	s->ns_inum = ns ? ns->ns.inum : 0;
+	s->vpid = ns ? task_pid_nr_ns(t, ns) : 0;
+	s->vtgid = ns ? task_tgid_nr_ns(t, ns) : 0;
 	memcpy(s->comm, t->comm, WAMP_COMM_LEN);
 	s->comm[WAMP_COMM_LEN - 1] = '\0';
 	memset(&s->c, 0, sizeof(s->c));
 	/* Publish the key before readers may look at the slot. */
 	smp_store_release(&s->state, WAMP_SLOT_USED);
 	c->used++;
+	return s;
+}
+
+static void wamp_counts_fold(struct wamp_counts *dst,
+			     const struct wamp_counts *src)
+{
+	WRITE_ONCE(dst->writes, dst->writes + src->writes);
+	WRITE_ONCE(dst->write_bytes, dst->write_bytes + src->write_bytes);
+	WRITE_ONCE(dst->syncs, dst->syncs + src->syncs);
+	WRITE_ONCE(dst->blk_reqs, dst->blk_reqs + src->blk_reqs);
+	WRITE_ONCE(dst->blk_bytes, dst->blk_bytes + src->blk_bytes);
+}
+
+/*
+ * Whether the task (@pid, @start_time) still runs.  PF_EXITING is set
+ * first thing in do_exit(), before a joined thread's tid is cleared and
+ * long before the task is released, so a task that has called exit is
+ * never taken for alive.  Called under rcu_read_lock().
+ */
+static bool wamp_task_alive(pid_t pid, u64 start_time)
+{
+	struct task_struct *t = pid_task(find_pid_ns(pid, &init_pid_ns),
+					 PIDTYPE_PID);
+
+	return t && t->start_time == start_time &&
+	       !(READ_ONCE(t->flags) & PF_EXITING);
+}
+
+/*
+ * The slow half of wamp_slot_get() when current's window of the table is
+ * full: take over the first slot in it whose task has exited, folding its
+ * counts into this CPU's exited row.  Readers copying this CPU's table see
+ * @gen change and copy again.  A scan that finds only live tasks is not
+ * tried again before the next tick, so a table full of live tasks costs
+ * one scan per tick, not one per event.
+ */
+struct wamp_slot *wamp_slot_reclaim(struct wamp_cpu *c, u32 i)
+{
+	u32 mask = (1u << wamp_bits) - 1;
+	struct wamp_slot *s = NULL;
+	unsigned int n;
+
+	if (time_before(jiffies, c->reclaim_after))
+		return NULL;
+	rcu_read_lock();
+	for (n = 0; n < WAMP_PROBE_MAX; n++, i = (i + 1) & mask) {
+		if (!wamp_task_alive(c->slots[i].pid, c->slots[i].start_time)) {
+			s = &c->slots[i];
+			break;
+		}
+	}
+	rcu_read_unlock();
+	if (!s) {
+		c->reclaim_after = jiffies + 1;
+		return NULL;
+	}
+	WRITE_ONCE(c->gen, c->gen + 1);
+	smp_wmb();	/* gen odd before the slot changes */
+	wamp_counts_fold(&c->exited, &s->c);
+	WRITE_ONCE(c->folded, c->folded + 1);
+	c->used--;
+	wamp_slot_claim(c, s);
+	smp_wmb();	/* the slot's new owner before gen is even again */
+	WRITE_ONCE(c->gen, c->gen + 1);
 	return s;
 }
 
@@ -131,6 +208,9 @@ static void wamp_cpu_clear(struct wamp_cpu *c)
 	memset(c->slots, 0, sizeof(*c->slots) << wamp_bits);
 	memset(&c->total, 0, sizeof(c->total));
 	memset(&c->other, 0, sizeof(c->other));
+	memset(&c->exited, 0, sizeof(c->exited));
+	c->folded = 0;
+	c->reclaim_after = jiffies;
 	c->used = 0;
 	c->overflow = 0;
 	c->iov_fault = 0;
@@ -273,17 +353,15 @@ static bool wamp_snap_cpu(struct wamp_snapshot *snap, size_t cap,
 		r->pid = s->pid;
 		r->tgid = s->tgid;
 		r->uid = s->uid;
+		r->ns_inum = s->ns_inum;
+		r->vpid = s->vpid;
+		r->vtgid = s->vtgid;
 		memcpy(r->comm, s->comm, WAMP_COMM_LEN);
 		wamp_counts_read(&r->c, &s->c);
 	}
 	return true;
 }
 
-/*
- * Whether the task of a row still runs.  PF_EXITING is set first thing in
- * do_exit(), before a joined thread's tid is cleared and long before the
- * task is released, so a task that has called exit is never shown alive.
- */
 static bool wamp_counts_eq(const struct wamp_counts *a,
 			   const struct wamp_counts *b)
 {
@@ -300,44 +378,103 @@ static bool wamp_counts_eq(const struct wamp_counts *a,
 static bool wamp_snap_cpu_stable(struct wamp_snapshot *snap, size_t cap,
 				 struct wamp_cpu *c)
 {
-	struct wamp_counts before, after;
+	struct wamp_counts before, after, exited;
 	size_t start = snap->nr_rows;
+	unsigned int gen0, gen1;
+	u64 folded;
 	int tries;
 
 	for (tries = 0; tries < 4; tries++) {
 		memset(&before, 0, sizeof(before));
 		memset(&after, 0, sizeof(after));
+		memset(&exited, 0, sizeof(exited));
 		snap->nr_rows = start;
+		gen0 = READ_ONCE(c->gen);
 		wamp_counts_read(&before, &c->total);
-		smp_rmb();	/* the totals before the slots */
+		smp_rmb();	/* gen and the totals before the slots */
 		if (!wamp_snap_cpu(snap, cap, c))
 			return false;
-		smp_rmb();	/* the slots before the totals again */
+		wamp_counts_read(&exited, &c->exited);
+		folded = READ_ONCE(c->folded);
+		smp_rmb();	/* the slots before the totals and gen again */
 		wamp_counts_read(&after, &c->total);
-		if (wamp_counts_eq(&before, &after))
+		gen1 = READ_ONCE(c->gen);
+		if (!(gen0 & 1) && gen0 == gen1 &&
+		    wamp_counts_eq(&before, &after))
 			break;
 	}
+	wamp_counts_read(&snap->exited, &exited);
+	snap->folded += folded;
 	return true;
 }
 
-static bool wamp_task_alive(pid_t pid, u64 start_time)
+/*
+ * Whether the task of a row still runs and, for a reader in another pid
+ * namespace, whether that reader may see it and under which pids.  A live
+ * task is looked up by its pid; an exited one is placed by the namespace
+ * it ran in (its inode number) and must have started after that
+ * namespace's init, so that a namespace that reuses a dead one's inode
+ * number never sees the dead one's tasks.  Called under rcu_read_lock().
+ */
+static bool wamp_row_view(struct wamp_row *r, const struct wamp_view *v,
+			  u64 ns_birth)
 {
 	struct task_struct *t;
-	bool alive;
+	struct pid *pid;
 
-	rcu_read_lock();
-	t = pid_task(find_pid_ns(pid, &init_pid_ns), PIDTYPE_PID);
-	alive = t && t->start_time == start_time &&
-		!(READ_ONCE(t->flags) & PF_EXITING);
-	rcu_read_unlock();
-	return alive;
+	pid = find_pid_ns(r->pid, &init_pid_ns);
+	t = pid_task(pid, PIDTYPE_PID);
+	/*
+	 * PF_EXITING is set first thing in do_exit(), before a joined
+	 * thread's tid is cleared and long before the task is released, so
+	 * a task that has called exit is never shown alive.
+	 */
+	if (!t || t->start_time != r->start_time ||
+	    (READ_ONCE(t->flags) & PF_EXITING))
+		r->flags |= WAMP_F_EXITED;
+	if (!v)
+		return true;
+	if (!v->all_uids && !uid_eq(r->uid, v->uid))
+		return false;
+	if (v->ns == &init_pid_ns)
+		return true;
+	if (!(r->flags & WAMP_F_EXITED)) {
+		r->pid = pid_nr_ns(pid, v->ns);
+		r->tgid = task_tgid_nr_ns(t, v->ns);
+		return r->pid != 0;
+	}
+	if (r->ns_inum != v->ns->ns.inum || r->start_time < ns_birth)
+		return false;
+	r->pid = r->vpid;
+	r->tgid = r->vtgid;
+	return true;
 }
 
-/* Merge the per-CPU parts of each task and classify the result. */
-static void wamp_snap_merge(struct wamp_snapshot *snap)
+/* When the init of @ns started, or U64_MAX if it has none (any more). */
+static u64 wamp_ns_birth(struct pid_namespace *ns)
+{
+	struct task_struct *init;
+	u64 birth = U64_MAX;
+
+	rcu_read_lock();
+	init = pid_task(find_pid_ns(1, ns), PIDTYPE_PID);
+	if (init)
+		birth = init->start_time;
+	rcu_read_unlock();
+	return birth;
+}
+
+/*
+ * Merge the per-CPU parts of each task, classify the result and keep the
+ * rows @v may see.  A task whose parts disagree on the uid (it changed
+ * identity between CPUs) is shown to privileged readers only.
+ */
+static void wamp_snap_merge(struct wamp_snapshot *snap,
+			    const struct wamp_view *v)
 {
 	struct wamp_row *r = snap->rows, *w = snap->rows;
 	struct wamp_row *end = snap->rows + snap->nr_rows;
+	u64 ns_birth = 0;
 
 	sort(snap->rows, snap->nr_rows, sizeof(*r), wamp_row_cmp, NULL);
 	for (; r < end; r++) {
@@ -347,19 +484,29 @@ static void wamp_snap_merge(struct wamp_snapshot *snap)
 			(w - 1)->c.syncs += r->c.syncs;
 			(w - 1)->c.blk_reqs += r->c.blk_reqs;
 			(w - 1)->c.blk_bytes += r->c.blk_bytes;
+			if (!uid_eq((w - 1)->uid, r->uid))
+				(w - 1)->uid = INVALID_UID;
 			continue;
 		}
 		if (w != r)
 			*w = *r;
 		w++;
 	}
-	snap->nr_rows = w - snap->rows;
-	for (r = snap->rows; r < w; r++) {
+	end = w;
+	if (v && v->ns != &init_pid_ns)
+		ns_birth = wamp_ns_birth(v->ns);
+	rcu_read_lock();
+	for (r = snap->rows, w = snap->rows; r < end; r++) {
 		r->flags = wamp_classify(r->c.writes, r->c.write_bytes,
 					 r->c.syncs, r->c.blk_bytes, &snap->th);
-		if (!wamp_task_alive(r->pid, r->start_time))
-			r->flags |= WAMP_F_EXITED;
+		if (!wamp_row_view(r, v, ns_birth))
+			continue;
+		if (w != r)
+			*w = *r;
+		w++;
 	}
+	rcu_read_unlock();
+	snap->nr_rows = w - snap->rows;
 }
 
 static unsigned int wamp_slots_used(void)
@@ -380,7 +527,8 @@ void wamp_snapshot_free(struct wamp_snapshot *snap)
 	kvfree(snap);
 }
 
-static struct wamp_snapshot *wamp_snap_try(size_t cap)
+static struct wamp_snapshot *wamp_snap_try(size_t cap,
+					   const struct wamp_view *v)
 {
 	struct wamp_snapshot *snap;
 	struct wamp_cpu *c;
@@ -414,17 +562,18 @@ static struct wamp_snapshot *wamp_snap_try(size_t cap)
 		snap->dev_overflow += local64_read(&c->dev_overflow);
 		snap->slots_used += READ_ONCE(c->used);
 	}
-	wamp_snap_merge(snap);
+	wamp_snap_merge(snap, v);
 	sort(snap->devs, snap->nr_devs, sizeof(*snap->devs), wamp_dev_cmp,
 	     NULL);
 	return snap;
 }
 
 /*
- * A copy of the store, merged per task, for one reader.  Never blocks a
- * probe.  Retries with more room if tasks claimed slots while it copied.
+ * A copy of the store, merged per task, as @view may see it (NULL: all of
+ * it).  Never blocks a probe.  Retries with more room if tasks claimed
+ * slots while it copied.
  */
-struct wamp_snapshot *wamp_store_snapshot(void)
+struct wamp_snapshot *wamp_store_snapshot(const struct wamp_view *view)
 {
 	struct wamp_snapshot *snap;
 	size_t cap;
@@ -432,11 +581,11 @@ struct wamp_snapshot *wamp_store_snapshot(void)
 
 	for (tries = 0; tries < 4; tries++) {
 		cap = (size_t)wamp_slots_used() + (WAMP_SNAP_SLACK << tries);
-		snap = wamp_snap_try(cap);
+		snap = wamp_snap_try(cap, view);
 		if (snap)
 			return snap;
 	}
-	return wamp_snap_try((size_t)num_possible_cpus() << wamp_bits);
+	return wamp_snap_try((size_t)num_possible_cpus() << wamp_bits, view);
 }
 
 void wamp_store_cpu_stats(int cpu, unsigned int *used, u64 *overflow,
@@ -472,6 +621,7 @@ int wamp_store_init(void)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu) {
 		c = per_cpu_ptr(wamp_cpus, cpu);
+		c->reclaim_after = jiffies;
 		c->slots = kvzalloc_node(array_size(1u << wamp_bits,
 						    sizeof(*c->slots)),
 					 GFP_KERNEL, cpu_to_node(cpu));
@@ -493,6 +643,8 @@ void wamp_store_exit(void)
 {
 	int cpu;
 
+	if (!wamp_cpus)
+		return;
 	for_each_possible_cpu(cpu) {
 		kvfree(per_cpu_ptr(wamp_cpus, cpu)->slots);
 		kvfree(per_cpu_ptr(wamp_cpus, cpu)->devs);

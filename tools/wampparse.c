@@ -329,6 +329,10 @@ static int parse_section(char *line, struct wampp_report *r, int *dcol,
 	} else if (n >= 2 && !strcmp(f[1], "system")) {
 		r->nsys = 0;
 		return parse_kvs(f + 2, n - 2, r->sys, &r->nsys, err, errlen);
+	} else if (n >= 2 && !strcmp(f[1], "exited")) {
+		r->nexited = 0;
+		return parse_kvs(f + 2, n - 2, r->exited, &r->nexited, err,
+				 errlen);
 	}
 	return 0;
 }
@@ -453,6 +457,12 @@ unsigned long long wampp_sys_key(const struct wampp_report *r,
 				 const char *key, bool *found)
 {
 	return kv_get(r->sys, r->nsys, key, found);
+}
+
+unsigned long long wampp_exited_key(const struct wampp_report *r,
+				    const char *key, bool *found)
+{
+	return kv_get(r->exited, r->nexited, key, found);
 }
 
 const struct wampp_dev *wampp_find_dev(const struct wampp_report *r,

@@ -62,6 +62,8 @@ struct wampp_report {
 	struct wampp_dev *devs;
 	size_t nsys;
 	struct wampp_kv sys[WAMPP_MAX_KV];	/* the "# system" line */
+	size_t nexited;
+	struct wampp_kv exited[WAMPP_MAX_KV];	/* "# exited" (1.2) */
 };
 
 /* 0, or -1 with a message in @err.  Free with wampp_free(). */
@@ -76,6 +78,9 @@ unsigned long long wampp_key(const struct wampp_report *r, const char *key,
 /* A "# system" key as a number, hundredths for a "1.23" value. */
 unsigned long long wampp_sys_key(const struct wampp_report *r,
 				 const char *key, bool *found);
+/* A key of the "# exited" line: folded rows of exited tasks (1.2). */
+unsigned long long wampp_exited_key(const struct wampp_report *r,
+				    const char *key, bool *found);
 const struct wampp_dev *wampp_find_dev(const struct wampp_report *r,
 				       const char *name);
 /* The row of a task: the live one if the pid was reused. */

@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <linux/capability.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -205,12 +206,17 @@ static void reap(pid_t pid)
 	waitpid(pid, NULL, 0);
 }
 
-/* Task rows plus (other) equal the totals: asserted at quiescent reads. */
+/* Task rows, (other) and exited equal the totals, at quiescent reads. */
 static void expect_rows_sum_to_totals(struct __test_metadata *_metadata,
 				      const struct wampp_report *r)
 {
 	unsigned long long w = r->other.writes, b = r->other.write_bytes;
 	unsigned long long s = r->other.syncs;
+
+	/* Rows of exited tasks folded to make room (format 1.2). */
+	w += wampp_exited_key(r, WAMP_KEY_WRITES, NULL);
+	b += wampp_exited_key(r, WAMP_KEY_WRITE_BYTES, NULL);
+	s += wampp_exited_key(r, WAMP_KEY_SYNCS, NULL);
 
 	ASSERT_TRUE(r->has_other);
 	for (size_t i = 0; i < r->nrows; i++) {
@@ -232,6 +238,8 @@ static void expect_blk_sums_to_devices(struct __test_metadata *_metadata,
 				       const struct wampp_report *r)
 {
 	unsigned long long tasks = r->other.blk_bytes, devs = 0;
+
+	tasks += wampp_exited_key(r, WAMP_KEY_BLK_BYTES, NULL);
 
 	for (size_t i = 0; i < r->nrows; i++)
 		tasks += r->rows[i].blk_bytes;
@@ -1035,23 +1043,28 @@ static int reload(const char *params)
 	return run(cmd);
 }
 
-static void one_write_exit(void)
+static void three_writes(void *p)
 {
 	int fd = open("/dev/null", O_WRONLY);
 
+	(void)p;
 	(void)!write(fd, "12345", 5);
 	(void)!write(fd, "12345", 5);
 	(void)!write(fd, "12345", 5);
-	_exit(0);
+	close(fd);
 }
 
-/* More tasks than slots: overflow counted, totals still exact. */
+/*
+ * More live tasks than slots: the ones that find no slot go to (other),
+ * overflow counts their events, the totals stay exact.  (Exited tasks'
+ * rows would be folded instead: churn_bounded_and_exact.)
+ */
 TEST(overflow_into_other)
 {
 	unsigned long long cap, n, used;
 	struct wampp_report r;
 	char slots[32] = "";
-	pid_t pid;
+	pid_t *pids;
 	int got;
 
 	if (!getenv("WAMP_KO"))
@@ -1068,12 +1081,11 @@ TEST(overflow_into_other)
 	EXPECT_EQ(16 * sysconf(_SC_NPROCESSORS_CONF), cap);
 
 	n = cap + 40;
+	pids = calloc(n, sizeof(*pids));
+	ASSERT_NE(NULL, pids);
 	for (unsigned long long i = 0; i < n; i++) {
-		pid = fork();
-		ASSERT_LE(0, pid);
-		if (pid == 0)
-			one_write_exit();
-		ASSERT_EQ(pid, waitpid(pid, NULL, 0));
+		pids[i] = spawn_stopped(three_writes, NULL, "wamp_many");
+		ASSERT_LT(0, pids[i]);
 	}
 	ASSERT_EQ(0, read_report(&r));
 	EXPECT_EQ(3 * n, wampp_key(&r, WAMP_KEY_WRITES, NULL));
@@ -1081,9 +1093,13 @@ TEST(overflow_into_other)
 	EXPECT_LT(0, wampp_key(&r, WAMP_KEY_OVERFLOW, NULL));
 	EXPECT_LT(0, r.other.writes);
 	EXPECT_EQ(wampp_key(&r, WAMP_KEY_OVERFLOW, NULL), r.other.writes);
+	EXPECT_EQ(0, wampp_exited_key(&r, WAMP_KEY_ROWS, NULL));
 	EXPECT_LE(r.nrows, cap);
 	expect_rows_sum_to_totals(_metadata, &r);
 	wampp_free(&r);
+	for (unsigned long long i = 0; i < n; i++)
+		reap(pids[i]);
+	free(pids);
 	ASSERT_EQ(0, reload(""));
 }
 
@@ -1410,6 +1426,670 @@ TEST_F_TIMEOUT(slow, wampstat_prometheus_promtool, 300)
 		EXPECT_EQ(0, capture(cmd, out, sizeof(out)))
 			TH_LOG("view '%s': %s", views[i], out);
 	}
+}
+
+/* ------------------------- hardening ---------------------------- */
+
+#define NOBODY	65534
+
+/* Read /proc/wamp as @uid (capabilities dropped) into @buf; -errno. */
+static int read_as(uid_t uid, bool keep_uid0_caps, char *buf, size_t len)
+{
+	int st, fd;
+	pid_t pid;
+
+	memset(buf, 0, len);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		size_t got = 0;
+		ssize_t n;
+
+		if (keep_uid0_caps ? drop_cap_sys_admin() :
+		    (setresgid(uid, uid, uid) || setresuid(uid, uid, uid)))
+			_exit(100);
+		fd = open(WAMP_PROC_PATH, O_RDONLY);
+		if (fd < 0)
+			_exit(errno);
+		while (got < len - 1 &&
+		       (n = read(fd, buf + got, len - 1 - got)) > 0)
+			got += n;
+		_exit(n < 0 ? errno : 0);
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return -ECHILD;
+	return -WEXITSTATUS(st);
+}
+
+static void *shared_buf(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void as_nobody_write77(void *p)
+{
+	int fd;
+
+	(void)p;
+	if (setresgid(NOBODY, NOBODY, NOBODY) || setresuid(NOBODY, NOBODY, NOBODY))
+		_exit(1);
+	fd = open("/dev/null", O_WRONLY);
+	for (int i = 0; i < 77; i++)
+		(void)!write(fd, "abcde", 5);
+	close(fd);
+}
+
+static void as_root_write55(void *p)
+{
+	int fd = open("/dev/null", O_WRONLY);
+
+	(void)p;
+	for (int i = 0; i < 55; i++)
+		(void)!write(fd, "abc", 3);
+	close(fd);
+}
+
+/*
+ * Without CAP_SYS_ADMIN a reader sees the rows of its own uid (exited
+ * tasks included) and the totals; root_only=1 shuts it out entirely.
+ */
+TEST(visibility_per_uid)
+{
+	const size_t len = 4 << 20;
+	char *buf = shared_buf(len), err[256];
+	struct wampp_report r;
+	const struct wampp_row *row;
+	pid_t mine, gone, roots;
+	unsigned long long total;
+
+	ASSERT_NE(NULL, buf);
+	mine = spawn_stopped(as_nobody_write77, NULL, "wamp_nobody");
+	ASSERT_LT(0, mine);
+	gone = fork();
+	ASSERT_LE(0, gone);
+	if (gone == 0) {
+		prctl(PR_SET_NAME, "wamp_nobody2");
+		as_nobody_write77(NULL);
+		_exit(0);
+	}
+	ASSERT_EQ(gone, waitpid(gone, NULL, 0));
+	roots = spawn_stopped(as_root_write55, NULL, "wamp_rootw");
+	ASSERT_LT(0, roots);
+
+	/* An ordinary user: its two tasks, nobody else's; all the totals. */
+	ASSERT_EQ(0, read_as(NOBODY, false, buf, len));
+	ASSERT_EQ(0, wampp_parse(buf, &r, err, sizeof(err))) TH_LOG("%s", buf);
+	row = wampp_find(&r, mine);
+	ASSERT_NE(NULL, row);
+	EXPECT_EQ(77, row->writes);
+	EXPECT_EQ(385, row->write_bytes);
+	row = wampp_find(&r, gone);
+	ASSERT_NE(NULL, row);
+	EXPECT_EQ(77, row->writes);
+	EXPECT_TRUE(row->flags & WAMP_F_EXITED);
+	EXPECT_EQ(NULL, wampp_find(&r, roots));
+	EXPECT_EQ(NULL, wampp_find(&r, getpid()));
+	EXPECT_EQ(NULL, wampp_find(&r, 1));
+	for (size_t i = 0; i < r.nrows; i++) {
+		EXPECT_TRUE(!strncmp(r.rows[i].comm, "wamp_nobody", 11))
+			TH_LOG("row %lld %s", r.rows[i].pid, r.rows[i].comm);
+	}
+	total = wampp_key(&r, WAMP_KEY_WRITES, NULL);
+	EXPECT_LE(77 * 2 + 55, total);
+	wampp_free(&r);
+
+	/* uid 0 without CAP_SYS_ADMIN: root's rows, not nobody's. */
+	ASSERT_EQ(0, read_as(0, true, buf, len));
+	ASSERT_EQ(0, wampp_parse(buf, &r, err, sizeof(err)));
+	EXPECT_NE(NULL, wampp_find(&r, roots));
+	EXPECT_EQ(NULL, wampp_find(&r, mine));
+	EXPECT_EQ(NULL, wampp_find(&r, gone));
+	wampp_free(&r);
+
+	/* CAP_SYS_ADMIN: everything. */
+	ASSERT_EQ(0, read_report(&r));
+	EXPECT_NE(NULL, wampp_find(&r, roots));
+	EXPECT_NE(NULL, wampp_find(&r, mine));
+	EXPECT_NE(NULL, wampp_find(&r, gone));
+	wampp_free(&r);
+
+	/* root_only: bad values refused, 1 shuts ordinary readers out. */
+	EXPECT_EQ(-EINVAL, write_str(PARAMS "root_only", "2", 1));
+	EXPECT_EQ(-EINVAL, write_str(PARAMS "root_only", "-1", 2));
+	EXPECT_EQ(-EINVAL, write_str(PARAMS "root_only", "yes", 3));
+	EXPECT_EQ(0, read_param("root_only"));
+	ASSERT_EQ(0, write_str(PARAMS "root_only", "1", 1));
+	EXPECT_EQ(-EACCES, read_as(NOBODY, false, buf, len));
+	EXPECT_EQ(-EACCES, read_as(0, true, buf, len));
+	ASSERT_EQ(0, read_report(&r));
+	EXPECT_NE(NULL, wampp_find(&r, mine));
+	wampp_free(&r);
+	ASSERT_EQ(0, write_str(PARAMS "root_only", "0", 1));
+	EXPECT_EQ(0, read_as(NOBODY, false, buf, len));
+	reap(mine);
+	reap(roots);
+	munmap(buf, len);
+}
+
+struct ns_result {
+	pid_t gone, alive;	/* as the namespace numbers them */
+	pid_t self;
+	int err;
+	char text[1 << 20];
+};
+
+static void ns_writer(int n)
+{
+	int fd = open("/dev/null", O_WRONLY);
+
+	for (int i = 0; i < n; i++)
+		(void)!write(fd, "nsnsns", 6);
+	close(fd);
+}
+
+/* pid 1 of a new pid namespace, with its own /proc. */
+static int ns_init(struct ns_result *res)
+{
+	pid_t gone, alive;
+	char *text;
+	int st;
+
+	/* res is shared: children must not store their fork() result in it. */
+	res->self = getpid();
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("proc", "/proc", "proc", 0, NULL))
+		return 10;
+	gone = fork();
+	if (gone == 0) {
+		prctl(PR_SET_NAME, "wamp_ns_gone");
+		ns_writer(11);
+		_exit(0);
+	}
+	if (gone < 0 || waitpid(gone, NULL, 0) != gone)
+		return 11;
+	res->gone = gone;
+	alive = fork();
+	if (alive == 0) {
+		prctl(PR_SET_NAME, "wamp_ns_live");
+		ns_writer(13);
+		raise(SIGSTOP);
+		_exit(0);
+	}
+	if (alive < 0 || waitpid(alive, &st, WUNTRACED) != alive)
+		return 12;
+	res->alive = alive;
+	text = wampp_read_file(WAMP_PROC_PATH);
+	if (!text)
+		return 13;
+	snprintf(res->text, sizeof(res->text), "%s", text);
+	free(text);
+	kill(res->alive, SIGKILL);
+	waitpid(res->alive, NULL, 0);
+	return 0;
+}
+
+/*
+ * A reader in a child pid namespace (unshare --pid --fork --mount-proc)
+ * sees the tasks of its namespace only, under the pids it knows them by,
+ * exited ones included; everything else is in the totals alone.
+ */
+TEST(pid_namespace_view)
+{
+	struct ns_result *res = shared_buf(sizeof(*res));
+	const struct wampp_row *row;
+	char err[256];
+	struct wampp_report r;
+	int st, outer_rows = 0;
+	pid_t pid;
+
+	ASSERT_NE(NULL, res);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		pid_t init;
+
+		if (unshare(CLONE_NEWPID | CLONE_NEWNS))
+			_exit(20);
+		init = fork();
+		if (init == 0)
+			_exit(ns_init(res));
+		if (init < 0 || waitpid(init, &st, 0) != init || !WIFEXITED(st))
+			_exit(21);
+		_exit(WEXITSTATUS(st));
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	ASSERT_TRUE(WIFEXITED(st));
+	ASSERT_EQ(0, WEXITSTATUS(st));
+	EXPECT_EQ(1, res->self);
+
+	ASSERT_EQ(0, wampp_parse(res->text, &r, err, sizeof(err))) TH_LOG("%s", res->text);
+	row = wampp_find(&r, res->gone);
+	ASSERT_NE(NULL, row) TH_LOG("%s", res->text);
+	EXPECT_STREQ("wamp_ns_gone", row->comm);
+	EXPECT_EQ(res->gone, row->tgid);
+	EXPECT_EQ(11, row->writes);
+	EXPECT_TRUE(row->flags & WAMP_F_EXITED);
+	row = wampp_find(&r, res->alive);
+	ASSERT_NE(NULL, row) TH_LOG("%s", res->text);
+	EXPECT_STREQ("wamp_ns_live", row->comm);
+	EXPECT_EQ(res->alive, row->tgid);
+	EXPECT_EQ(13, row->writes);
+	EXPECT_FALSE(row->flags & WAMP_F_EXITED);
+	/* Nothing from outside: every row is one of the namespace's tasks. */
+	for (size_t i = 0; i < r.nrows; i++) {
+		EXPECT_TRUE(!strncmp(r.rows[i].comm, "wamp_ns_", 8))
+			TH_LOG("row %lld %s", r.rows[i].pid, r.rows[i].comm);
+	}
+	EXPECT_LE(24, wampp_key(&r, WAMP_KEY_WRITES, NULL));
+	wampp_free(&r);
+
+	/* The init namespace sees the same tasks under their global pids. */
+	ASSERT_EQ(0, read_report(&r));
+	for (size_t i = 0; i < r.nrows; i++) {
+		if (strncmp(r.rows[i].comm, "wamp_ns_", 8))
+			continue;
+		outer_rows++;
+		EXPECT_NE(res->gone, r.rows[i].pid);
+		EXPECT_NE(res->alive, r.rows[i].pid);
+	}
+	EXPECT_EQ(2, outer_rows);
+	wampp_free(&r);
+	munmap(res, sizeof(*res));
+}
+
+static int cpu_online(int cpu, int on)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", cpu);
+	return write_str(path, on ? "1" : "0", 1);
+}
+
+static void hotplug_writer(void *p)
+{
+	int fd = open("/dev/null", O_WRONLY);
+	cpu_set_t set;
+
+	(void)p;
+	CPU_ZERO(&set);
+	CPU_SET(1, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+	for (int i = 0; i < 1000; i++)
+		(void)!write(fd, "hotplug!", 8);
+	/* Stopped here while CPU 1 goes offline; then on CPU 0. */
+	raise(SIGSTOP);
+	for (int i = 0; i < 500; i++)
+		(void)!write(fd, "hotplug!", 8);
+	close(fd);
+}
+
+/*
+ * CPU hotplug: counts made on a CPU that goes offline stay counted (the
+ * store sums over possible CPUs); a reset clears offline CPUs too.
+ */
+TEST(cpu_hotplug_keeps_counts)
+{
+	const struct wampp_row *row;
+	struct wampp_report r;
+	int st, got, reset;
+	pid_t pid, waited;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2 ||
+	    access("/sys/devices/system/cpu/cpu1/online", W_OK))
+		SKIP(return, "CPU 1 cannot go offline here");
+	pid = spawn_stopped(hotplug_writer, NULL, "wamp_hotplug");
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, cpu_online(1, 0));
+	kill(pid, SIGCONT);
+	waited = waitpid(pid, &st, WUNTRACED);
+	got = read_report(&r);
+	/* Reset while CPU 1 is offline: its table is cleared as well. */
+	reset = control("reset");
+	ASSERT_EQ(0, cpu_online(1, 1));
+	ASSERT_EQ(pid, waited);
+	ASSERT_TRUE(WIFSTOPPED(st));
+	ASSERT_EQ(0, got);
+	row = wampp_find(&r, pid);
+	ASSERT_NE(NULL, row);
+	EXPECT_EQ(1500, row->writes);
+	EXPECT_EQ(12000, row->write_bytes);
+	expect_rows_sum_to_totals(_metadata, &r);
+	wampp_free(&r);
+	ASSERT_EQ(0, reset);
+	ASSERT_EQ(0, read_report(&r));
+	EXPECT_EQ(NULL, wampp_find(&r, pid));
+	wampp_free(&r);
+	reap(pid);
+}
+
+/*
+ * Bad parameters at load: the load fails, says why, and leaves no module;
+ * a table size that is no power of two is rounded up, and says so.
+ */
+TEST_F_TIMEOUT(slow, load_rejects_bad_params, 600)
+{
+	static const char *const bad[] = {
+		"table_size=0", "table_size=15", "table_size=65537",
+		"table_size=4294967296", "table_size=-1", "min_writes=0",
+		"small_write_bytes=1073741825", "sync_ratio=0",
+		"sync_ratio=101", "amp_ratio=0", "amp_ratio=0.001",
+		"amp_ratio=abc", "root_only=2",
+	};
+	char cmd[PATH_MAX + 256], out[1024], name[64];
+
+	if (!getenv("WAMP_KO"))
+		SKIP(return, "WAMP_KO not set");
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		EXPECT_NE(0, reload(bad[i])) TH_LOG("%s", bad[i]);
+		EXPECT_NE(0, access(WAMP_PROC_PATH, F_OK)) TH_LOG("%s", bad[i]);
+		EXPECT_NE(0, access("/sys/module/wamp", F_OK)) TH_LOG("%s", bad[i]);
+		snprintf(name, sizeof(name), "%.*s",
+			 (int)(strchr(bad[i], '=') - bad[i]), bad[i]);
+		snprintf(cmd, sizeof(cmd),
+			 "dmesg | tail -5 | grep \"invalid for parameter .%s'\"",
+			 name);
+		EXPECT_EQ(0, capture(cmd, out, sizeof(out))) TH_LOG("%s", bad[i]);
+	}
+	ASSERT_EQ(0, reload("table_size=17"));
+	EXPECT_EQ(32, read_param("table_size"));
+	EXPECT_EQ(0, capture("dmesg | tail -5 | grep 'table_size 17 rounded up to 32'",
+			     out, sizeof(out)));
+	ASSERT_EQ(0, reload(""));
+}
+
+static void churn_child(void)
+{
+	int fd = open("/dev/null", O_WRONLY);
+
+	(void)!write(fd, "churn", 5);
+	(void)!write(fd, "churn", 5);
+	(void)!write(fd, "churn", 5);
+	_exit(0);
+}
+
+/*
+ * WAMP_CHURN (100,000) short-lived processes, one after the other, each
+ * writing 3 x 5 bytes: the totals stay exact, memory stays what was
+ * allocated at load, rows of exited tasks are folded to make room, so a
+ * live task still gets a row of its own afterwards, and no row ever holds
+ * two tasks although pids wrap around (pid_max is lowered to 4096 for the
+ * run, so that fewer processes wrap it several times).
+ */
+TEST_F_TIMEOUT(slow, churn_bounded_and_exact, 3600)
+{
+	const char *n_env = getenv("WAMP_CHURN");
+	unsigned long n = n_env ? strtoul(n_env, NULL, 10) : 100000;
+	unsigned long long cap, used, folded, reused = 0;
+	unsigned char *seen = calloc(1 << 22, 1);
+	const struct wampp_row *row;
+	struct wampp_report r;
+	char slots[32] = "", out[256], pid_max[32];
+	struct timespec t0, t1;
+	pid_t pid, live;
+	bool found;
+	int got;
+
+	ASSERT_NE(NULL, seen);
+	ASSERT_EQ(0, capture("cat /proc/sys/kernel/pid_max", pid_max,
+			     sizeof(pid_max)));
+	ASSERT_EQ(0, write_str("/proc/sys/kernel/pid_max", "4096", 4));
+	ASSERT_EQ(0, control("reset"));
+	for (unsigned long i = 0; i < n; i++) {
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (pid == 0) {
+			prctl(PR_SET_NAME, "wamp_churn");
+			churn_child();
+		}
+		ASSERT_EQ(pid, waitpid(pid, NULL, 0));
+		if (pid < (1 << 22))
+			reused += seen[pid]++ != 0;
+	}
+	ASSERT_EQ(0, write_str("/proc/sys/kernel/pid_max", pid_max,
+			       strlen(pid_max)));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_EQ(0, read_report(&r));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	EXPECT_EQ(3 * n, wampp_key(&r, WAMP_KEY_WRITES, NULL));
+	EXPECT_EQ(15 * n, wampp_key(&r, WAMP_KEY_WRITE_BYTES, NULL));
+	expect_rows_sum_to_totals(_metadata, &r);
+	for (size_t i = 0; i < r.nkv; i++)
+		if (!strcmp(r.kv[i].key, WAMP_KEY_SLOTS))
+			snprintf(slots, sizeof(slots), "%s", r.kv[i].val);
+	got = sscanf(slots, "%llu/%llu", &used, &cap);
+	ASSERT_EQ(2, got);
+	EXPECT_LE(used, cap);
+	EXPECT_LE(r.nrows, cap);
+	folded = wampp_exited_key(&r, WAMP_KEY_ROWS, &found);
+	EXPECT_TRUE(found);
+	if (n > cap)
+		EXPECT_LT(0, folded);
+	/* One task per row: a row with more than 3 writes merged two. */
+	for (size_t i = 0; i < r.nrows; i++) {
+		if (strcmp(r.rows[i].comm, "wamp_churn"))
+			continue;
+		EXPECT_EQ(3, r.rows[i].writes) TH_LOG("pid %lld", r.rows[i].pid);
+	}
+	TH_LOG("%lu procs, %llu pids recycled, rows=%zu slots=%s folded=%llu",
+	       n, reused, r.nrows, slots, folded);
+	TH_LOG("overflow=%llu, a read took %ld ms",
+	       wampp_key(&r, WAMP_KEY_OVERFLOW, NULL),
+	       (long)((t1.tv_sec - t0.tv_sec) * 1000 +
+		      (t1.tv_nsec - t0.tv_nsec) / 1000000));
+	wampp_free(&r);
+	if (n > 3 * 4096)
+		EXPECT_LT(2 * 4096, reused);
+
+	/* Afterwards a live task still gets a row of its own. */
+	live = spawn_stopped(ten_writes, NULL, "wamp_live");
+	ASSERT_LT(0, live);
+	ASSERT_EQ(0, read_report(&r));
+	row = wampp_find(&r, live);
+	ASSERT_NE(NULL, row);
+	EXPECT_EQ(10, row->writes);
+	EXPECT_EQ(100, row->write_bytes);
+	wampp_free(&r);
+	reap(live);
+	/* Memory is what the load allocated: the debugfs figure, unchanged. */
+	if (!capture("head -1 /sys/kernel/debug/wamp/cpus", out, sizeof(out)))
+		TH_LOG("%s", out);
+	free(seen);
+}
+
+struct fuzz_target {
+	const char *path;
+	bool param;	/* numbers are commands here */
+	int fd;
+};
+
+/*
+ * Whether @buf might be a valid command, which is not fuzz: /proc/wamp
+ * and debugfs take "reset" with at most one newline; a parameter may take
+ * a number (digits, a dot, a plus, one newline) and sees the text only up
+ * to the first NUL (sysfs hands it a C string).
+ */
+static bool maybe_valid(const char *buf, size_t len, bool param)
+{
+	if (!param)
+		return (len == 5 || (len == 6 && buf[5] == '\n')) &&
+		       !memcmp(buf, "reset", 5);
+	len = strnlen(buf, len);
+	for (size_t i = 0; i < len; i++)
+		if (!strchr("0123456789.+\n", buf[i]))
+			return false;
+	return len > 0;
+}
+
+/* An input no parser of ours may accept, from random bytes and lengths. */
+static size_t fuzz_input(char *buf, const char *noise, size_t noise_len,
+			 bool param, unsigned int *seed)
+{
+	static const char *const near[] = {
+		"reset", "reset\n", "RESET", "reset\n\n", " reset", "reset ",
+		"-1", "-0", "4294967296", "18446744073709551616", "1e9",
+		"0x7fffffff", "0", "00", "1.", ".1", "1.234", "--1", "+-1",
+		"1000000001", "99999999999999999999999999", "\n", "",
+	};
+	unsigned int k = rand_r(seed) % 4;
+	size_t len;
+
+	if (k == 0) {
+		/* A near miss, maybe with junk around it. */
+		const char *s = near[rand_r(seed) % ARRAY_SIZE(near)];
+
+		len = strlen(s);
+		memcpy(buf, s, len);
+		if (rand_r(seed) % 2)
+			buf[len++] = "\n \t\0x-"[rand_r(seed) % 6];
+	} else {
+		/* Random bytes, up to 64 KiB, mostly short. */
+		len = k == 1 ? rand_r(seed) % 65537 : rand_r(seed) % 48;
+		memcpy(buf, noise + rand_r(seed) % (noise_len - 65536), len);
+	}
+	if (maybe_valid(buf, len, param))
+		buf[0] = 'x';
+	return len;
+}
+
+static void fuzz_reader(void)
+{
+	for (;;) {
+		char *t = wampp_read_file(WAMP_PROC_PATH);
+
+		free(t);
+	}
+}
+
+/*
+ * Random writes to every writable file, with readers and writers running:
+ * each is refused with EINVAL, none changes a threshold or resets, dmesg
+ * stays clean (checked by the harness around the suite).
+ */
+TEST_F_TIMEOUT(slow, control_files_fuzzed, 1800)
+{
+	struct fuzz_target t[] = {
+		{ WAMP_PROC_PATH, false, -1 }, { DEBUGFS_RESET, false, -1 },
+		{ PARAMS "min_writes", true, -1 },
+		{ PARAMS "small_write_bytes", true, -1 },
+		{ PARAMS "sync_ratio", true, -1 }, { PARAMS "amp_ratio", true, -1 },
+		{ PARAMS "root_only", true, -1 },
+	};
+	static const char *const params[] = {
+		"min_writes", "small_write_bytes", "sync_ratio", "root_only",
+		"table_size",
+	};
+	unsigned int before[ARRAY_SIZE(params)];
+	const char *n_env = getenv("WAMP_FUZZ_WRITES");
+	unsigned long n = n_env ? strtoul(n_env, NULL, 10) : 100000;
+	size_t noise_len = 1 << 20;
+	char *noise = malloc(noise_len), *buf = malloc(65536 + 8);
+	unsigned long refused = 0, empty = 0;
+	unsigned int seed = 20261129;
+	const struct wampp_row *row;
+	struct wampp_report r;
+	pid_t sentinel, rd[2], wr;
+	char amp[32];
+
+	ASSERT_NE(NULL, noise);
+	ASSERT_NE(NULL, buf);
+	for (size_t i = 0; i < noise_len; i++)
+		noise[i] = (char)rand_r(&seed);
+	for (size_t i = 0; i < ARRAY_SIZE(params); i++)
+		before[i] = read_param(params[i]);
+	{
+		char *t = wampp_read_file(PARAMS "amp_ratio");
+
+		ASSERT_NE(NULL, t);
+		snprintf(amp, sizeof(amp), "%s", t);
+		free(t);
+	}
+	/* A row that a reset would erase. */
+	sentinel = spawn_stopped(ten_writes, NULL, "wamp_sentinel");
+	ASSERT_LT(0, sentinel);
+	for (int i = 0; i < 2; i++) {
+		rd[i] = fork();
+		ASSERT_LE(0, rd[i]);
+		if (rd[i] == 0)
+			fuzz_reader();
+	}
+	wr = fork();
+	ASSERT_LE(0, wr);
+	if (wr == 0)
+		write_forever(NULL);
+
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
+		t[i].fd = open(t[i].path, O_WRONLY);
+		ASSERT_LE(0, t[i].fd) TH_LOG("%s", t[i].path);
+	}
+	for (unsigned long i = 0; i < n; i++) {
+		struct fuzz_target *f = &t[rand_r(&seed) % ARRAY_SIZE(t)];
+		size_t len = fuzz_input(buf, noise, noise_len, f->param, &seed);
+		ssize_t ret;
+		size_t cut = len >= 2 ? 1 + rand_r(&seed) % (len - 1) : 0;
+
+		errno = 0;
+		if (cut && rand_r(&seed) % 8 == 0 &&
+		    !maybe_valid(buf, cut, f->param) &&
+		    !maybe_valid(buf + cut, len - cut, f->param)) {
+			/* A partial write: the input in two pieces. */
+			ret = write(f->fd, buf, cut);
+			EXPECT_EQ(-1, ret) TH_LOG("%s, %zu bytes", f->path, cut);
+			if (ret >= 0) {
+				TH_LOG("accepted: '%.*s'", (int)cut, buf);
+				break;
+			}
+			ret = write(f->fd, buf + cut, len - cut);
+			EXPECT_EQ(-1, ret);
+		} else {
+			ret = write(f->fd, buf, len);
+		}
+		if (ret == 0 && len == 0) {
+			empty++;	/* kernfs answers 0 to an empty write */
+			continue;
+		}
+		if (ret != -1 || (errno != EINVAL && errno != E2BIG)) {
+			EXPECT_EQ(-1, ret) TH_LOG("%s, %zu bytes: '%.*s'",
+						  f->path, len, (int)len, buf);
+			EXPECT_EQ(EINVAL, errno) TH_LOG("%s, %zu bytes", f->path, len);
+			break;
+		}
+		refused++;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++)
+		close(t[i].fd);
+	reap(wr);
+	reap(rd[0]);
+	reap(rd[1]);
+	TH_LOG("%lu writes: %lu refused, %lu empty ones answered 0",
+	       n, refused, empty);
+	EXPECT_EQ(n, refused + empty);
+
+	/* Nothing changed: thresholds as before, no reset happened. */
+	for (size_t i = 0; i < ARRAY_SIZE(params); i++) {
+		unsigned int now = read_param(params[i]);
+
+		EXPECT_EQ(before[i], now) TH_LOG("%s", params[i]);
+	}
+	{
+		char *a = wampp_read_file(PARAMS "amp_ratio");
+
+		ASSERT_NE(NULL, a);
+		EXPECT_STREQ(amp, a);
+		free(a);
+	}
+	ASSERT_EQ(0, read_report(&r));
+	row = wampp_find(&r, sentinel);
+	ASSERT_NE(NULL, row);
+	EXPECT_EQ(10, row->writes);
+	EXPECT_EQ(100, row->write_bytes);
+	wampp_free(&r);
+	reap(sentinel);
+	free(noise);
+	free(buf);
 }
 
 static void __attribute__((constructor)) find_self(void)

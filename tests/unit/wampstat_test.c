@@ -342,4 +342,35 @@ TEST(prometheus_output)
 	wampp_free(&r);
 }
 
+/* Format 1.2's exited line: parsed; unknown sections still skipped. */
+TEST(exited_line)
+{
+	static const char txt[] =
+		"# wamp 1.2 writes=9 write_bytes=90 syncs=1 blk_reqs=0 blk_bytes=0\n"
+		"pid tgid comm writes write_bytes avg_write syncs blk_reqs blk_bytes amp flags\n"
+		"5 5 a 4 40 10 0 0 0 0.00 -\n"
+		"- - (other) 0 0 - 0 0 0 - -\n"
+		"# exited rows=2 writes=5 write_bytes=50 syncs=1 blk_reqs=0 blk_bytes=0\n"
+		"# future k=v\n"
+		"1 2 3\n"
+		"# system write_bytes=90 dev_write_bytes=0 amp=0.00\n";
+	struct wampp_report r;
+	char err[256];
+	bool found = false;
+
+	ASSERT_EQ(0, wampp_parse(txt, &r, err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(2, r.minor);
+	EXPECT_EQ(1, r.nrows);
+	EXPECT_EQ(2, wampp_exited_key(&r, "rows", &found));
+	EXPECT_TRUE(found);
+	EXPECT_EQ(5, wampp_exited_key(&r, "writes", NULL));
+	EXPECT_EQ(50, wampp_exited_key(&r, "write_bytes", NULL));
+	EXPECT_EQ(90, wampp_sys_key(&r, "write_bytes", NULL));
+	/* Rows, (other) and exited make the totals. */
+	EXPECT_EQ(wampp_key(&r, "writes", NULL),
+		  r.rows[0].writes + r.other.writes +
+		  wampp_exited_key(&r, "writes", NULL));
+	wampp_free(&r);
+}
+
 TEST_HARNESS_MAIN

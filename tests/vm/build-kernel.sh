@@ -53,21 +53,31 @@ kmake tinyconfig
 	"$src/kernel/configs/kvm_guest.config" "${frags[@]}") >> "$log" 2>&1
 kmake olddefconfig
 # A fragment line Kconfig dropped (unmet dependency, renamed symbol) would
-# silently test something else: every line must survive.
-bad=0
+# silently test something else: every symbol must end up as the last
+# fragment that names it says.
+declare -A want=()
+order=()
 for f in "${frags[@]}"; do
 	while IFS= read -r line; do
 		case "$line" in
-		CONFIG_*=*) grep -qxF "$line" "$obj/build/.config" || {
-			echo "build-kernel.sh: $line from $(basename "$f") not in .config" >&2
-			bad=1; } ;;
-		"# CONFIG_"*" is not set")
-			sym=${line#\# }; sym=${sym%% *}
-			grep -q "^$sym=" "$obj/build/.config" && {
-				echo "build-kernel.sh: $sym is set despite $(basename "$f")" >&2
-				bad=1; } ;;
+		CONFIG_*=*) sym=${line%%=*} ;;
+		"# CONFIG_"*" is not set") sym=${line#\# }; sym=${sym%% *} ;;
+		*) continue ;;
 		esac
+		[ -n "${want[$sym]:-}" ] || order+=("$sym")
+		want[$sym]=$line
 	done < "$f"
+done
+bad=0
+for sym in "${order[@]}"; do
+	line=${want[$sym]}
+	case "$line" in
+	CONFIG_*) grep -qxF "$line" "$obj/build/.config" || {
+		echo "build-kernel.sh: $line not in .config" >&2; bad=1; } ;;
+	*) ! grep -q "^$sym=" "$obj/build/.config" || {
+		echo "build-kernel.sh: $sym is set, the fragments say not" >&2
+		bad=1; } ;;
+	esac
 done
 [ "$bad" -eq 0 ] || exit 1
 kmake -j"$(nproc)" bzImage modules

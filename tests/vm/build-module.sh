@@ -8,6 +8,7 @@
 # compiler.  Headers that name a compiler this machine lacks (5.10's
 # gcc-10) are built with the machine's gcc.
 # Usage: build-module.sh KROOT BUILD [TAG (src)] [make args, e.g. C=2]
+# (WAMP_KUNIT=1 builds wamp_kunit.ko instead: see Kbuild.)
 set -euo pipefail
 
 kroot=$1
@@ -20,12 +21,12 @@ kver=$(cat "$kroot/.kver")
 suite=$(cat "$kroot/.suite" 2>/dev/null || echo bookworm)
 src="$build/$kver/$tag"
 log="$build/$kver/$tag.log"
-sources=("$top/Kbuild" "$top/dkms.conf" "$top/module" "$top/include"
-	 "$top/configure")
+# Repository-relative: Kbuild names tests/kunit/ for wamp_kunit.ko.
+sources=(Kbuild dkms.conf module include configure tests/kunit)
 
 mkdir -p "$src"
-rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
-	"${sources[@]}" "$src/"
+(cd "$top" && rsync -aR --delete --exclude='*.o' --exclude='*.ko' \
+	--exclude='.*.cmd' "${sources[@]}" "$src/")
 
 if [ "$suite" = sid ]; then
 	croot=$("$here/sid-chroot.sh" "$kver")
@@ -40,7 +41,8 @@ if [ "$suite" = sid ]; then
 else
 	args=()
 	cc=$(sed -n 's/^CC = .*)\(gcc-[0-9]*\)$/\1/p' \
-		"$kroot/usr/src/linux-headers-$kver/.kernelvariables" 2>/dev/null)
+		"$kroot/usr/src/linux-headers-$kver/.kernelvariables" 2>/dev/null ||
+		true)
 	if [ -n "$cc" ] && ! command -v "$cc" >/dev/null; then
 		args=(CC=gcc)
 	fi

@@ -15,6 +15,12 @@ out="$build/$kver/guest"
 
 rm -rf "$out"
 mkdir -p "$out"
+# The selftests' sizes, passed on to the guest (guest-check.sh).  CI's
+# default keeps the churn test short; WAMP_CHURN=100000 is the full run.
+: "${WAMP_CHURN:=20000}"
+for v in WAMP_CHURN WAMP_FUZZ_WRITES; do
+	[ -n "${!v:-}" ] && echo "$v=${!v}" >> "$out/env"
+done
 echo "== booting $kver under QEMU TCG (console: $out/console.log)"
 set +e
 WAMP_QUIET=${WAMP_QUIET:-} "$here/boot.sh" "$kroot" "$out" "$here/guest-check.sh" \

@@ -9,6 +9,8 @@ here=$(dirname "$0")
 . "$here/guest-lib.sh"
 out=/tmp/out
 rc=0
+# Knobs from the host (check.sh): WAMP_CHURN, WAMP_FUZZ_WRITES.
+[ -f "$out/env" ] && { set -a; . "$out/env"; set +a; }
 
 echo "== guest: $(uname -r), $(nproc) CPUs"
 guest_disk || { echo "cannot set up the ext4 disk"; exit 1; }

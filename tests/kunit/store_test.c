@@ -1,0 +1,666 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the per-CPU per-task store (module/store.c, module/account.h).
+ *
+ * Events are counted by real tasks: kernel threads bound to a CPU, so the
+ * table each one lands in, and whether it is alive, are known exactly.
+ * Each case starts from a fresh store of 16 slots per CPU.
+ */
+#include <kunit/test.h>
+#include <linux/blkdev.h>
+#include <linux/completion.h>
+#include <linux/cpumask.h>
+#include <linux/kthread.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include "internal.h"
+#include "account.h"
+
+#define WAMP_KT_TABLE	16
+
+struct wamp_kt {
+	struct task_struct *task;
+	struct completion done;
+	enum wamp_event ev;
+	unsigned int n;
+	u64 bytes;
+	pid_t pid;
+	u64 start_time;
+};
+
+static int wamp_kt_fn(void *arg)
+{
+	struct wamp_kt *k = arg;
+	unsigned int i;
+
+	k->pid = current->pid;
+	k->start_time = current->start_time;
+	for (i = 0; i < k->n; i++)
+		wamp_store_account(k->ev, k->bytes, 0);
+	complete(&k->done);
+	set_current_state(TASK_INTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_INTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+/* A thread on @cpu counts @n events of @bytes, then waits to be stopped. */
+static void wamp_kt_run(struct kunit *test, struct wamp_kt *k, int cpu,
+			unsigned int idx, enum wamp_event ev, unsigned int n,
+			u64 bytes)
+{
+	k->ev = ev;
+	k->n = n;
+	k->bytes = bytes;
+	init_completion(&k->done);
+	k->task = kthread_create(wamp_kt_fn, k, "wamp_kt%u", idx);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(k->task));
+	kthread_bind(k->task, cpu);
+	wake_up_process(k->task);
+	wait_for_completion(&k->done);
+}
+
+static void wamp_kt_stop(struct wamp_kt *k)
+{
+	if (k->task)
+		kthread_stop(k->task);
+	k->task = NULL;
+}
+
+static struct wamp_snapshot *wamp_snap(struct kunit *test)
+{
+	struct wamp_snapshot *s = wamp_store_snapshot(NULL);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(s));
+	return s;
+}
+
+static const struct wamp_row *wamp_find(const struct wamp_snapshot *s,
+					pid_t pid, u64 start_time)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr_rows; i++)
+		if (s->rows[i].pid == pid && s->rows[i].start_time == start_time)
+			return &s->rows[i];
+	return NULL;
+}
+
+/* The rows, (other) and the folded exited rows add up to the totals. */
+static void wamp_expect_sums(struct kunit *test, const struct wamp_snapshot *s)
+{
+	struct wamp_counts sum = s->other;
+	size_t i;
+
+	sum.writes += s->exited.writes;
+	sum.write_bytes += s->exited.write_bytes;
+	sum.syncs += s->exited.syncs;
+	sum.blk_reqs += s->exited.blk_reqs;
+	sum.blk_bytes += s->exited.blk_bytes;
+
+	for (i = 0; i < s->nr_rows; i++) {
+		sum.writes += s->rows[i].c.writes;
+		sum.write_bytes += s->rows[i].c.write_bytes;
+		sum.syncs += s->rows[i].c.syncs;
+		sum.blk_reqs += s->rows[i].c.blk_reqs;
+		sum.blk_bytes += s->rows[i].c.blk_bytes;
+	}
+	KUNIT_EXPECT_EQ(test, sum.writes, s->total.writes);
+	KUNIT_EXPECT_EQ(test, sum.write_bytes, s->total.write_bytes);
+	KUNIT_EXPECT_EQ(test, sum.syncs, s->total.syncs);
+	KUNIT_EXPECT_EQ(test, sum.blk_reqs, s->total.blk_reqs);
+	KUNIT_EXPECT_EQ(test, sum.blk_bytes, s->total.blk_bytes);
+}
+
+static int wamp_store_test_init(struct kunit *test)
+{
+	wamp_table_size = WAMP_KT_TABLE;
+	return wamp_store_init();
+}
+
+static void wamp_store_test_exit(struct kunit *test)
+{
+	wamp_store_exit();
+}
+
+/* Every event kind lands in the task's row and the totals. */
+static void wamp_store_test_events(struct kunit *test)
+{
+	struct wamp_snapshot *s;
+	const struct wamp_row *r;
+
+	/* Pinned: the row is the current task's slot on this CPU only. */
+	preempt_disable();
+	wamp_store_account(WAMP_EV_WRITE, 48, 0);
+	wamp_store_account(WAMP_EV_WRITE, 48, 0);
+	wamp_store_account(WAMP_EV_WRITE, 48, WAMP_ACC_IOV_FAULT);
+	wamp_store_account(WAMP_EV_SYNC, 0, 0);
+	wamp_store_account(WAMP_EV_BLK_RQ, 4096, 0);
+	wamp_store_account(WAMP_EV_BLK_MERGE, 512, 0);
+	preempt_enable();
+
+	s = wamp_snap(test);
+	KUNIT_ASSERT_EQ(test, s->nr_rows, 1);
+	r = wamp_find(s, current->pid, current->start_time);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, r->tgid, current->tgid);
+	KUNIT_EXPECT_STREQ(test, r->comm, current->comm);
+	KUNIT_EXPECT_TRUE(test, uid_eq(r->uid, current_uid()));
+	KUNIT_EXPECT_EQ(test, r->c.writes, 3);
+	KUNIT_EXPECT_EQ(test, r->c.write_bytes, 144);
+	KUNIT_EXPECT_EQ(test, r->c.syncs, 1);
+	KUNIT_EXPECT_EQ(test, r->c.blk_reqs, 1);
+	KUNIT_EXPECT_EQ(test, r->c.blk_bytes, 4608);
+	KUNIT_EXPECT_EQ(test, r->flags & WAMP_F_EXITED, 0);
+	KUNIT_EXPECT_EQ(test, s->slots_used, 1);
+	KUNIT_EXPECT_EQ(test, s->slots_cap, num_possible_cpus() * WAMP_KT_TABLE);
+	KUNIT_EXPECT_EQ(test, s->iov_fault, 1);
+	KUNIT_EXPECT_EQ(test, s->overflow, 0);
+	KUNIT_EXPECT_EQ(test, s->other.writes, 0);
+	wamp_expect_sums(test, s);
+	wamp_snapshot_free(s);
+}
+
+/* Eight tasks on one CPU: eight rows, each exact, in pid order. */
+static void wamp_store_test_tasks(struct kunit *test)
+{
+	struct wamp_kt *k = kunit_kcalloc(test, 8, sizeof(*k), GFP_KERNEL);
+	struct wamp_snapshot *s;
+	const struct wamp_row *r;
+	char comm[WAMP_COMM_LEN];
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, k);
+	for (i = 0; i < 8; i++)
+		wamp_kt_run(test, &k[i], 0, i, WAMP_EV_WRITE, i + 1, 10 * (i + 1));
+	s = wamp_snap(test);
+	KUNIT_EXPECT_EQ(test, s->nr_rows, 8);
+	KUNIT_EXPECT_EQ(test, s->slots_used, 8);
+	for (i = 0; i < 8; i++) {
+		r = wamp_find(s, k[i].pid, k[i].start_time);
+		KUNIT_ASSERT_NOT_NULL(test, r);
+		snprintf(comm, sizeof(comm), "wamp_kt%u", i);
+		KUNIT_EXPECT_STREQ(test, r->comm, comm);
+		KUNIT_EXPECT_EQ(test, r->c.writes, i + 1);
+		KUNIT_EXPECT_EQ(test, r->c.write_bytes, 10ull * (i + 1) * (i + 1));
+		KUNIT_EXPECT_EQ(test, r->flags, 0);
+	}
+	for (i = 1; i < s->nr_rows; i++)
+		KUNIT_EXPECT_LT(test, s->rows[i - 1].pid, s->rows[i].pid);
+	KUNIT_EXPECT_EQ(test, s->total.writes, 36);
+	KUNIT_EXPECT_EQ(test, s->total.write_bytes, 2040);
+	wamp_expect_sums(test, s);
+	wamp_snapshot_free(s);
+	for (i = 0; i < 8; i++)
+		wamp_kt_stop(&k[i]);
+}
+
+/*
+ * A full table: 40 tasks on CPU 0 with 16 slots.  The first 16 get rows,
+ * the other 24 count in (other) and in overflow (per event), the totals
+ * count everything.
+ */
+static void wamp_store_test_full(struct kunit *test)
+{
+	struct wamp_kt *k;
+	struct wamp_snapshot *s;
+	unsigned int i, used = 0;
+	u64 overflow = 0, nested = 0;
+
+	k = kunit_kcalloc(test, 40, sizeof(*k), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, k);
+	for (i = 0; i < 40; i++)
+		wamp_kt_run(test, &k[i], 0, i, WAMP_EV_WRITE, 2, 7);
+	s = wamp_snap(test);
+	KUNIT_EXPECT_EQ(test, s->nr_rows, WAMP_KT_TABLE);
+	KUNIT_EXPECT_EQ(test, s->slots_used, WAMP_KT_TABLE);
+	KUNIT_EXPECT_EQ(test, s->overflow, 48);
+	KUNIT_EXPECT_EQ(test, s->other.writes, 48);
+	KUNIT_EXPECT_EQ(test, s->other.write_bytes, 336);
+	KUNIT_EXPECT_EQ(test, s->total.writes, 80);
+	KUNIT_EXPECT_EQ(test, s->total.write_bytes, 560);
+	for (i = 0; i < 16; i++) {
+		KUNIT_EXPECT_NOT_NULL(test, wamp_find(s, k[i].pid, k[i].start_time));
+		KUNIT_EXPECT_EQ(test, s->rows[i].c.writes, 2);
+	}
+	wamp_expect_sums(test, s);
+	wamp_store_cpu_stats(0, &used, &overflow, &nested);
+	KUNIT_EXPECT_EQ(test, used, WAMP_KT_TABLE);
+	KUNIT_EXPECT_EQ(test, overflow, 48);
+	KUNIT_EXPECT_EQ(test, nested, 0);
+	wamp_snapshot_free(s);
+	for (i = 0; i < 40; i++)
+		wamp_kt_stop(&k[i]);
+}
+
+/*
+ * A full table of exited tasks: a new task takes over one of their slots
+ * and the exited task's counts are folded, not lost; a table full of live
+ * tasks sends the new one to (other).
+ */
+static void wamp_store_test_fold(struct wamp_kt *k, struct kunit *test,
+				 bool stop)
+{
+	struct wamp_kt *late = &k[WAMP_KT_TABLE];
+	struct wamp_snapshot *s;
+	const struct wamp_row *r;
+	unsigned int i;
+
+	for (i = 0; i < WAMP_KT_TABLE; i++) {
+		wamp_kt_run(test, &k[i], 0, i, WAMP_EV_WRITE, 3, 5);
+		if (stop)
+			wamp_kt_stop(&k[i]);
+	}
+	wamp_kt_run(test, late, 0, WAMP_KT_TABLE, WAMP_EV_WRITE, 7, 11);
+	s = wamp_snap(test);
+	KUNIT_EXPECT_EQ(test, s->slots_used, WAMP_KT_TABLE);
+	KUNIT_EXPECT_EQ(test, s->nr_rows, WAMP_KT_TABLE);
+	KUNIT_EXPECT_EQ(test, s->total.writes, 3 * WAMP_KT_TABLE + 7);
+	r = wamp_find(s, late->pid, late->start_time);
+	if (stop) {
+		KUNIT_ASSERT_NOT_NULL(test, r);
+		KUNIT_EXPECT_EQ(test, r->c.writes, 7);
+		KUNIT_EXPECT_EQ(test, r->c.write_bytes, 77);
+		KUNIT_EXPECT_EQ(test, r->flags & WAMP_F_EXITED, 0);
+		KUNIT_EXPECT_EQ(test, s->folded, 1);
+		KUNIT_EXPECT_EQ(test, s->exited.writes, 3);
+		KUNIT_EXPECT_EQ(test, s->exited.write_bytes, 15);
+		KUNIT_EXPECT_EQ(test, s->overflow, 0);
+	} else {
+		KUNIT_EXPECT_NULL(test, r);
+		KUNIT_EXPECT_EQ(test, s->folded, 0);
+		KUNIT_EXPECT_EQ(test, s->overflow, 7);
+		KUNIT_EXPECT_EQ(test, s->other.write_bytes, 77);
+	}
+	wamp_expect_sums(test, s);
+	wamp_snapshot_free(s);
+	for (i = 0; i <= WAMP_KT_TABLE; i++)
+		wamp_kt_stop(&k[i]);
+}
+
+static void wamp_store_test_fold_exited(struct kunit *test)
+{
+	struct wamp_kt *k = kunit_kcalloc(test, WAMP_KT_TABLE + 1, sizeof(*k),
+					  GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, k);
+	wamp_store_test_fold(k, test, true);
+}
+
+static void wamp_store_test_fold_live(struct kunit *test)
+{
+	struct wamp_kt *k = kunit_kcalloc(test, WAMP_KT_TABLE + 1, sizeof(*k),
+					  GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, k);
+	wamp_store_test_fold(k, test, false);
+}
+
+/* WAMP_ACC_OTHER: no task to charge, only (other) and the totals. */
+static void wamp_store_test_other(struct kunit *test)
+{
+	struct wamp_snapshot *s;
+
+	wamp_store_account(WAMP_EV_BLK_RQ, 8192, WAMP_ACC_OTHER);
+	wamp_store_account(WAMP_EV_BLK_MERGE, 4096, WAMP_ACC_OTHER);
+	s = wamp_snap(test);
+	KUNIT_EXPECT_EQ(test, s->nr_rows, 0);
+	KUNIT_EXPECT_EQ(test, s->slots_used, 0);
+	KUNIT_EXPECT_EQ(test, s->overflow, 0);
+	KUNIT_EXPECT_EQ(test, s->other.blk_reqs, 1);
+	KUNIT_EXPECT_EQ(test, s->other.blk_bytes, 12288);
+	KUNIT_EXPECT_EQ(test, s->total.blk_bytes, 12288);
+	wamp_snapshot_free(s);
+}
+
+/* A task that exited keeps its row and counts, flagged EXITED. */
+static void wamp_store_test_exited(struct kunit *test)
+{
+	struct wamp_kt live = {}, gone = {};
+	struct wamp_snapshot *s;
+	const struct wamp_row *r;
+
+	wamp_kt_run(test, &live, 0, 0, WAMP_EV_WRITE, 5, 100);
+	wamp_kt_run(test, &gone, 0, 1, WAMP_EV_SYNC, 3, 0);
+	wamp_kt_stop(&gone);
+	s = wamp_snap(test);
+	KUNIT_EXPECT_EQ(test, s->nr_rows, 2);
+	r = wamp_find(s, live.pid, live.start_time);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, r->flags & WAMP_F_EXITED, 0);
+	KUNIT_EXPECT_EQ(test, r->c.write_bytes, 500);
+	r = wamp_find(s, gone.pid, gone.start_time);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, r->flags & WAMP_F_EXITED, WAMP_F_EXITED);
+	KUNIT_EXPECT_EQ(test, r->c.syncs, 3);
+	wamp_snapshot_free(s);
+	wamp_kt_stop(&live);
+}
+
+/*
+ * A recycled pid: a slot left by an earlier task with the same pid (same
+ * pid, another start time) is never reused by the new task, and the two
+ * stay two rows; the earlier one reads as exited.
+ */
+static void wamp_store_test_pid_reuse(struct kunit *test)
+{
+	struct wamp_snapshot *s;
+	const struct wamp_row *r;
+	struct wamp_cpu *c;
+	unsigned int i, hits = 0;
+
+	preempt_disable();
+	for (i = 0; i < 5; i++)
+		wamp_store_account(WAMP_EV_WRITE, 10, 0);
+	/* Turn this slot into a dead task's: same pid, an earlier start. */
+	c = this_cpu_ptr(wamp_cpus);
+	for (i = 0; i < WAMP_KT_TABLE; i++) {
+		if (c->slots[i].state && c->slots[i].pid == current->pid) {
+			c->slots[i].start_time = current->start_time - 1;
+			hits++;
+		}
+	}
+	for (i = 0; i < 3; i++)
+		wamp_store_account(WAMP_EV_WRITE, 20, 0);
+	preempt_enable();
+	KUNIT_ASSERT_EQ(test, hits, 1);
+
+	s = wamp_snap(test);
+	KUNIT_EXPECT_EQ(test, s->nr_rows, 2);
+	KUNIT_EXPECT_EQ(test, s->slots_used, 2);
+	r = wamp_find(s, current->pid, current->start_time - 1);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, r->c.writes, 5);
+	KUNIT_EXPECT_EQ(test, r->c.write_bytes, 50);
+	KUNIT_EXPECT_EQ(test, r->flags & WAMP_F_EXITED, WAMP_F_EXITED);
+	r = wamp_find(s, current->pid, current->start_time);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, r->c.writes, 3);
+	KUNIT_EXPECT_EQ(test, r->c.write_bytes, 60);
+	KUNIT_EXPECT_EQ(test, r->flags & WAMP_F_EXITED, 0);
+	wamp_snapshot_free(s);
+}
+
+/* Reset empties every CPU's table and counters; counting goes on. */
+static void wamp_store_test_reset(struct kunit *test)
+{
+	struct wamp_kt k = {};
+	struct wamp_snapshot *s;
+	int cpu = cpumask_last(cpu_online_mask);
+
+	wamp_kt_run(test, &k, cpu, 0, WAMP_EV_WRITE, 4, 1);
+	wamp_store_account(WAMP_EV_BLK_RQ, 512, WAMP_ACC_OTHER);
+	wamp_store_reset();
+	s = wamp_snap(test);
+	KUNIT_EXPECT_EQ(test, s->nr_rows, 0);
+	KUNIT_EXPECT_EQ(test, s->slots_used, 0);
+	KUNIT_EXPECT_EQ(test, s->total.writes, 0);
+	KUNIT_EXPECT_EQ(test, s->total.blk_bytes, 0);
+	KUNIT_EXPECT_EQ(test, s->other.blk_reqs, 0);
+	wamp_snapshot_free(s);
+
+	wamp_store_account(WAMP_EV_SYNC, 0, 0);
+	s = wamp_snap(test);
+	KUNIT_EXPECT_EQ(test, s->nr_rows, 1);
+	KUNIT_EXPECT_EQ(test, s->total.syncs, 1);
+	wamp_snapshot_free(s);
+	wamp_kt_stop(&k);
+}
+
+/* One task counting on every online CPU: one row, the sum. */
+static void wamp_store_test_cpus(struct kunit *test)
+{
+	struct wamp_snapshot *s;
+	const struct wamp_row *r;
+	unsigned int n = 0, used;
+	u64 want = 0, overflow, nested;
+	int cpu, i, ret;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two online CPUs");
+	for_each_online_cpu(cpu) {
+		ret = set_cpus_allowed_ptr(current, cpumask_of(cpu));
+		KUNIT_ASSERT_EQ(test, ret, 0);
+		preempt_disable();
+		KUNIT_EXPECT_EQ(test, smp_processor_id(), cpu);
+		for (i = 0; i <= cpu; i++)
+			wamp_store_account(WAMP_EV_WRITE, 1000, 0);
+		preempt_enable();
+		want += cpu + 1;
+		n++;
+	}
+	set_cpus_allowed_ptr(current, cpu_possible_mask);
+
+	for_each_online_cpu(cpu) {
+		wamp_store_cpu_stats(cpu, &used, &overflow, &nested);
+		KUNIT_EXPECT_EQ(test, used, 1);
+	}
+	s = wamp_snap(test);
+	KUNIT_EXPECT_EQ(test, s->nr_rows, 1);
+	KUNIT_EXPECT_EQ(test, s->slots_used, n);
+	r = wamp_find(s, current->pid, current->start_time);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, r->c.writes, want);
+	KUNIT_EXPECT_EQ(test, r->c.write_bytes, want * 1000);
+	wamp_expect_sums(test, s);
+	wamp_snapshot_free(s);
+}
+
+/*
+ * A probe that interrupts a probe on the same CPU counts into the nested
+ * counters: the totals and (other), never a slot.
+ */
+static void wamp_store_test_nested(struct kunit *test)
+{
+	struct wamp_snapshot *s;
+	struct wamp_cpu *c;
+
+	preempt_disable();
+	c = this_cpu_ptr(wamp_cpus);
+	c->busy++;
+	wamp_store_account(WAMP_EV_WRITE, 100, 0);
+	wamp_store_account(WAMP_EV_BLK_RQ, 4096, 0);
+	c->busy--;
+	preempt_enable();
+
+	s = wamp_snap(test);
+	KUNIT_EXPECT_EQ(test, s->nested, 2);
+	KUNIT_EXPECT_EQ(test, s->nr_rows, 0);
+	KUNIT_EXPECT_EQ(test, s->total.writes, 1);
+	KUNIT_EXPECT_EQ(test, s->total.write_bytes, 100);
+	KUNIT_EXPECT_EQ(test, s->total.blk_reqs, 1);
+	KUNIT_EXPECT_EQ(test, s->other.blk_bytes, 4096);
+	wamp_expect_sums(test, s);
+	wamp_snapshot_free(s);
+}
+
+/* Device entries: one per disk and CPU, 32 at most, then dev_overflow. */
+static void wamp_store_test_devs(struct kunit *test)
+{
+	struct wamp_dev **d, *again;
+	struct gendisk *disks;
+	struct wamp_snapshot *s;
+	unsigned int i;
+
+	disks = kunit_kcalloc(test, WAMP_DEV_MAX + 1, sizeof(*disks), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, disks);
+	d = kunit_kcalloc(test, WAMP_DEV_MAX + 1, sizeof(*d), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	for (i = 0; i <= WAMP_DEV_MAX; i++) {
+		disks[i].major = 250;
+		disks[i].first_minor = WAMP_DEV_MAX - i;
+		snprintf(disks[i].disk_name, sizeof(disks[i].disk_name),
+			 "wampd%u", WAMP_DEV_MAX - i);
+	}
+	preempt_disable();
+	for (i = 0; i <= WAMP_DEV_MAX; i++) {
+		d[i] = wamp_store_dev(&disks[i]);
+		if (d[i]) {
+			local64_add(i + 1, &d[i]->write_reqs);
+			local64_add(4096 * (i + 1), &d[i]->write_bytes);
+		}
+	}
+	again = wamp_store_dev(&disks[3]);
+	KUNIT_EXPECT_PTR_EQ(test, again, d[3]);
+	KUNIT_EXPECT_NULL(test, wamp_store_dev(NULL));
+	preempt_enable();
+	for (i = 0; i < WAMP_DEV_MAX; i++)
+		KUNIT_EXPECT_NOT_NULL(test, d[i]);
+	KUNIT_EXPECT_NULL(test, d[WAMP_DEV_MAX]);
+
+	s = wamp_snap(test);
+	KUNIT_EXPECT_EQ(test, s->nr_devs, WAMP_DEV_MAX);
+	KUNIT_EXPECT_EQ(test, s->dev_overflow, 2);
+	for (i = 0; i < s->nr_devs; i++) {
+		/*
+		 * Sorted by devt: minors 1..32 (minor 0, the last disk, found
+		 * the table full); disk j has minor 32 - j and j + 1 requests.
+		 */
+		KUNIT_EXPECT_EQ(test, s->devs[i].devt, MKDEV(250, i + 1));
+		KUNIT_EXPECT_EQ(test, s->devs[i].write_reqs, WAMP_DEV_MAX - i);
+		KUNIT_EXPECT_EQ(test, s->devs[i].write_bytes,
+				4096ull * (WAMP_DEV_MAX - i));
+	}
+	KUNIT_EXPECT_STREQ(test, s->devs[1].name, "wampd2");
+	wamp_snapshot_free(s);
+}
+
+/* Set the uid of every slot of the task @pid (the task is idle). */
+static void wamp_set_uid(pid_t pid, kuid_t uid)
+{
+	struct wamp_cpu *c;
+	unsigned int i;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		c = per_cpu_ptr(wamp_cpus, cpu);
+		for (i = 0; i < WAMP_KT_TABLE; i++)
+			if (c->slots[i].state && c->slots[i].pid == pid)
+				c->slots[i].uid = uid;
+	}
+}
+
+static size_t wamp_view_rows(struct kunit *test, const struct wamp_view *v,
+			     u64 *total_writes)
+{
+	struct wamp_snapshot *s = wamp_store_snapshot(v);
+	size_t n;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(s));
+	n = s->nr_rows;
+	*total_writes = s->total.writes;
+	wamp_snapshot_free(s);
+	return n;
+}
+
+/*
+ * A reader without CAP_SYS_ADMIN sees the rows of its own uid only; a row
+ * whose task changed identity (INVALID_UID) only a privileged one sees.
+ * The totals are the same for everybody.
+ */
+static void wamp_store_test_view_uid(struct kunit *test)
+{
+	struct wamp_view user = { .ns = &init_pid_ns, .uid = KUIDT_INIT(1000) };
+	struct wamp_view root = { .ns = &init_pid_ns, .uid = GLOBAL_ROOT_UID };
+	struct wamp_view admin = { .ns = &init_pid_ns, .all_uids = true,
+				   .uid = KUIDT_INIT(1000) };
+	struct wamp_kt a = {}, b = {};
+	struct wamp_snapshot *s;
+	u64 total;
+
+	wamp_kt_run(test, &a, 0, 0, WAMP_EV_WRITE, 2, 1);
+	wamp_kt_run(test, &b, 0, 1, WAMP_EV_WRITE, 3, 1);
+	wamp_set_uid(b.pid, KUIDT_INIT(1000));
+	KUNIT_EXPECT_EQ(test, wamp_view_rows(test, &user, &total), 1);
+	KUNIT_EXPECT_EQ(test, total, 5);
+	s = wamp_store_snapshot(&user);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(s));
+	KUNIT_ASSERT_EQ(test, s->nr_rows, 1);
+	KUNIT_EXPECT_EQ(test, s->rows[0].pid, b.pid);
+	wamp_snapshot_free(s);
+	KUNIT_EXPECT_EQ(test, wamp_view_rows(test, &root, &total), 1);
+	KUNIT_EXPECT_EQ(test, wamp_view_rows(test, &admin, &total), 2);
+	KUNIT_EXPECT_EQ(test, total, 5);
+	wamp_set_uid(b.pid, INVALID_UID);
+	KUNIT_EXPECT_EQ(test, wamp_view_rows(test, &user, &total), 0);
+	KUNIT_EXPECT_EQ(test, wamp_view_rows(test, &admin, &total), 2);
+	/* The rule holds for exited tasks too: the uid stays with the row. */
+	wamp_kt_stop(&b);
+	KUNIT_EXPECT_EQ(test, wamp_view_rows(test, &root, &total), 1);
+	wamp_kt_stop(&a);
+}
+
+/* The parts of one task on two CPUs disagree on the uid: no uid at all. */
+static void wamp_store_test_view_merge(struct kunit *test)
+{
+	struct wamp_view root = { .ns = &init_pid_ns, .uid = GLOBAL_ROOT_UID };
+	struct wamp_cpu *c;
+	unsigned int i;
+	u64 total;
+	int cpu, first = -1;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two online CPUs");
+	for_each_online_cpu(cpu) {
+		KUNIT_ASSERT_EQ(test, set_cpus_allowed_ptr(current, cpumask_of(cpu)), 0);
+		wamp_store_account(WAMP_EV_WRITE, 1, 0);
+		if (first < 0)
+			first = cpu;
+	}
+	set_cpus_allowed_ptr(current, cpu_possible_mask);
+	KUNIT_EXPECT_EQ(test, wamp_view_rows(test, &root, &total), 1);
+	c = per_cpu_ptr(wamp_cpus, first);
+	for (i = 0; i < WAMP_KT_TABLE; i++)
+		if (c->slots[i].state && c->slots[i].pid == current->pid)
+			c->slots[i].uid = KUIDT_INIT(1000);
+	KUNIT_EXPECT_EQ(test, wamp_view_rows(test, &root, &total), 0);
+	KUNIT_EXPECT_EQ(test, total, num_online_cpus());
+}
+
+/* table_size is rounded up to a power of two; the memory follows it. */
+static void wamp_store_test_sizes(struct kunit *test)
+{
+	wamp_store_exit();
+	wamp_table_size = WAMP_KT_TABLE + 1;
+	KUNIT_ASSERT_EQ(test, wamp_store_init(), 0);
+	KUNIT_EXPECT_EQ(test, wamp_table_size, 32);
+	KUNIT_EXPECT_EQ(test, wamp_bits, 5);
+	KUNIT_EXPECT_EQ(test, wamp_store_bytes_per_cpu(),
+			sizeof(struct wamp_cpu) + 32 * sizeof(struct wamp_slot) +
+			WAMP_DEV_MAX * sizeof(struct wamp_dev));
+	KUNIT_EXPECT_EQ(test, sizeof(struct wamp_slot), 96);
+}
+
+static struct kunit_case wamp_store_cases[] = {
+	KUNIT_CASE(wamp_store_test_events),
+	KUNIT_CASE(wamp_store_test_tasks),
+	KUNIT_CASE(wamp_store_test_full),
+	KUNIT_CASE(wamp_store_test_fold_exited),
+	KUNIT_CASE(wamp_store_test_fold_live),
+	KUNIT_CASE(wamp_store_test_other),
+	KUNIT_CASE(wamp_store_test_exited),
+	KUNIT_CASE(wamp_store_test_pid_reuse),
+	KUNIT_CASE(wamp_store_test_reset),
+	KUNIT_CASE(wamp_store_test_cpus),
+	KUNIT_CASE(wamp_store_test_nested),
+	KUNIT_CASE(wamp_store_test_devs),
+	KUNIT_CASE(wamp_store_test_view_uid),
+	KUNIT_CASE(wamp_store_test_view_merge),
+	KUNIT_CASE(wamp_store_test_sizes),
+	{}
+};
+
+static struct kunit_suite wamp_store_suite = {
+	.name = "wamp_store",
+	.init = wamp_store_test_init,
+	.exit = wamp_store_test_exit,
+	.test_cases = wamp_store_cases,
+};
+
+kunit_test_suite(wamp_store_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit suites of wamp, the write-amplification monitor");

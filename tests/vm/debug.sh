@@ -1,0 +1,44 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Host side of `make check-debug`: build wamp.ko and wamp_kunit.ko against
+# the debug kernel in KROOT (build-kernel.sh debug: lockdep, KASAN,
+# kmemleak, atomic-sleep and preemption checks), boot it and run
+# guest-debug.sh: KUnit, the selftests, the load/unload stress.
+# Usage: debug.sh KROOT BUILD [CYCLES (100)]
+set -euo pipefail
+kroot=$1
+build=$2
+cycles=${3:-100}
+here=$(cd "$(dirname "$0")" && pwd)
+kver=$(cat "$kroot/.kver")
+out="$build/$kver/debug-guest"
+
+"$here/build-module.sh" "$kroot" "$build" debug
+"$here/build-module.sh" "$kroot" "$build" debug-kunit WAMP_KUNIT=1
+rm -rf "$out"
+mkdir -p "$out"
+# KASAN and lockdep make every syscall several times dearer: the churn and
+# fuzz selftests run shorter here than in check-kernels.
+echo "WAMP_CHURN=${WAMP_CHURN:-5000}" > "$out/env"
+echo "WAMP_FUZZ_WRITES=${WAMP_FUZZ_WRITES:-20000}" >> "$out/env"
+echo "== debug kernel $kver under QEMU TCG (console: $out/console.log)"
+set +e
+WAMP_QUIET=1 WAMP_MEM=2048 WAMP_TIMEOUT=2400 "$here/boot.sh" "$kroot" "$out" \
+	"$here/guest-debug.sh" "$build/$kver/debug/wamp.ko" \
+	"$build/$kver/debug-kunit/wamp_kunit.ko" "$build/selftests" "$cycles"
+rc=$?
+set -e
+grep -hE '^ *not ok |^kunit: no results' "$out/kunit.tap" "$out/selftests.tap" 2>/dev/null || true
+cat "$out/kunit.summary" 2>/dev/null || echo "kunit: no summary"
+tap="$out/selftests.tap"
+if [ -f "$tap" ]; then
+	pass=$(grep -c '^ok ' "$tap" || true)
+	fail=$(grep -c '^not ok ' "$tap" || true)
+	skip=$(grep -c '^ok .*# SKIP' "$tap" || true)
+	grep '^ok .*# SKIP' "$tap" || true
+	echo "selftests: $((pass - skip)) passed, $fail failed, $skip skipped"
+fi
+cat "$out/stress.summary" 2>/dev/null || echo "stress: no summary"
+[ "$rc" -eq 0 ] || echo "debug.sh: console: $out/console.log" >&2
+[ "$rc" -eq 0 ] && echo "== check-debug on $kver: PASS" || echo "== check-debug on $kver: FAIL ($rc)"
+exit "$rc"

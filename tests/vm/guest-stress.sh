@@ -1,0 +1,77 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Runs inside the guest (the debug kernel): CYCLES load/unload cycles of
+# wamp.ko while, on every CPU, a small-write+fsync loop on ext4 and an
+# O_DIRECT loop on null_blk run, one reader loops over /proc/wamp and
+# reset, and another keeps /proc/wamp open, reading slowly, across the
+# unloads.  Then kmemleak scans.  Fails on a failed load or unload, a
+# kmemleak report or any kernel complaint in dmesg.
+# Usage: guest-stress.sh KO [CYCLES (100)]
+set -u
+ko=$1
+cycles=${2:-100}
+here=$(dirname "$0")
+. "$here/guest-lib.sh"
+out=/tmp/out
+kml=/sys/kernel/debug/kmemleak
+rc=0
+
+mountpoint -q /tmp/mnt || guest_disk || { echo "no ext4 disk"; exit 1; }
+[ -b /dev/nullb0 ] || gmodprobe null_blk || { echo "no null_blk"; exit 1; }
+lsmod | grep -q '^wamp ' && rmmod wamp
+# Leaks reported so far are not ours: start from a clean list.
+if [ -w "$kml" ]; then
+	echo scan > "$kml"
+	echo clear > "$kml"
+fi
+
+ncpu=$(nproc)
+echo "== stress: $cycles load/unload cycles, $ncpu CPUs, writers and block I/O on each"
+loops=()
+for cpu in $(seq 0 $((ncpu - 1))); do
+	taskset -c "$cpu" bash -c "while :; do dd if=/dev/zero of=/tmp/mnt/stress$cpu bs=48 count=16 conv=fsync status=none; done" &
+	loops+=($!)
+	taskset -c "$cpu" bash -c "while :; do dd if=/dev/zero of=/dev/nullb0 bs=4k count=32 oflag=direct status=none; done" &
+	loops+=($!)
+done
+bash -c 'n=0; while :; do cat /proc/wamp > /dev/null 2>&1; n=$((n + 1)); [ $((n % 4)) -eq 0 ] && echo reset 2>/dev/null > /proc/wamp; done' &
+loops+=($!)
+bash -c 'while :; do if exec 3</proc/wamp; then while read -r l <&3; do sleep 0.02; done; exec 3<&-; fi; sleep 0.05; done 2>/dev/null' &
+loops+=($!)
+
+events=0 done_cycles=0
+for i in $(seq "$cycles"); do
+	if ! insmod "$ko"; then
+		echo "stress: insmod failed in cycle $i"; rc=1; break
+	fi
+	sleep 0.3
+	# Events counted since the reader's last reset: writes, syncs, requests.
+	n=$(head -1 /proc/wamp | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^(writes|syncs|blk_reqs)=/) { split($i, a, "="); s += a[2] } } END { print s + 0 }')
+	events=$((events + n))
+	if ! rmmod wamp; then
+		echo "stress: rmmod failed in cycle $i"; rc=1; break
+	fi
+	done_cycles=$i
+done
+kill "${loops[@]}" 2>/dev/null
+wait 2>/dev/null
+echo "stress: $done_cycles cycles, $events events in the last read of each cycle"
+
+leaks=0
+if [ -w "$kml" ]; then
+	# An object must go unreferenced through two scans to be reported.
+	echo scan > "$kml"; sleep 6; echo scan > "$kml"
+	cat "$kml" > "$out/kmemleak.txt"
+	leaks=$(grep -c '^unreferenced object' "$out/kmemleak.txt")
+	[ "$leaks" -eq 0 ] || { cat "$out/kmemleak.txt"; rc=1; }
+	echo "stress: kmemleak: $leaks unreferenced objects"
+else
+	echo "stress: no kmemleak in this kernel"
+fi
+splats=0
+if dmesg_splats > "$out/stress-splats.txt"; then
+	splats=$(wc -l < "$out/stress-splats.txt")
+	cat "$out/stress-splats.txt"; rc=1
+fi
+echo "stress: cycles=$done_cycles events=$events leaks=$leaks splat_lines=$splats" | tee "$out/stress.summary"
+exit $rc
