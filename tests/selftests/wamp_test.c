@@ -49,6 +49,18 @@ static const char *mnt(void)
 	return m && *m ? m : "/tmp";
 }
 
+/*
+ * WAMP_LIGHT (the debug kernel's run, where every syscall costs many
+ * times more): skip the long I/O and timing runs, which check-kernels
+ * covers; the code paths they reach are reached by the other tests too.
+ */
+static bool light(void)
+{
+	const char *l = getenv("WAMP_LIGHT");
+
+	return l && *l;
+}
+
 static int read_report(struct wampp_report *r)
 {
 	char err[256];
@@ -393,6 +405,9 @@ TEST_F_TIMEOUT(slow, small_writes_with_fsync_flagged, 900)
 	pid_t pid;
 	int fd;
 
+	if (light())
+		SKIP(return, "WAMP_LIGHT: a long run, covered by check-kernels");
+
 	snprintf(path, sizeof(path), "%s/wamp_aof.%d", mnt(), getpid());
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
 	ASSERT_LE(0, fd);
@@ -515,6 +530,9 @@ TEST_F_TIMEOUT(slow, large_sequential_write_not_amplified, 600)
 	char path[PATH_MAX];
 	pid_t pid;
 	int fd;
+
+	if (light())
+		SKIP(return, "WAMP_LIGHT: a long run, covered by check-kernels");
 
 	/* Keep the flusher out: the writer's fsync writes its own data. */
 	ASSERT_EQ(0, write_sysctl("/proc/sys/vm/dirty_background_bytes",
@@ -1380,6 +1398,9 @@ TEST_F_TIMEOUT(slow, wampstat_interval_rates, 120)
 	int lines = 0;
 	pid_t pid;
 
+	if (light())
+		SKIP(return, "WAMP_LIGHT: a long run, covered by check-kernels");
+
 	if (access(wampstat_path(), X_OK))
 		SKIP(return, "wampstat not built");
 	pid = fork();
@@ -1414,6 +1435,9 @@ TEST_F_TIMEOUT(slow, wampstat_prometheus_promtool, 300)
 {
 	static const char *const views[] = { "", "-P", "-C", "-d" };
 	char cmd[PATH_MAX + 256], out[4096];
+
+	if (light())
+		SKIP(return, "WAMP_LIGHT: a long run, covered by check-kernels");
 
 	if (access(wampstat_path(), X_OK))
 		SKIP(return, "wampstat not built");
@@ -1817,13 +1841,17 @@ static void churn_child(void)
  * allocated at load, rows of exited tasks are folded to make room, so a
  * live task still gets a row of its own afterwards, and no row ever holds
  * two tasks although pids wrap around (pid_max is lowered to 4096 for the
- * run, so that fewer processes wrap it several times).
+ * run, so that fewer processes wrap it several times).  WAMP_CHURN_TABLE
+ * reloads wamp with that table_size first.
  */
 TEST_F_TIMEOUT(slow, churn_bounded_and_exact, 3600)
 {
 	const char *n_env = getenv("WAMP_CHURN");
+	const char *tbl = getenv("WAMP_CHURN_TABLE");
 	unsigned long n = n_env ? strtoul(n_env, NULL, 10) : 100000;
 	unsigned long long cap, used, folded, reused = 0;
+	unsigned long long others = 0, other_bytes = 0;
+	unsigned long partial = 0;
 	unsigned char *seen = calloc(1 << 22, 1);
 	const struct wampp_row *row;
 	struct wampp_report r;
@@ -1834,6 +1862,11 @@ TEST_F_TIMEOUT(slow, churn_bounded_and_exact, 3600)
 	int got;
 
 	ASSERT_NE(NULL, seen);
+	/* A small table makes a short run fold too (the debug kernel's). */
+	if (tbl && getenv("WAMP_KO")) {
+		snprintf(out, sizeof(out), "table_size=%s", tbl);
+		ASSERT_EQ(0, reload(out));
+	}
 	ASSERT_EQ(0, capture("cat /proc/sys/kernel/pid_max", pid_max,
 			     sizeof(pid_max)));
 	ASSERT_EQ(0, write_str("/proc/sys/kernel/pid_max", "4096", 4));
@@ -1854,8 +1887,22 @@ TEST_F_TIMEOUT(slow, churn_bounded_and_exact, 3600)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ASSERT_EQ(0, read_report(&r));
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	EXPECT_EQ(3 * n, wampp_key(&r, WAMP_KEY_WRITES, NULL));
-	EXPECT_EQ(15 * n, wampp_key(&r, WAMP_KEY_WRITE_BYTES, NULL));
+	/*
+	 * Every event is in the totals: the churn's, and those of whatever
+	 * else ran meanwhile, which have rows of their own.
+	 */
+	for (size_t i = 0; i < r.nrows; i++) {
+		if (!strcmp(r.rows[i].comm, "wamp_churn"))
+			continue;
+		others += r.rows[i].writes;
+		other_bytes += r.rows[i].write_bytes;
+		if (r.rows[i].writes)
+			TH_LOG("also wrote: %lld %s %llu", r.rows[i].pid,
+			       r.rows[i].comm, r.rows[i].writes);
+	}
+	EXPECT_EQ(3 * n, wampp_key(&r, WAMP_KEY_WRITES, NULL) - others);
+	EXPECT_EQ(15 * n,
+		  wampp_key(&r, WAMP_KEY_WRITE_BYTES, NULL) - other_bytes);
 	expect_rows_sum_to_totals(_metadata, &r);
 	for (size_t i = 0; i < r.nkv; i++)
 		if (!strcmp(r.kv[i].key, WAMP_KEY_SLOTS))
@@ -1868,14 +1915,19 @@ TEST_F_TIMEOUT(slow, churn_bounded_and_exact, 3600)
 	EXPECT_TRUE(found);
 	if (n > cap)
 		EXPECT_LT(0, folded);
-	/* One task per row: a row with more than 3 writes merged two. */
+	/*
+	 * One task per row: a row with more than 3 writes merged two.  (Fewer
+	 * is a task that migrated and whose part on one CPU was folded.)
+	 */
 	for (size_t i = 0; i < r.nrows; i++) {
 		if (strcmp(r.rows[i].comm, "wamp_churn"))
 			continue;
-		EXPECT_EQ(3, r.rows[i].writes) TH_LOG("pid %lld", r.rows[i].pid);
+		EXPECT_GE(3, r.rows[i].writes) TH_LOG("pid %lld", r.rows[i].pid);
+		partial += r.rows[i].writes < 3;
 	}
 	TH_LOG("%lu procs, %llu pids recycled, rows=%zu slots=%s folded=%llu",
 	       n, reused, r.nrows, slots, folded);
+	TH_LOG("%lu rows with part of a task folded", partial);
 	TH_LOG("overflow=%llu, a read took %ld ms",
 	       wampp_key(&r, WAMP_KEY_OVERFLOW, NULL),
 	       (long)((t1.tv_sec - t0.tv_sec) * 1000 +
@@ -1898,6 +1950,8 @@ TEST_F_TIMEOUT(slow, churn_bounded_and_exact, 3600)
 	if (!capture("head -1 /sys/kernel/debug/wamp/cpus", out, sizeof(out)))
 		TH_LOG("%s", out);
 	free(seen);
+	if (tbl && getenv("WAMP_KO"))
+		ASSERT_EQ(0, reload(""));
 }
 
 struct fuzz_target {

@@ -17,13 +17,22 @@ out="$build/$kver/debug-guest"
 "$here/build-module.sh" "$kroot" "$build" debug-kunit WAMP_KUNIT=1
 rm -rf "$out"
 mkdir -p "$out"
-# KASAN and lockdep make every syscall several times dearer: the churn and
-# fuzz selftests run shorter here than in check-kernels.
-echo "WAMP_CHURN=${WAMP_CHURN:-5000}" > "$out/env"
-echo "WAMP_FUZZ_WRITES=${WAMP_FUZZ_WRITES:-20000}" >> "$out/env"
+# KASAN and lockdep make a fork cost ~100 times what it costs in
+# check-kernels: the churn and fuzz selftests run shorter here, the churn
+# on a 16-slot table so that it still folds rows.
+{
+	echo "WAMP_CHURN=${WAMP_CHURN:-400}"
+	echo "WAMP_CHURN_TABLE=16"
+	echo "WAMP_FUZZ_WRITES=${WAMP_FUZZ_WRITES:-10000}"
+	echo "WAMP_LIGHT=1"
+} > "$out/env"
 echo "== debug kernel $kver under QEMU TCG (console: $out/console.log)"
 set +e
-WAMP_QUIET=1 WAMP_MEM=2048 WAMP_TIMEOUT=2400 "$here/boot.sh" "$kroot" "$out" \
+# q35: the i440fx firmware's _PRT is an AML loop that the ACPI interpreter,
+# under KASAN and lockdep in TCG, cannot finish in its 30 s loop timeout
+# (boot then takes minutes and logs AE_AML_LOOP_TIMEOUT); q35's is static.
+WAMP_QUIET=1 WAMP_MEM=2048 WAMP_TIMEOUT=2400 WAMP_QEMU_EXTRA="-M q35" \
+	"$here/boot.sh" "$kroot" "$out" \
 	"$here/guest-debug.sh" "$build/$kver/debug/wamp.ko" \
 	"$build/$kver/debug-kunit/wamp_kunit.ko" "$build/selftests" "$cycles"
 rc=$?

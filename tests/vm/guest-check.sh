@@ -9,7 +9,8 @@ here=$(dirname "$0")
 . "$here/guest-lib.sh"
 out=/tmp/out
 rc=0
-# Knobs from the host (check.sh): WAMP_CHURN, WAMP_FUZZ_WRITES.
+# Knobs from the host (check.sh, debug.sh): WAMP_CHURN, WAMP_CHURN_TABLE,
+# WAMP_FUZZ_WRITES, WAMP_LIGHT.
 [ -f "$out/env" ] && { set -a; . "$out/env"; set +a; }
 
 echo "== guest: $(uname -r), $(nproc) CPUs"
