@@ -78,7 +78,7 @@ that comes depends on the host.  They only show that the loop ran.
 
 Memory, from the module's own allocation sizes (debugfs \`wamp/cpus\`):
 $bpc bytes per CPU at the default table_size=1024 (96 per task slot,
-$(( bpc - 81920 )) for the per-CPU header and device table), so
+$(( bpc - 96 * 1024 )) for the per-CPU header and device table), so
 $(( bpc * 2 )) bytes on 2 CPUs, $(( bpc * 64 )) on 64 and $(( bpc * 256 ))
 on 256; $(v bytes_per_cpu_16384) bytes per CPU at table_size=16384.
 EOT
