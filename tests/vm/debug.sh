@@ -17,7 +17,7 @@ out="$build/$kver/debug-guest"
 "$here/build-module.sh" "$kroot" "$build" debug-kunit WAMP_KUNIT=1
 rm -rf "$out"
 mkdir -p "$out"
-# KASAN and lockdep make a fork cost ~100 times what it costs in
+# KASAN and lockdep make a fork cost many times what it costs in
 # check-kernels: the churn and fuzz selftests run shorter here, the churn
 # on a 16-slot table so that it still folds rows.
 {
