@@ -54,11 +54,10 @@ static DEFINE_MUTEX(wamp_reset_lock);
 static_assert(sizeof(struct wamp_slot) == 96);
 static_assert(TASK_COMM_LEN == WAMP_COMM_LEN);
 
-/* The slow half of wamp_slot_get(): a task's first event on this CPU. */
-struct wamp_slot *wamp_slot_claim(struct wamp_cpu *c, struct wamp_slot *s)
+/* Make @s current's, with zero counts; its @state is the caller's. */
+static void wamp_slot_own(struct wamp_slot *s)
 {
 	struct task_struct *t = current;
-
 	const struct cred *cred = current_cred();
 	struct pid_namespace *ns = task_active_pid_ns(t);
 
@@ -74,6 +73,12 @@ struct wamp_slot *wamp_slot_claim(struct wamp_cpu *c, struct wamp_slot *s)
 	memcpy(s->comm, t->comm, WAMP_COMM_LEN);
 	s->comm[WAMP_COMM_LEN - 1] = '\0';
 	memset(&s->c, 0, sizeof(s->c));
+}
+
+/* The slow half of wamp_slot_get(): a task's first event on this CPU. */
+struct wamp_slot *wamp_slot_claim(struct wamp_cpu *c, struct wamp_slot *s)
+{
+	wamp_slot_own(s);
 	/* Publish the key before readers may look at the slot. */
 	smp_store_release(&s->state, WAMP_SLOT_USED);
 	c->used++;
@@ -91,18 +96,20 @@ static void wamp_counts_fold(struct wamp_counts *dst,
 }
 
 /*
- * Whether the task (@pid, @start_time) still runs.  PF_EXITING is set
- * first thing in do_exit(), before a joined thread's tid is cleared and
- * long before the task is released, so a task that has called exit is
+ * The task (@pid, @start_time) if it still runs, else NULL.  PF_EXITING is
+ * set first thing in do_exit(), before a joined thread's tid is cleared
+ * and long before the task is released, so a task that has called exit is
  * never taken for alive.  Called under rcu_read_lock().
  */
-static bool wamp_task_alive(pid_t pid, u64 start_time)
+static struct task_struct *wamp_live_task(pid_t pid, u64 start_time)
 {
 	struct task_struct *t = pid_task(find_pid_ns(pid, &init_pid_ns),
 					 PIDTYPE_PID);
 
-	return t && t->start_time == start_time &&
-	       !(READ_ONCE(t->flags) & PF_EXITING);
+	if (!t || t->start_time != start_time ||
+	    (READ_ONCE(t->flags) & PF_EXITING))
+		return NULL;
+	return t;
 }
 
 /*
@@ -123,7 +130,7 @@ struct wamp_slot *wamp_slot_reclaim(struct wamp_cpu *c, u32 i)
 		return NULL;
 	rcu_read_lock();
 	for (n = 0; n < WAMP_PROBE_MAX; n++, i = (i + 1) & mask) {
-		if (!wamp_task_alive(c->slots[i].pid, c->slots[i].start_time)) {
+		if (!wamp_live_task(c->slots[i].pid, c->slots[i].start_time)) {
 			s = &c->slots[i];
 			break;
 		}
@@ -137,8 +144,7 @@ struct wamp_slot *wamp_slot_reclaim(struct wamp_cpu *c, u32 i)
 	smp_wmb();	/* gen odd before the slot changes */
 	wamp_counts_fold(&c->exited, &s->c);
 	WRITE_ONCE(c->folded, c->folded + 1);
-	c->used--;
-	wamp_slot_claim(c, s);
+	wamp_slot_own(s);	/* still in use: @state and @used stay */
 	smp_wmb();	/* the slot's new owner before gen is even again */
 	WRITE_ONCE(c->gen, c->gen + 1);
 	return s;
@@ -419,18 +425,9 @@ static bool wamp_snap_cpu_stable(struct wamp_snapshot *snap, size_t cap,
 static bool wamp_row_view(struct wamp_row *r, const struct wamp_view *v,
 			  u64 ns_birth)
 {
-	struct task_struct *t;
-	struct pid *pid;
+	struct task_struct *t = wamp_live_task(r->pid, r->start_time);
 
-	pid = find_pid_ns(r->pid, &init_pid_ns);
-	t = pid_task(pid, PIDTYPE_PID);
-	/*
-	 * PF_EXITING is set first thing in do_exit(), before a joined
-	 * thread's tid is cleared and long before the task is released, so
-	 * a task that has called exit is never shown alive.
-	 */
-	if (!t || t->start_time != r->start_time ||
-	    (READ_ONCE(t->flags) & PF_EXITING))
+	if (!t)
 		r->flags |= WAMP_F_EXITED;
 	if (!v)
 		return true;
@@ -438,8 +435,8 @@ static bool wamp_row_view(struct wamp_row *r, const struct wamp_view *v,
 		return false;
 	if (v->ns == &init_pid_ns)
 		return true;
-	if (!(r->flags & WAMP_F_EXITED)) {
-		r->pid = pid_nr_ns(pid, v->ns);
+	if (t) {
+		r->pid = task_pid_nr_ns(t, v->ns);
 		r->tgid = task_tgid_nr_ns(t, v->ns);
 		return r->pid != 0;
 	}
@@ -479,11 +476,7 @@ static void wamp_snap_merge(struct wamp_snapshot *snap,
 	sort(snap->rows, snap->nr_rows, sizeof(*r), wamp_row_cmp, NULL);
 	for (; r < end; r++) {
 		if (w != snap->rows && !wamp_row_cmp(w - 1, r)) {
-			(w - 1)->c.writes += r->c.writes;
-			(w - 1)->c.write_bytes += r->c.write_bytes;
-			(w - 1)->c.syncs += r->c.syncs;
-			(w - 1)->c.blk_reqs += r->c.blk_reqs;
-			(w - 1)->c.blk_bytes += r->c.blk_bytes;
+			wamp_counts_read(&(w - 1)->c, &r->c);
 			if (!uid_eq((w - 1)->uid, r->uid))
 				(w - 1)->uid = INVALID_UID;
 			continue;
