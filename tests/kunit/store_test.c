@@ -70,12 +70,18 @@ static void wamp_kt_stop(struct wamp_kt *k)
 	k->task = NULL;
 }
 
-static struct wamp_snapshot *wamp_snap(struct kunit *test)
+static struct wamp_snapshot *wamp_snap_view(struct kunit *test,
+					    const struct wamp_view *v)
 {
-	struct wamp_snapshot *s = wamp_store_snapshot(NULL);
+	struct wamp_snapshot *s = wamp_store_snapshot(v);
 
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(s));
 	return s;
+}
+
+static struct wamp_snapshot *wamp_snap(struct kunit *test)
+{
+	return wamp_snap_view(test, NULL);
 }
 
 static const struct wamp_row *wamp_find(const struct wamp_snapshot *s,
@@ -528,28 +534,32 @@ static void wamp_store_test_devs(struct kunit *test)
 	wamp_snapshot_free(s);
 }
 
-/* Set the uid of every slot of the task @pid (the task is idle). */
+/* Set the uid of the task @pid's slots on CPU @cpu (the task is idle). */
+static void wamp_cpu_set_uid(int cpu, pid_t pid, kuid_t uid)
+{
+	struct wamp_cpu *c = per_cpu_ptr(wamp_cpus, cpu);
+	unsigned int i;
+
+	for (i = 0; i < WAMP_KT_TABLE; i++)
+		if (c->slots[i].state && c->slots[i].pid == pid)
+			c->slots[i].uid = uid;
+}
+
+/* The same on every CPU. */
 static void wamp_set_uid(pid_t pid, kuid_t uid)
 {
-	struct wamp_cpu *c;
-	unsigned int i;
 	int cpu;
 
-	for_each_possible_cpu(cpu) {
-		c = per_cpu_ptr(wamp_cpus, cpu);
-		for (i = 0; i < WAMP_KT_TABLE; i++)
-			if (c->slots[i].state && c->slots[i].pid == pid)
-				c->slots[i].uid = uid;
-	}
+	for_each_possible_cpu(cpu)
+		wamp_cpu_set_uid(cpu, pid, uid);
 }
 
 static size_t wamp_view_rows(struct kunit *test, const struct wamp_view *v,
 			     u64 *total_writes)
 {
-	struct wamp_snapshot *s = wamp_store_snapshot(v);
+	struct wamp_snapshot *s = wamp_snap_view(test, v);
 	size_t n;
 
-	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(s));
 	n = s->nr_rows;
 	*total_writes = s->total.writes;
 	wamp_snapshot_free(s);
@@ -576,8 +586,7 @@ static void wamp_store_test_view_uid(struct kunit *test)
 	wamp_set_uid(b.pid, KUIDT_INIT(1000));
 	KUNIT_EXPECT_EQ(test, wamp_view_rows(test, &user, &total), 1);
 	KUNIT_EXPECT_EQ(test, total, 5);
-	s = wamp_store_snapshot(&user);
-	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(s));
+	s = wamp_snap_view(test, &user);
 	KUNIT_ASSERT_EQ(test, s->nr_rows, 1);
 	KUNIT_EXPECT_EQ(test, s->rows[0].pid, b.pid);
 	wamp_snapshot_free(s);
@@ -597,8 +606,6 @@ static void wamp_store_test_view_uid(struct kunit *test)
 static void wamp_store_test_view_merge(struct kunit *test)
 {
 	struct wamp_view root = { .ns = &init_pid_ns, .uid = GLOBAL_ROOT_UID };
-	struct wamp_cpu *c;
-	unsigned int i;
 	u64 total;
 	int cpu, first = -1;
 
@@ -612,10 +619,7 @@ static void wamp_store_test_view_merge(struct kunit *test)
 	}
 	set_cpus_allowed_ptr(current, cpu_possible_mask);
 	KUNIT_EXPECT_EQ(test, wamp_view_rows(test, &root, &total), 1);
-	c = per_cpu_ptr(wamp_cpus, first);
-	for (i = 0; i < WAMP_KT_TABLE; i++)
-		if (c->slots[i].state && c->slots[i].pid == current->pid)
-			c->slots[i].uid = KUIDT_INIT(1000);
+	wamp_cpu_set_uid(first, current->pid, KUIDT_INIT(1000));
 	KUNIT_EXPECT_EQ(test, wamp_view_rows(test, &root, &total), 0);
 	KUNIT_EXPECT_EQ(test, total, num_online_cpus());
 }

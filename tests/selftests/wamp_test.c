@@ -176,6 +176,16 @@ static int read_quiet(struct wampp_report *r, const char *disk,
 	return -1;
 }
 
+/* The header's slots=USED/CAP; the number of fields found (2 if fine). */
+static int read_slots(const struct wampp_report *r, unsigned long long *used,
+		      unsigned long long *cap)
+{
+	for (size_t i = 0; i < r->nkv; i++)
+		if (!strcmp(r->kv[i].key, WAMP_KEY_SLOTS))
+			return sscanf(r->kv[i].val, "%llu/%llu", used, cap);
+	return 0;
+}
+
 static unsigned int read_param(const char *name)
 {
 	char path[128], buf[32] = "";
@@ -1081,7 +1091,6 @@ TEST(overflow_into_other)
 {
 	unsigned long long cap, n, used;
 	struct wampp_report r;
-	char slots[32] = "";
 	pid_t *pids;
 	int got;
 
@@ -1090,11 +1099,8 @@ TEST(overflow_into_other)
 	ASSERT_EQ(0, reload("table_size=16"));
 	ASSERT_EQ(0, control("reset"));
 	ASSERT_EQ(0, read_report(&r));
-	for (size_t i = 0; i < r.nkv; i++)
-		if (!strcmp(r.kv[i].key, WAMP_KEY_SLOTS))
-			snprintf(slots, sizeof(slots), "%s", r.kv[i].val);
+	got = read_slots(&r, &used, &cap);
 	wampp_free(&r);
-	got = sscanf(slots, "%llu/%llu", &used, &cap);
 	ASSERT_EQ(2, got);
 	EXPECT_EQ(16 * sysconf(_SC_NPROCESSORS_CONF), cap);
 
@@ -1855,7 +1861,7 @@ TEST_F_TIMEOUT(slow, churn_bounded_and_exact, 3600)
 	unsigned char *seen = calloc(1 << 22, 1);
 	const struct wampp_row *row;
 	struct wampp_report r;
-	char slots[32] = "", out[256], pid_max[32];
+	char out[256], pid_max[32];
 	struct timespec t0, t1;
 	pid_t pid, live;
 	bool found;
@@ -1904,10 +1910,7 @@ TEST_F_TIMEOUT(slow, churn_bounded_and_exact, 3600)
 	EXPECT_EQ(15 * n,
 		  wampp_key(&r, WAMP_KEY_WRITE_BYTES, NULL) - other_bytes);
 	expect_rows_sum_to_totals(_metadata, &r);
-	for (size_t i = 0; i < r.nkv; i++)
-		if (!strcmp(r.kv[i].key, WAMP_KEY_SLOTS))
-			snprintf(slots, sizeof(slots), "%s", r.kv[i].val);
-	got = sscanf(slots, "%llu/%llu", &used, &cap);
+	got = read_slots(&r, &used, &cap);
 	ASSERT_EQ(2, got);
 	EXPECT_LE(used, cap);
 	EXPECT_LE(r.nrows, cap);
@@ -1925,8 +1928,9 @@ TEST_F_TIMEOUT(slow, churn_bounded_and_exact, 3600)
 		EXPECT_GE(3, r.rows[i].writes) TH_LOG("pid %lld", r.rows[i].pid);
 		partial += r.rows[i].writes < 3;
 	}
-	TH_LOG("%lu procs, %llu pids recycled, rows=%zu slots=%s folded=%llu",
-	       n, reused, r.nrows, slots, folded);
+	TH_LOG("%lu procs, %llu pids recycled, rows=%zu slots=%llu/%llu",
+	       n, reused, r.nrows, used, cap);
+	TH_LOG("folded=%llu", folded);
 	TH_LOG("%lu rows with part of a task folded", partial);
 	TH_LOG("overflow=%llu, a read took %ld ms",
 	       wampp_key(&r, WAMP_KEY_OVERFLOW, NULL),

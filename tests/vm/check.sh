@@ -29,12 +29,11 @@ rc=$?
 set -e
 tap="$out/selftests.tap"
 if [ -f "$tap" ]; then
-	pass=$(grep -c '^ok ' "$tap" || true)
-	fail=$(grep -c '^not ok ' "$tap" || true)
-	skip=$(grep -c '^ok .*# SKIP' "$tap" || true)
 	grep '^not ok ' "$tap" || true
 	echo "selftests in $kver:"
-	echo "selftests: $((pass - skip)) passed, $fail failed, $skip skipped"
+	summary=$("$here/tap-summary.sh" "$tap")
+	echo "$summary"
+	skip=$(echo "$summary" | sed 's/.* \([0-9]*\) skipped$/\1/')
 fi
 # On the reference kernel every test must run: a skip there hides a broken
 # setup.  Other kernels may skip what they cannot do (WAMP_ALLOW_SKIP=1).

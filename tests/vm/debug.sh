@@ -41,11 +41,8 @@ grep -hE '^ *not ok |^kunit: no results' "$out/kunit.tap" "$out/selftests.tap" 2
 cat "$out/kunit.summary" 2>/dev/null || echo "kunit: no summary"
 tap="$out/selftests.tap"
 if [ -f "$tap" ]; then
-	pass=$(grep -c '^ok ' "$tap" || true)
-	fail=$(grep -c '^not ok ' "$tap" || true)
-	skip=$(grep -c '^ok .*# SKIP' "$tap" || true)
 	grep '^ok .*# SKIP' "$tap" || true
-	echo "selftests: $((pass - skip)) passed, $fail failed, $skip skipped"
+	"$here/tap-summary.sh" "$tap"
 fi
 cat "$out/stress.summary" 2>/dev/null || echo "stress: no summary"
 [ "$rc" -eq 0 ] || echo "debug.sh: console: $out/console.log" >&2
