@@ -1116,7 +1116,16 @@ TEST(overflow_into_other)
 	EXPECT_EQ(15 * n, wampp_key(&r, WAMP_KEY_WRITE_BYTES, NULL));
 	EXPECT_LT(0, wampp_key(&r, WAMP_KEY_OVERFLOW, NULL));
 	EXPECT_LT(0, r.other.writes);
-	EXPECT_EQ(wampp_key(&r, WAMP_KEY_OVERFLOW, NULL), r.other.writes);
+	/*
+	 * overflow counts events of every kind: the writes of the tasks
+	 * that found no slot, and whatever else ran on those full tables
+	 * meanwhile (jbd2's block requests, on the debug kernel).  Nested
+	 * events go to (other) too.
+	 */
+	EXPECT_LE(r.other.writes, wampp_key(&r, WAMP_KEY_OVERFLOW, NULL));
+	EXPECT_LE(r.other.writes + r.other.syncs + r.other.blk_reqs,
+		  wampp_key(&r, WAMP_KEY_OVERFLOW, NULL) +
+		  wampp_key(&r, WAMP_KEY_NESTED, NULL));
 	EXPECT_EQ(0, wampp_exited_key(&r, WAMP_KEY_ROWS, NULL));
 	EXPECT_LE(r.nrows, cap);
 	expect_rows_sum_to_totals(_metadata, &r);
