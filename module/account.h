@@ -17,8 +17,8 @@
 extern struct wamp_cpu __percpu *wamp_cpus;
 extern unsigned int wamp_bits;
 
-struct wamp_slot *wamp_slot_claim(struct wamp_cpu *c, struct wamp_slot *s);
-struct wamp_slot *wamp_slot_reclaim(struct wamp_cpu *c, u32 i);
+struct wamp_counts *wamp_slot_claim(struct wamp_cpu *c, u32 i);
+struct wamp_counts *wamp_slot_reclaim(struct wamp_cpu *c, u32 i);
 void wamp_account_nested(struct wamp_cpu *c, enum wamp_event ev, u64 bytes);
 
 static __always_inline void wamp_counts_add(struct wamp_counts *c,
@@ -42,35 +42,34 @@ static __always_inline void wamp_counts_add(struct wamp_counts *c,
 }
 
 /*
- * @current's slot on this CPU, claimed if need be, or one of an exited
- * task's taken over (its counts folded); NULL if there is none.
+ * The counts of @current's slot on this CPU: found, claimed, or one of an
+ * exited task's taken over (its counts folded); (other) if there is none.
  */
-static __always_inline struct wamp_slot *wamp_slot_get(struct wamp_cpu *c)
+static __always_inline struct wamp_counts *wamp_slot_counts(struct wamp_cpu *c)
 {
 	struct task_struct *t = current;
-	u32 mask = (1u << wamp_bits) - 1;
-	u32 i = hash_32((u32)t->pid, wamp_bits), first = i;
+	u32 i = __hash_32((u32)t->pid) >> c->hash_shift, first = i;
 	struct wamp_slot *s;
 	unsigned int n;
 
-	for (n = 0; n < WAMP_PROBE_MAX; n++, i = (i + 1) & mask) {
+	for (n = 0; n < WAMP_PROBE_MAX; n++, i = (i + 1) & c->mask) {
 		s = &c->slots[i];
 		if (!s->state)
-			return wamp_slot_claim(c, s);
+			return wamp_slot_claim(c, i);
 		if (s->pid == t->pid && s->start_time == t->start_time)
-			return s;
+			return &s->c;
 	}
 	return wamp_slot_reclaim(c, first);
 }
 
 /*
  * Count one event for current, or for (other) with WAMP_ACC_OTHER.
- * Callable from any context.
+ * Callable from any context.  Inlined with constant @ev and @how, so that
+ * each caller gets the straight-line code of its own event.
  */
 static __always_inline void wamp_store_account(enum wamp_event ev, u64 bytes,
 					       unsigned int how)
 {
-	struct wamp_slot *s = NULL;
 	struct wamp_cpu *c;
 
 	/*
@@ -83,15 +82,10 @@ static __always_inline void wamp_store_account(enum wamp_event ev, u64 bytes,
 		wamp_account_nested(c, ev, bytes);
 		goto out;
 	}
-	wamp_counts_add(&c->total, ev, bytes);
 	if (unlikely(how & WAMP_ACC_IOV_FAULT))
 		WRITE_ONCE(c->iov_fault, c->iov_fault + 1);
-	if (likely(!(how & WAMP_ACC_OTHER))) {
-		s = wamp_slot_get(c);
-		if (unlikely(!s))
-			WRITE_ONCE(c->overflow, c->overflow + 1);
-	}
-	wamp_counts_add(s ? &s->c : &c->other, ev, bytes);
+	wamp_counts_add(how & WAMP_ACC_OTHER ? &c->other : wamp_slot_counts(c),
+			ev, bytes);
 out:
 	c->busy--;
 	preempt_enable_notrace();

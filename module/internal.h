@@ -88,15 +88,20 @@ struct wamp_slot {
  * Per-CPU state.  @busy detects a probe nested inside a probe on the same
  * CPU (an interrupt, or a maintenance pass); the nested one counts only
  * into the local64 counters, which are interrupt-safe on the local CPU.
+ * There is no per-CPU total: a reader sums the slots, (other), the exited
+ * row and the nested counters it copied, so the probe counts every event
+ * once and the totals always agree with the rows.
  */
 struct wamp_cpu {
 	unsigned int busy;
-	unsigned int used;
+	unsigned int used;		/* slots claimed: entries of @order */
 	struct wamp_slot *slots;
+	u32 hash_shift;			/* 32 - log2(table size) */
+	u32 mask;			/* table size - 1 */
+	u16 *order;			/* claimed slots, in claim order */
 	struct wamp_dev *devs;
 	unsigned int gen;		/* odd while a slot is being folded */
 	unsigned long reclaim_after;	/* jiffies: no fold scan before */
-	struct wamp_counts total;
 	struct wamp_counts other;
 	struct wamp_counts exited;	/* folded rows of exited tasks */
 	u64 folded;

@@ -14,8 +14,9 @@
  * its WAMP_PROBE_MAX probes: it then takes over the first slot there whose
  * task has exited, and that task's counts are folded into the CPU's
  * exited row (@folded counts such rows).  A task that finds neither is
- * counted in the CPU's (other) row and in @overflow.  The totals always
- * count every event, and rows + (other) + exited add up to them.
+ * counted in the CPU's (other) row and in @overflow.  The probe counts
+ * each event once, in one row; the totals a reader shows are the sum of
+ * the rows, (other), exited and nested counts it copied.
  *
  * Changing a CPU's table from outside the probe (reset) runs on that CPU
  * with preemption disabled and @busy raised, so it can never interleave
@@ -45,13 +46,14 @@
 #include "account.h"
 
 /* Rows a snapshot may gain while it is being taken, before it retries. */
-#define WAMP_SNAP_SLACK		256
+#define WAMP_SNAP_SLACK		32
 
 struct wamp_cpu __percpu *wamp_cpus __read_mostly;
 unsigned int wamp_bits __read_mostly;
 static DEFINE_MUTEX(wamp_reset_lock);
 
 static_assert(sizeof(struct wamp_slot) == 96);
+static_assert(WAMP_TABLE_SIZE_MAX <= 1u << 16);	/* u16 @order entries */
 static_assert(TASK_COMM_LEN == WAMP_COMM_LEN);
 
 /* Make @s current's, with zero counts; its @state is the caller's. */
@@ -75,14 +77,22 @@ static void wamp_slot_own(struct wamp_slot *s)
 	memset(&s->c, 0, sizeof(s->c));
 }
 
-/* The slow half of wamp_slot_get(): a task's first event on this CPU. */
-struct wamp_slot *wamp_slot_claim(struct wamp_cpu *c, struct wamp_slot *s)
+/*
+ * The slow half of wamp_slot_counts(): a task's first event on this CPU
+ * takes the free slot @i.  Readers walk @order up to @used, so they visit
+ * the claimed slots only, whatever the size of the table.
+ */
+struct wamp_counts *wamp_slot_claim(struct wamp_cpu *c, u32 i)
 {
+	struct wamp_slot *s = &c->slots[i];
+
 	wamp_slot_own(s);
 	/* Publish the key before readers may look at the slot. */
 	smp_store_release(&s->state, WAMP_SLOT_USED);
-	c->used++;
-	return s;
+	WRITE_ONCE(c->order[c->used], i);
+	/* And the slot's index before readers may look for it. */
+	smp_store_release(&c->used, c->used + 1);
+	return &s->c;
 }
 
 static void wamp_counts_fold(struct wamp_counts *dst,
@@ -113,23 +123,23 @@ static struct task_struct *wamp_live_task(pid_t pid, u64 start_time)
 }
 
 /*
- * The slow half of wamp_slot_get() when current's window of the table is
- * full: take over the first slot in it whose task has exited, folding its
- * counts into this CPU's exited row.  Readers copying this CPU's table see
- * @gen change and copy again.  A scan that finds only live tasks is not
- * tried again before the next tick, so a table full of live tasks costs
- * one scan per tick, not one per event.
+ * The slow half of wamp_slot_counts() when current's window of the table
+ * is full: take over the first slot in it whose task has exited, folding
+ * its counts into this CPU's exited row.  Readers copying this CPU's table
+ * see @gen change and copy again.  A scan that finds only live tasks is
+ * not tried again before the next tick, so a table full of live tasks
+ * costs one scan per tick, not one per event.  With no slot to take, the
+ * event goes to (other) and counts as an overflow.
  */
-struct wamp_slot *wamp_slot_reclaim(struct wamp_cpu *c, u32 i)
+struct wamp_counts *wamp_slot_reclaim(struct wamp_cpu *c, u32 i)
 {
-	u32 mask = (1u << wamp_bits) - 1;
 	struct wamp_slot *s = NULL;
 	unsigned int n;
 
 	if (time_before(jiffies, c->reclaim_after))
-		return NULL;
+		goto overflow;
 	rcu_read_lock();
-	for (n = 0; n < WAMP_PROBE_MAX; n++, i = (i + 1) & mask) {
+	for (n = 0; n < WAMP_PROBE_MAX; n++, i = (i + 1) & c->mask) {
 		if (!wamp_live_task(c->slots[i].pid, c->slots[i].start_time)) {
 			s = &c->slots[i];
 			break;
@@ -138,7 +148,7 @@ struct wamp_slot *wamp_slot_reclaim(struct wamp_cpu *c, u32 i)
 	rcu_read_unlock();
 	if (!s) {
 		c->reclaim_after = jiffies + 1;
-		return NULL;
+		goto overflow;
 	}
 	WRITE_ONCE(c->gen, c->gen + 1);
 	smp_wmb();	/* gen odd before the slot changes */
@@ -147,7 +157,11 @@ struct wamp_slot *wamp_slot_reclaim(struct wamp_cpu *c, u32 i)
 	wamp_slot_own(s);	/* still in use: @state and @used stay */
 	smp_wmb();	/* the slot's new owner before gen is even again */
 	WRITE_ONCE(c->gen, c->gen + 1);
-	return s;
+	return &s->c;
+
+overflow:
+	WRITE_ONCE(c->overflow, c->overflow + 1);
+	return &c->other;
 }
 
 /* A probe that interrupted a probe on this CPU: interrupt-safe counters. */
@@ -211,13 +225,15 @@ static void wamp_cpu_clear(struct wamp_cpu *c)
 {
 	unsigned long flags;
 
+	/* Readers copying this CPU see @gen change and copy again. */
+	WRITE_ONCE(c->gen, c->gen + 1);
+	smp_wmb();	/* gen odd before the table changes */
 	memset(c->slots, 0, sizeof(*c->slots) << wamp_bits);
-	memset(&c->total, 0, sizeof(c->total));
 	memset(&c->other, 0, sizeof(c->other));
 	memset(&c->exited, 0, sizeof(c->exited));
 	c->folded = 0;
 	c->reclaim_after = jiffies;
-	c->used = 0;
+	WRITE_ONCE(c->used, 0);
 	c->overflow = 0;
 	c->iov_fault = 0;
 	/* The local64 counters are also written from interrupts. */
@@ -231,6 +247,8 @@ static void wamp_cpu_clear(struct wamp_cpu *c)
 	local64_set(&c->nested_blk_bytes, 0);
 	local64_set(&c->dev_overflow, 0);
 	local_irq_restore(flags);
+	smp_wmb();	/* the cleared table before gen is even again */
+	WRITE_ONCE(c->gen, c->gen + 1);
 }
 
 /* Runs on the CPU whose table it clears: see the comment at the top. */
@@ -264,6 +282,7 @@ void wamp_store_reset(void)
 	mutex_unlock(&wamp_reset_lock);
 }
 
+/* Add counts a probe may be updating (@src) to a reader's copy. */
 static void wamp_counts_read(struct wamp_counts *dst,
 			     const struct wamp_counts *src)
 {
@@ -272,6 +291,17 @@ static void wamp_counts_read(struct wamp_counts *dst,
 	dst->syncs += READ_ONCE(src->syncs);
 	dst->blk_reqs += READ_ONCE(src->blk_reqs);
 	dst->blk_bytes += READ_ONCE(src->blk_bytes);
+}
+
+/* Add a reader's copy to another. */
+static void wamp_counts_add_all(struct wamp_counts *dst,
+				const struct wamp_counts *src)
+{
+	dst->writes += src->writes;
+	dst->write_bytes += src->write_bytes;
+	dst->syncs += src->syncs;
+	dst->blk_reqs += src->blk_reqs;
+	dst->blk_bytes += src->blk_bytes;
 }
 
 static void wamp_nested_read(struct wamp_counts *dst, struct wamp_cpu *c)
@@ -314,6 +344,7 @@ static void wamp_snap_devs(struct wamp_snapshot *snap, struct wamp_cpu *c)
 		r = &snap->devs[j];
 		if (j == snap->nr_devs) {
 			snap->nr_devs++;
+			memset(r, 0, sizeof(*r));
 			r->devt = devt;
 		}
 		if (!r->name[0])
@@ -340,76 +371,81 @@ static int wamp_row_cmp(const void *a, const void *b)
 	return 0;
 }
 
-/* Copy the used slots of one CPU; false if @snap has no room left. */
+/*
+ * Copy the claimed slots of one CPU into @snap->rows from @snap->nr_rows on
+ * and add up what they counted into @sum; false if @snap has no room.
+ */
 static bool wamp_snap_cpu(struct wamp_snapshot *snap, size_t cap,
-			  struct wamp_cpu *c)
+			  struct wamp_cpu *c, struct wamp_counts *sum)
 {
-	struct wamp_slot *s, *end = c->slots + (1u << wamp_bits);
+	/* Pairs with the release in wamp_slot_claim(): the index first. */
+	unsigned int n = smp_load_acquire(&c->used), k;
+	struct wamp_slot *s;
 	struct wamp_row *r;
 
-	for (s = c->slots; s < end; s++) {
-		/* Pairs with the release in wamp_slot_claim(): key first. */
+	if (n > cap - snap->nr_rows)
+		return false;
+	for (k = 0; k < n; k++) {
+		s = &c->slots[READ_ONCE(c->order[k]) & c->mask];
+		/* A reset may be clearing the table: skip what it cleared. */
 		if (!smp_load_acquire(&s->state))
 			continue;
-		if (snap->nr_rows == cap)
-			return false;
 		r = &snap->rows[snap->nr_rows++];
-		memset(r, 0, sizeof(*r));
 		r->start_time = s->start_time;
 		r->pid = s->pid;
 		r->tgid = s->tgid;
 		r->uid = s->uid;
+		r->flags = 0;
 		r->ns_inum = s->ns_inum;
 		r->vpid = s->vpid;
 		r->vtgid = s->vtgid;
 		memcpy(r->comm, s->comm, WAMP_COMM_LEN);
+		memset(&r->c, 0, sizeof(r->c));
 		wamp_counts_read(&r->c, &s->c);
+		wamp_counts_add_all(sum, &r->c);
 	}
 	return true;
 }
 
-static bool wamp_counts_eq(const struct wamp_counts *a,
-			   const struct wamp_counts *b)
-{
-	return a->writes == b->writes && a->write_bytes == b->write_bytes &&
-	       a->syncs == b->syncs && a->blk_reqs == b->blk_reqs &&
-	       a->blk_bytes == b->blk_bytes;
-}
-
 /*
- * Copy one CPU's slots so that they agree with its totals: if the CPU
- * counted anything while its slots were copied, copy them again (a few
- * times at most; a busy CPU then gets a copy that is only nearly exact).
+ * Copy one CPU's slots, its exited row and its (other) row, and add what
+ * they counted to the totals.  If a slot was folded or the table reset
+ * while it copied (@gen changed), copy again: a few times at most, then
+ * the copy is only nearly exact.  Events counted while it copies land in
+ * the copy or not, each entirely in one row, so the totals always equal
+ * the sum of the rows.
  */
 static bool wamp_snap_cpu_stable(struct wamp_snapshot *snap, size_t cap,
 				 struct wamp_cpu *c)
 {
-	struct wamp_counts before, after, exited;
+	struct wamp_counts sum, exited, other;
 	size_t start = snap->nr_rows;
 	unsigned int gen0, gen1;
 	u64 folded;
 	int tries;
 
 	for (tries = 0; tries < 4; tries++) {
-		memset(&before, 0, sizeof(before));
-		memset(&after, 0, sizeof(after));
+		memset(&sum, 0, sizeof(sum));
 		memset(&exited, 0, sizeof(exited));
+		memset(&other, 0, sizeof(other));
 		snap->nr_rows = start;
 		gen0 = READ_ONCE(c->gen);
-		wamp_counts_read(&before, &c->total);
-		smp_rmb();	/* gen and the totals before the slots */
-		if (!wamp_snap_cpu(snap, cap, c))
+		smp_rmb();	/* gen before the slots */
+		if (!wamp_snap_cpu(snap, cap, c, &sum))
 			return false;
 		wamp_counts_read(&exited, &c->exited);
+		wamp_counts_read(&other, &c->other);
 		folded = READ_ONCE(c->folded);
-		smp_rmb();	/* the slots before the totals and gen again */
-		wamp_counts_read(&after, &c->total);
+		smp_rmb();	/* the slots before gen again */
 		gen1 = READ_ONCE(c->gen);
-		if (!(gen0 & 1) && gen0 == gen1 &&
-		    wamp_counts_eq(&before, &after))
+		if (!(gen0 & 1) && gen0 == gen1)
 			break;
 	}
-	wamp_counts_read(&snap->exited, &exited);
+	wamp_counts_add_all(&snap->exited, &exited);
+	wamp_counts_add_all(&snap->other, &other);
+	wamp_counts_add_all(&sum, &exited);
+	wamp_counts_add_all(&sum, &other);
+	wamp_counts_add_all(&snap->total, &sum);
 	snap->folded += folded;
 	return true;
 }
@@ -476,7 +512,7 @@ static void wamp_snap_merge(struct wamp_snapshot *snap,
 	sort(snap->rows, snap->nr_rows, sizeof(*r), wamp_row_cmp, NULL);
 	for (; r < end; r++) {
 		if (w != snap->rows && !wamp_row_cmp(w - 1, r)) {
-			wamp_counts_read(&(w - 1)->c, &r->c);
+			wamp_counts_add_all(&(w - 1)->c, &r->c);
 			if (!uid_eq((w - 1)->uid, r->uid))
 				(w - 1)->uid = INVALID_UID;
 			continue;
@@ -520,6 +556,11 @@ void wamp_snapshot_free(struct wamp_snapshot *snap)
 	kvfree(snap);
 }
 
+/*
+ * The rows are written in full as they are copied, and a device row when
+ * it is first met, so neither array is zeroed: a snapshot costs what the
+ * claimed slots cost, not what the table size would.
+ */
 static struct wamp_snapshot *wamp_snap_try(size_t cap,
 					   const struct wamp_view *v)
 {
@@ -527,11 +568,12 @@ static struct wamp_snapshot *wamp_snap_try(size_t cap,
 	struct wamp_cpu *c;
 	int cpu;
 
-	snap = kvzalloc(struct_size(snap, rows, cap), GFP_KERNEL);
+	snap = kvmalloc(struct_size(snap, rows, cap), GFP_KERNEL);
 	if (!snap)
 		return ERR_PTR(-ENOMEM);
-	snap->devs = kvcalloc(num_possible_cpus() * WAMP_DEV_MAX,
-			      sizeof(*snap->devs), GFP_KERNEL);
+	memset(snap, 0, sizeof(*snap));
+	snap->devs = kvmalloc_array(num_possible_cpus() * WAMP_DEV_MAX,
+				    sizeof(*snap->devs), GFP_KERNEL);
 	if (!snap->devs) {
 		kvfree(snap);
 		return ERR_PTR(-ENOMEM);
@@ -544,8 +586,6 @@ static struct wamp_snapshot *wamp_snap_try(size_t cap,
 			wamp_snapshot_free(snap);
 			return NULL;
 		}
-		wamp_counts_read(&snap->total, &c->total);
-		wamp_counts_read(&snap->other, &c->other);
 		wamp_nested_read(&snap->total, c);
 		wamp_nested_read(&snap->other, c);
 		wamp_snap_devs(snap, c);
@@ -594,7 +634,7 @@ void wamp_store_cpu_stats(int cpu, unsigned int *used, u64 *overflow,
 size_t wamp_store_bytes_per_cpu(void)
 {
 	return sizeof(struct wamp_cpu) +
-	       ((size_t)sizeof(struct wamp_slot) << wamp_bits) +
+	       ((sizeof(struct wamp_slot) + sizeof(u16)) << wamp_bits) +
 	       sizeof(struct wamp_dev) * WAMP_DEV_MAX;
 }
 
@@ -615,13 +655,18 @@ int wamp_store_init(void)
 	for_each_possible_cpu(cpu) {
 		c = per_cpu_ptr(wamp_cpus, cpu);
 		c->reclaim_after = jiffies;
+		c->hash_shift = 32 - wamp_bits;
+		c->mask = (1u << wamp_bits) - 1;
 		c->slots = kvzalloc_node(array_size(1u << wamp_bits,
 						    sizeof(*c->slots)),
+					 GFP_KERNEL, cpu_to_node(cpu));
+		c->order = kvzalloc_node(array_size(1u << wamp_bits,
+						    sizeof(*c->order)),
 					 GFP_KERNEL, cpu_to_node(cpu));
 		c->devs = kvzalloc_node(array_size(WAMP_DEV_MAX,
 						   sizeof(*c->devs)),
 					GFP_KERNEL, cpu_to_node(cpu));
-		if (!c->slots || !c->devs)
+		if (!c->slots || !c->order || !c->devs)
 			goto err_free;
 	}
 	return 0;
@@ -640,6 +685,7 @@ void wamp_store_exit(void)
 		return;
 	for_each_possible_cpu(cpu) {
 		kvfree(per_cpu_ptr(wamp_cpus, cpu)->slots);
+		kvfree(per_cpu_ptr(wamp_cpus, cpu)->order);
 		kvfree(per_cpu_ptr(wamp_cpus, cpu)->devs);
 	}
 	free_percpu(wamp_cpus);

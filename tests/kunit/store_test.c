@@ -634,7 +634,9 @@ static void wamp_store_test_sizes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, wamp_bits, 5);
 	KUNIT_EXPECT_EQ(test, wamp_store_bytes_per_cpu(),
 			sizeof(struct wamp_cpu) + 32 * sizeof(struct wamp_slot) +
-			WAMP_DEV_MAX * sizeof(struct wamp_dev));
+			32 * sizeof(u16) + WAMP_DEV_MAX * sizeof(struct wamp_dev));
+	KUNIT_EXPECT_EQ(test, this_cpu_ptr(wamp_cpus)->mask, 31);
+	KUNIT_EXPECT_EQ(test, this_cpu_ptr(wamp_cpus)->hash_shift, 27);
 	KUNIT_EXPECT_EQ(test, sizeof(struct wamp_slot), 96);
 }
 
