@@ -91,20 +91,21 @@ static unsigned int wamp_x32_event(unsigned long nr)
 	return WAMP_EV_NONE;
 }
 
+/* The event of a table entry for an ia32 or a 64-bit task. */
+static __always_inline unsigned int wamp_sc_event(unsigned int k, bool ia32)
+{
+	return ia32 ? k >> WAMP_SC_IA32_SHIFT : k & WAMP_SC_MASK;
+}
+
 /* The event a syscall entry stands for, or WAMP_EV_NONE. */
 unsigned int wamp_syscall_event(unsigned long id, bool ia32)
 {
-	unsigned int k;
-
 	if (unlikely(id >= WAMP_SC_MAX)) {
 		if (!ia32 && (id & __X32_SYSCALL_BIT))
 			return wamp_x32_event(id & ~__X32_SYSCALL_BIT);
 		return WAMP_EV_NONE;
 	}
-	k = wamp_sc_table[id];
-	if (likely(!k))
-		return WAMP_EV_NONE;
-	return ia32 ? k >> WAMP_SC_IA32_SHIFT : k & WAMP_SC_MASK;
+	return wamp_sc_event(wamp_sc_table[id], ia32);
 }
 
 #define WAMP_IOV_CHUNK	8
@@ -142,43 +143,82 @@ static u64 wamp_iov_bytes(unsigned long uvec, unsigned long cnt, bool compat,
 }
 
 /*
- * A write or sync syscall: out of line, so that the probe's common path
- * (a syscall we do not count) carries no stack frame, no stack protector
- * and no argument decoding.  The byte count is the third argument, in dx
- * in both the x86_64 and the ia32 convention; the iovec array is the
- * second, in si (x86_64, x32) or cx (ia32).  A 32-bit task's registers
- * are meaningful in their low halves only.
+ * The vector writes, out of line: the iovec walk needs a stack buffer (and
+ * so a stack protector) that the plain write path should not pay for.
+ * The iovec array is the second argument, in si (x86_64, x32) or cx
+ * (ia32), its length the third, in dx.
  */
-static noinline void wamp_sys_enter_counted(struct pt_regs *regs,
-					    unsigned long id)
+static noinline notrace void wamp_sys_writev(struct pt_regs *regs, bool ia32,
+					     bool compat)
 {
-	bool ia32 = in_ia32_syscall();
-	bool compat = ia32 || in_compat_syscall();
-	unsigned long a1 = ia32 ? regs->cx : regs->si;
-	unsigned long a2 = regs->dx;
+	unsigned long uvec = ia32 ? regs->cx : regs->si;
+	unsigned long cnt = regs->dx;
 	bool fault = false;
-	unsigned int ev;
-	u64 bytes = 0;
+	u64 bytes;
 
-	ev = wamp_syscall_event(id, ia32);
-	if (ev == WAMP_EV_NONE)
-		return;
 	if (compat) {
-		a1 = (u32)a1;
-		a2 = (u32)a2;
+		uvec = (u32)uvec;
+		cnt = (u32)cnt;
 	}
-	if (ev == WAMP_EV_WRITE)
-		bytes = a2;
-	else if (ev == WAMP_EV_WRITEV)
-		bytes = wamp_iov_bytes(a1, a2, compat, &fault);
-	wamp_store_account(ev == WAMP_EV_SYNC ? WAMP_EV_SYNC : WAMP_EV_WRITE,
-			   bytes, fault ? WAMP_ACC_IOV_FAULT : 0);
+	bytes = wamp_iov_bytes(uvec, cnt, compat, &fault);
+	wamp_store_account(WAMP_EV_WRITE, bytes,
+			   fault ? WAMP_ACC_IOV_FAULT : 0);
 }
 
-void wamp_probe_sys_enter(void *data, struct pt_regs *regs, long id)
+/*
+ * Count one write or sync syscall.  The byte count of a write is the
+ * third argument, in dx in both the x86_64 and the ia32 convention; a
+ * compat task's registers are meaningful in their low halves only.
+ * Inlined with constant @ia32 and @compat into each caller below.
+ */
+static __always_inline void wamp_sys_count(struct pt_regs *regs,
+					   unsigned int ev, bool ia32,
+					   bool compat)
 {
-	/* The common case: a syscall no ABI of ours counts. */
-	if (likely((unsigned long)id < WAMP_SC_MAX && !wamp_sc_table[id]))
-		return;
-	wamp_sys_enter_counted(regs, (unsigned long)id);
+	if (likely(ev == WAMP_EV_WRITE))
+		wamp_store_account(WAMP_EV_WRITE,
+				   compat ? (u32)regs->dx : regs->dx, 0);
+	else if (ev == WAMP_EV_SYNC)
+		wamp_store_account(WAMP_EV_SYNC, 0, 0);
+	else if (ev == WAMP_EV_WRITEV)
+		wamp_sys_writev(regs, ia32, compat);
+}
+
+/*
+ * A syscall whose table entry @k is set: out of line, so that the probe's
+ * common path (a syscall we do not count) carries no stack frame.
+ */
+static noinline notrace void wamp_sys_enter_counted(struct pt_regs *regs,
+						    unsigned int k)
+{
+	if (unlikely(in_ia32_syscall()))
+		wamp_sys_count(regs, wamp_sc_event(k, true), true, true);
+	else
+		wamp_sys_count(regs, wamp_sc_event(k, false), false, false);
+}
+
+/* An x32 syscall: its number carries __X32_SYSCALL_BIT. */
+static noinline notrace void wamp_sys_enter_x32(struct pt_regs *regs,
+						unsigned long id)
+{
+	wamp_sys_count(regs, wamp_syscall_event(id, false), false, true);
+}
+
+/*
+ * notrace, as the kernel's own trace event probes are: this runs on every
+ * syscall, and function tracing it would trace each traced call again.
+ */
+notrace void wamp_probe_sys_enter(void *data, struct pt_regs *regs, long id)
+{
+	unsigned int k;
+
+	if (likely((unsigned long)id < WAMP_SC_MAX)) {
+		k = wamp_sc_table[id];
+		/* The common case: a syscall no ABI of ours counts. */
+		if (likely(!k))
+			return;
+		wamp_sys_enter_counted(regs, k);
+	} else if (!in_ia32_syscall() && (id & __X32_SYSCALL_BIT)) {
+		wamp_sys_enter_x32(regs, (unsigned long)id);
+	}
 }
