@@ -67,7 +67,8 @@ static void wamp_seq_flags(struct seq_file *m, unsigned int flags)
 	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		if (!(flags & names[i].bit))
 			continue;
-		seq_printf(m, "%s%s", sep, names[i].name);
+		seq_puts(m, sep);
+		seq_puts(m, names[i].name);
 		sep = ",";
 	}
 }
@@ -76,7 +77,10 @@ static void wamp_seq_centi(struct seq_file *m, u64 centi)
 {
 	u32 frac = do_div(centi, 100);	/* centi becomes the quotient */
 
-	seq_printf(m, "%llu.%02u", centi, frac);
+	seq_put_decimal_ull(m, "", centi);
+	seq_putc(m, '.');
+	seq_putc(m, '0' + frac / 10);
+	seq_putc(m, '0' + frac % 10);
 }
 
 static void wamp_seq_amp(struct seq_file *m, u64 write_bytes, u64 blk_bytes)
@@ -87,15 +91,24 @@ static void wamp_seq_amp(struct seq_file *m, u64 write_bytes, u64 blk_bytes)
 		seq_puts(m, "-");
 }
 
-/* The columns from writes to amp, with a blank on each side. */
+/*
+ * The columns from writes to amp, with a blank on each side.  A row is
+ * written with seq_put_decimal_*() rather than seq_printf(): no format
+ * string to parse, per row and per number (BENCHMARKS.md, /proc/wamp).
+ */
 static void wamp_seq_counts(struct seq_file *m, const struct wamp_counts *c)
 {
-	seq_printf(m, " %llu %llu ", c->writes, c->write_bytes);
+	seq_put_decimal_ull(m, " ", c->writes);
+	seq_put_decimal_ull(m, " ", c->write_bytes);
 	if (c->writes)
-		seq_printf(m, "%llu", div64_u64(c->write_bytes, c->writes));
+		seq_put_decimal_ull(m, " ",
+				    div64_u64(c->write_bytes, c->writes));
 	else
-		seq_puts(m, "-");
-	seq_printf(m, " %llu %llu %llu ", c->syncs, c->blk_reqs, c->blk_bytes);
+		seq_puts(m, " -");
+	seq_put_decimal_ull(m, " ", c->syncs);
+	seq_put_decimal_ull(m, " ", c->blk_reqs);
+	seq_put_decimal_ull(m, " ", c->blk_bytes);
+	seq_putc(m, ' ');
 	wamp_seq_amp(m, c->write_bytes, c->blk_bytes);
 	seq_putc(m, ' ');
 }
@@ -125,7 +138,9 @@ WAMP_VISIBLE_IF_KUNIT void wamp_seq_header(struct seq_file *m,
 WAMP_VISIBLE_IF_KUNIT void wamp_seq_row(struct seq_file *m,
 					const struct wamp_row *r)
 {
-	seq_printf(m, "%d %d ", r->pid, r->tgid);
+	seq_put_decimal_ll(m, "", r->pid);
+	seq_put_decimal_ll(m, " ", r->tgid);
+	seq_putc(m, ' ');
 	wamp_seq_comm(m, r->comm);
 	wamp_seq_counts(m, &r->c);
 	wamp_seq_flags(m, r->flags);
