@@ -120,12 +120,14 @@ guest-module: deps
 	tests/vm/build-module.sh "$$(tests/vm/kernel.sh)" $(BUILD)
 
 # Everything CI runs: lint, host tests, a short fuzz run, every supported
-# kernel booted with the selftests (check-kernels), KUnit, the debug kernel.
+# kernel booted with the selftests (check-kernels), KUnit, the debug
+# kernel, and the overhead targets (bench-short).
 check: deps lint unit
 	$(MAKE) fuzz FUZZ_SECONDS=20
 	$(MAKE) check-kernels
 	$(MAKE) kunit
 	$(MAKE) check-debug
+	$(MAKE) bench-short
 
 # The kernel matrix: build, sparse, DKMS, selftests, unload, dmesg per
 # kernel; KERNELS="suite:package ..." narrows it (see tests/vm/matrix.sh).
