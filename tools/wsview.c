@@ -254,6 +254,15 @@ int ws_build(const struct wampp_report *cur, const struct wampp_report *prev,
 	res->dev_write_bytes =
 		sub(wampp_sys_key(cur, WAMP_KEY_DEV_WRITE_BYTES, NULL),
 		    p ? wampp_sys_key(p, WAMP_KEY_DEV_WRITE_BYTES, NULL) : 0);
+	res->exited_rows =
+		sub(wampp_exited_key(cur, WAMP_KEY_ROWS, NULL),
+		    p ? wampp_exited_key(p, WAMP_KEY_ROWS, NULL) : 0);
+	res->exited_writes =
+		sub(wampp_exited_key(cur, WAMP_KEY_WRITES, NULL),
+		    p ? wampp_exited_key(p, WAMP_KEY_WRITES, NULL) : 0);
+	res->exited_write_bytes =
+		sub(wampp_exited_key(cur, WAMP_KEY_WRITE_BYTES, NULL),
+		    p ? wampp_exited_key(p, WAMP_KEY_WRITE_BYTES, NULL) : 0);
 	if (!p)
 		prev = NULL;	/* after a reset: counts since the reset */
 	ret = o->view == WS_DEVS ? build_devs(cur, prev, res) :
@@ -360,6 +369,10 @@ void ws_print_text(FILE *f, const struct ws_result *res,
 		res->write_bytes, res->syncs);
 	fprintf(f, "%llu bytes to devices, amp %s%s\n", res->dev_write_bytes,
 		sys, s > 0 ? " (counts are per second below)" : "");
+	if (res->exited_rows)
+		fprintf(f, "exited tasks folded: %llu, with %llu writes, %llu bytes\n",
+			res->exited_rows, res->exited_writes,
+			res->exited_write_bytes);
 	if (o->view == WS_DEVS) {
 		fprintf(f, "%-8s %-12s %12s %14s %9s %9s %9s %9s\n", "DEVICE",
 			"DISK", s > 0 ? "WREQS/s" : "WRITE_REQS",
@@ -506,6 +519,9 @@ void ws_print_json(FILE *f, const struct ws_result *res,
 	jnum(f, "syncs", res->syncs);
 	jnum(f, "blk_bytes", res->blk_bytes);
 	jnum(f, "dev_write_bytes", res->dev_write_bytes);
+	fprintf(f, "},\"exited\":{\"rows\":%llu", res->exited_rows);
+	jnum(f, "writes", res->exited_writes);
+	jnum(f, "write_bytes", res->exited_write_bytes);
 	fputs("},\"rows\":[", f);
 	for (i = 0; i < res->n; i++) {
 		if (i)
@@ -611,4 +627,13 @@ void ws_print_prom(FILE *f, const struct ws_result *res,
 	prom_total(f, "wamp_device_write_bytes_all_total",
 		   "Bytes of write requests issued to all devices.",
 		   res->dev_write_bytes);
+	prom_total(f, "wamp_exited_rows_total",
+		   "Rows of exited tasks folded into the exited line.",
+		   res->exited_rows);
+	prom_total(f, "wamp_exited_writes_total",
+		   "Write syscalls of the folded rows of exited tasks.",
+		   res->exited_writes);
+	prom_total(f, "wamp_exited_write_bytes_total",
+		   "Bytes the folded rows of exited tasks asked to write.",
+		   res->exited_write_bytes);
 }

@@ -53,6 +53,8 @@ struct ws_result {
 	/* totals of the report (or of the interval) */
 	unsigned long long writes, write_bytes, syncs, blk_bytes;
 	unsigned long long dev_write_bytes;
+	/* the "# exited" line (1.2): rows of exited tasks folded, and theirs */
+	unsigned long long exited_rows, exited_writes, exited_write_bytes;
 	int major, minor;
 };
 

@@ -373,4 +373,72 @@ TEST(exited_line)
 	wampp_free(&r);
 }
 
+static void json_at_0(FILE *f, const struct ws_result *res,
+		      const struct ws_opts *o)
+{
+	ws_print_json(f, res, o, 0);
+}
+
+/* wampstat shows the exited line in every format, and its interval. */
+TEST(exited_line_shown)
+{
+	static const char before[] =
+		"# wamp 1.2 writes=9 write_bytes=90 syncs=1 blk_reqs=0 blk_bytes=0 min_writes=1 small_write_bytes=512 sync_ratio=10 amp_ratio=2.00\n"
+		"pid tgid comm writes write_bytes avg_write syncs blk_reqs blk_bytes amp flags\n"
+		"5 5 a 4 40 10 0 0 0 0.00 -\n"
+		"- - (other) 0 0 - 0 0 0 - -\n"
+		"# exited rows=2 writes=5 write_bytes=50 syncs=1 blk_reqs=0 blk_bytes=0\n"
+		"# system write_bytes=90 dev_write_bytes=0 amp=0.00\n";
+	static const char after[] =
+		"# wamp 1.2 writes=19 write_bytes=190 syncs=1 blk_reqs=0 blk_bytes=0 min_writes=1 small_write_bytes=512 sync_ratio=10 amp_ratio=2.00\n"
+		"pid tgid comm writes write_bytes avg_write syncs blk_reqs blk_bytes amp flags\n"
+		"5 5 a 4 40 10 0 0 0 0.00 -\n"
+		"- - (other) 0 0 - 0 0 0 - -\n"
+		"# exited rows=7 writes=15 write_bytes=150 syncs=1 blk_reqs=0 blk_bytes=0\n"
+		"# system write_bytes=190 dev_write_bytes=0 amp=0.00\n";
+	static const char old11[] =
+		"# wamp 1.1 writes=4 write_bytes=40 syncs=0 blk_reqs=0 blk_bytes=0 min_writes=1 small_write_bytes=512 sync_ratio=10 amp_ratio=2.00\n"
+		"pid tgid comm writes write_bytes avg_write syncs blk_reqs blk_bytes amp flags\n"
+		"5 5 a 4 40 10 0 0 0 0.00 -\n"
+		"- - (other) 0 0 - 0 0 0 - -\n";
+	struct ws_opts o = { .format = WS_TEXT };
+	struct wampp_report r, p;
+	struct ws_result res;
+	char err[256], *out;
+
+	ASSERT_EQ(0, wampp_parse(after, &r, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, wampp_parse(before, &p, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, ws_build(&r, NULL, 0, &o, &res));
+	out = render(ws_print_text, &res, &o);
+	EXPECT_NE(NULL, strstr(out, "exited tasks folded: 7, with 15 writes, 150 bytes\n"))
+		TH_LOG("%s", out);
+	free(out);
+	out = render(json_at_0, &res, &o);
+	EXPECT_NE(NULL, strstr(out, ",\"exited\":{\"rows\":7,\"writes\":15,\"write_bytes\":150},"))
+		TH_LOG("%s", out);
+	free(out);
+	out = render(ws_print_prom, &res, &o);
+	EXPECT_NE(NULL, strstr(out, "\nwamp_exited_rows_total 7\n"));
+	EXPECT_NE(NULL, strstr(out, "\nwamp_exited_write_bytes_total 150\n"));
+	free(out);
+	ws_result_free(&res);
+	/* An interval: what was folded in it. */
+	ASSERT_EQ(0, ws_build(&r, &p, 2.0, &o, &res));
+	EXPECT_EQ(5, res.exited_rows);
+	EXPECT_EQ(10, res.exited_writes);
+	EXPECT_EQ(100, res.exited_write_bytes);
+	ws_result_free(&res);
+	wampp_free(&p);
+	wampp_free(&r);
+	/* No exited line (format 1.1): nothing shown. */
+	ASSERT_EQ(0, wampp_parse(old11, &r, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, ws_build(&r, NULL, 0, &o, &res));
+	EXPECT_EQ(0, res.exited_rows);
+	out = render(ws_print_text, &res, &o);
+	EXPECT_EQ(0, strstr(out, "exited tasks") ? 1 : 0);
+	free(out);
+	ws_result_free(&res);
+	wampp_free(&r);
+}
+
 TEST_HARNESS_MAIN
