@@ -8,7 +8,8 @@
 # compiler.  Headers that name a compiler this machine lacks (5.10's
 # gcc-10) are built with the machine's gcc.
 # Usage: build-module.sh KROOT BUILD [TAG (src)] [make args, e.g. C=2]
-# (WAMP_KUNIT=1 builds wamp_kunit.ko instead: see Kbuild.)
+# (WAMP_KUNIT=1 builds wamp_kunit.ko instead, WAMP_FLOOR=1 wamp_floor.ko:
+# see Kbuild.)
 set -euo pipefail
 
 kroot=$1
@@ -22,7 +23,7 @@ suite=$(cat "$kroot/.suite" 2>/dev/null || echo bookworm)
 src="$build/$kver/$tag"
 log="$build/$kver/$tag.log"
 # Repository-relative: Kbuild names tests/kunit/ for wamp_kunit.ko.
-sources=(Kbuild dkms.conf module include configure tests/kunit)
+sources=(Kbuild dkms.conf module include configure tests/kunit tests/bench)
 
 mkdir -p "$src"
 (cd "$top" && rsync -aR --delete --exclude='*.o' --exclude='*.ko' \

@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # Runs inside the guest for `make bench`, booted with -icount shift=0
 # -smp 1: every figure is guest instructions.  Writes KEY VALUE lines to
-# /tmp/out/bench.txt.  Usage: guest-bench.sh KO BENCH ITERATIONS
+# /tmp/out/bench.txt.  Usage: guest-bench.sh KO FLOOR_KO BENCH ITERATIONS
+# (FLOOR_KO: wamp_floor.ko, an empty sys_enter probe).
 set -u
 ko=$1
-b=$2
-n=$3
+floor=$2
+b=$3
+n=$4
 here=$(dirname "$0")
 . "$here/guest-lib.sh"
 out=/tmp/out/bench.txt
@@ -47,6 +49,12 @@ rec fsync48_untraced "$(one fsync48 /tmp/mnt $((n / 500)))"
 bt_start || exit 1
 rec write_bpftrace "$(one write "$n")"
 bt_stop
+
+# The floor: what any sys_enter probe costs, here an empty one.
+insmod "$floor" || exit 1
+rec write_floor "$(one write "$n")"
+rec getpid_floor "$(one getpid "$n")"
+rmmod wamp_floor
 
 insmod "$ko" || exit 1
 rec write_wamp "$(one write "$n")"
