@@ -100,7 +100,7 @@ struct wamp_cpu {
 	u32 mask;			/* table size - 1 */
 	u16 *order;			/* claimed slots, in claim order */
 	struct wamp_dev *devs;
-	unsigned int gen;		/* odd while a slot is being folded */
+	unsigned int gen;		/* odd while a slot is folded or a reset runs */
 	unsigned long reclaim_after;	/* jiffies: no fold scan before */
 	struct wamp_counts other;
 	struct wamp_counts exited;	/* folded rows of exited tasks */
