@@ -6,16 +6,17 @@
  *
  *   wamp_bench write N          N x write(/dev/null, 1 byte)
  *   wamp_bench getpid N         N x getpid()
- *
- * write and getpid time their loop WAMP_BENCH_REPS times and keep the
- * cheapest: whatever else the guest runs (a kworker, a 9p reply) can only
- * add instructions to a timed window, never take any away.
  *   wamp_bench tasks T N        N writes spread over T live tasks
  *   wamp_bench fsync48 DIR N    N x (write 48 bytes, fsync) on DIR's fs
  *   wamp_bench rows K           K tasks that wrote once and exited
  *   wamp_bench procread         read /proc/wamp whole; prints rows too
  *
  * Prints "<instructions per operation> <operations>".
+ *
+ * write, getpid and each task's share of tasks time their loop
+ * WAMP_BENCH_REPS times and keep the cheapest: whatever else the guest
+ * runs (a kworker, a 9p reply) can only add instructions to a timed
+ * window, never take any away.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
