@@ -46,6 +46,17 @@ static unsigned long long sub(unsigned long long a, unsigned long long b)
 	return a >= b ? a - b : a;
 }
 
+typedef unsigned long long (*key_fn)(const struct wampp_report *r,
+				     const char *key, bool *found);
+
+/* A key of @cur less the same key of @p (NULL: since load or reset). */
+static unsigned long long key_delta(key_fn key, const struct wampp_report *cur,
+				    const struct wampp_report *p,
+				    const char *name)
+{
+	return sub(key(cur, name, NULL), p ? key(p, name, NULL) : 0);
+}
+
 static bool pid_wanted(const struct ws_opts *o, long long pid, long long tgid)
 {
 	int i;
@@ -243,26 +254,17 @@ int ws_build(const struct wampp_report *cur, const struct wampp_report *prev,
 	if (p && wampp_key(p, WAMP_KEY_WRITES, NULL) >
 		 wampp_key(cur, WAMP_KEY_WRITES, NULL))
 		p = NULL;
-	res->writes = sub(wampp_key(cur, WAMP_KEY_WRITES, NULL),
-			  p ? wampp_key(p, WAMP_KEY_WRITES, NULL) : 0);
-	res->write_bytes = sub(wampp_key(cur, WAMP_KEY_WRITE_BYTES, NULL),
-			       p ? wampp_key(p, WAMP_KEY_WRITE_BYTES, NULL) : 0);
-	res->syncs = sub(wampp_key(cur, WAMP_KEY_SYNCS, NULL),
-			 p ? wampp_key(p, WAMP_KEY_SYNCS, NULL) : 0);
-	res->blk_bytes = sub(wampp_key(cur, WAMP_KEY_BLK_BYTES, NULL),
-			     p ? wampp_key(p, WAMP_KEY_BLK_BYTES, NULL) : 0);
-	res->dev_write_bytes =
-		sub(wampp_sys_key(cur, WAMP_KEY_DEV_WRITE_BYTES, NULL),
-		    p ? wampp_sys_key(p, WAMP_KEY_DEV_WRITE_BYTES, NULL) : 0);
-	res->exited_rows =
-		sub(wampp_exited_key(cur, WAMP_KEY_ROWS, NULL),
-		    p ? wampp_exited_key(p, WAMP_KEY_ROWS, NULL) : 0);
-	res->exited_writes =
-		sub(wampp_exited_key(cur, WAMP_KEY_WRITES, NULL),
-		    p ? wampp_exited_key(p, WAMP_KEY_WRITES, NULL) : 0);
-	res->exited_write_bytes =
-		sub(wampp_exited_key(cur, WAMP_KEY_WRITE_BYTES, NULL),
-		    p ? wampp_exited_key(p, WAMP_KEY_WRITE_BYTES, NULL) : 0);
+	res->writes = key_delta(wampp_key, cur, p, WAMP_KEY_WRITES);
+	res->write_bytes = key_delta(wampp_key, cur, p, WAMP_KEY_WRITE_BYTES);
+	res->syncs = key_delta(wampp_key, cur, p, WAMP_KEY_SYNCS);
+	res->blk_bytes = key_delta(wampp_key, cur, p, WAMP_KEY_BLK_BYTES);
+	res->dev_write_bytes = key_delta(wampp_sys_key, cur, p,
+					 WAMP_KEY_DEV_WRITE_BYTES);
+	res->exited_rows = key_delta(wampp_exited_key, cur, p, WAMP_KEY_ROWS);
+	res->exited_writes = key_delta(wampp_exited_key, cur, p,
+				       WAMP_KEY_WRITES);
+	res->exited_write_bytes = key_delta(wampp_exited_key, cur, p,
+					    WAMP_KEY_WRITE_BYTES);
 	if (!p)
 		prev = NULL;	/* after a reset: counts since the reset */
 	ret = o->view == WS_DEVS ? build_devs(cur, prev, res) :
