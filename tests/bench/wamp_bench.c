@@ -7,7 +7,8 @@
  *   wamp_bench write N          N x write(/dev/null, 1 byte)
  *   wamp_bench getpid N         N x getpid()
  *   wamp_bench tasks T N        N writes spread over T live tasks
- *   wamp_bench fsync48 DIR N    N x (write 48 bytes, fsync) on DIR's fs
+ *   wamp_bench fsync48 DIR N    N x (write 48 bytes, fsync) on DIR's fs:
+ *                               the writer's own instructions (CPU time)
  *   wamp_bench rows K           K tasks that wrote once and exited
  *   wamp_bench procread         read /proc/wamp whole; prints rows too
  *
@@ -121,25 +122,51 @@ static int tasks(long t, long n)
 	return 0;
 }
 
+static unsigned long long thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * N x (48-byte write, fsync) to a new file on DIR's file system, the
+ * cheapest of WAMP_BENCH_REPS runs, each on a file of its own.  The
+ * figure is the thread's CPU time, i.e. the instructions the writer runs
+ * itself, in user space and in the kernel on its behalf (the syscalls,
+ * wamp's probes, the block layer's submission): while it waits for the
+ * disk the guest idles and its clock jumps ahead by what the host takes,
+ * so the wall time (printed third) is not an instruction count.
+ */
 static int fsync48(const char *dir, long n)
 {
+	unsigned long long best = ~0ULL, best_wall = 0, c0, t0, dt;
 	char path[4096], buf[48];
-	unsigned long long t0;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/bench.%d", dir, getpid());
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
-	if (fd < 0)
-		return 1;
 	memset(buf, 'a', sizeof(buf));
-	t0 = now_ns();
-	for (long i = 0; i < n; i++) {
-		(void)!write(fd, buf, sizeof(buf));
-		fsync(fd);
+	for (int r = 0; r < WAMP_BENCH_REPS; r++) {
+		snprintf(path, sizeof(path), "%s/bench.%d.%d", dir, getpid(),
+			 r);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
+		if (fd < 0)
+			return 1;
+		t0 = now_ns();
+		c0 = thread_cpu_ns();
+		for (long i = 0; i < n; i++) {
+			(void)!write(fd, buf, sizeof(buf));
+			fsync(fd);
+		}
+		dt = thread_cpu_ns() - c0;
+		if (dt < best) {
+			best = dt;
+			best_wall = now_ns() - t0;
+		}
+		close(fd);
+		unlink(path);
 	}
-	report(now_ns() - t0, n);
-	close(fd);
-	unlink(path);
+	printf("%.2f %ld %.2f\n", (double)best / n, n, (double)best_wall / n);
 	return 0;
 }
 
