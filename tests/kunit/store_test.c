@@ -627,6 +627,8 @@ static void wamp_store_test_view_merge(struct kunit *test)
 /* table_size is rounded up to a power of two; the memory follows it. */
 static void wamp_store_test_sizes(struct kunit *test)
 {
+	int cpu;
+
 	wamp_store_exit();
 	wamp_table_size = WAMP_KT_TABLE + 1;
 	KUNIT_ASSERT_EQ(test, wamp_store_init(), 0);
@@ -635,8 +637,11 @@ static void wamp_store_test_sizes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, wamp_store_bytes_per_cpu(),
 			sizeof(struct wamp_cpu) + 32 * sizeof(struct wamp_slot) +
 			32 * sizeof(u16) + WAMP_DEV_MAX * sizeof(struct wamp_dev));
-	KUNIT_EXPECT_EQ(test, this_cpu_ptr(wamp_cpus)->mask, 31);
-	KUNIT_EXPECT_EQ(test, this_cpu_ptr(wamp_cpus)->hash_shift, 27);
+	for_each_possible_cpu(cpu) {
+		KUNIT_EXPECT_EQ(test, per_cpu_ptr(wamp_cpus, cpu)->mask, 31);
+		KUNIT_EXPECT_EQ(test, per_cpu_ptr(wamp_cpus, cpu)->hash_shift,
+				27);
+	}
 	KUNIT_EXPECT_EQ(test, sizeof(struct wamp_slot), 96);
 }
 
