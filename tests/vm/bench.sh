@@ -34,6 +34,8 @@ fi
 r="$out/bench.txt"
 n=$(awk '$1 == "iterations" { print $2 }' "$r")
 v() { awk -v k="$1" '$1 == k { print $2 }' "$r"; }
+# A procread line: instructions per row, rows.
+vrows() { awk -v k="$1" '$1 == k { print $2 " | " $3 }' "$r"; }
 add() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.1f", a - b }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 
@@ -81,9 +83,9 @@ reader's own work on the bytes is not counted; table_size=16384):
 
 | tracked tasks | instructions per row | rows |
 |---|---|---|
-| 10 | $(v procread_10 | awk '{ print $1 " | " $2 }') |
-| 1000 | $(v procread_1000 | awk '{ print $1 " | " $2 }') |
-| 10000 | $(v procread_10000 | awk '{ print $1 " | " $2 }') |
+| 10 | $(vrows procread_10) |
+| 1000 | $(vrows procread_1000) |
+| 10000 | $(vrows procread_10000) |
 
 The fsync rows count what the writing thread runs itself (its CPU time
 under \`-icount\`): the write and fsync syscalls, wamp's probes on them and
