@@ -95,7 +95,10 @@ it waits for the disk the guest idles and QEMU (\`sleep=off\`) moves its
 clock on by what the host takes.  Work in other contexts (the kblockd
 worker that issues the request, the jbd2 thread) is not in these rows;
 interrupts that arrive while the writer runs are (Debian's kernel has no
-IRQ_TIME_ACCOUNTING).
+IRQ_TIME_ACCOUNTING).  Unlike the other rows they depend on the loop's
+length (the file grows, journal commits fall differently): bench-short's
+200 write+fsync and bench's 2000 gave per-call figures about 10% apart.
+Compare the two rows of one run.
 
 Memory, from the module's own allocation sizes (debugfs \`wamp/cpus\`):
 $bpc bytes per CPU at the default table_size=1024 (98 per task slot: 96
