@@ -282,7 +282,10 @@ void wamp_store_reset(void)
 	mutex_unlock(&wamp_reset_lock);
 }
 
-/* Add counts a probe may be updating (@src) to a reader's copy. */
+/*
+ * Add @src to a reader's @dst.  @src may be counts a probe is updating
+ * (READ_ONCE), or the reader's own copy.
+ */
 static void wamp_counts_read(struct wamp_counts *dst,
 			     const struct wamp_counts *src)
 {
@@ -291,17 +294,6 @@ static void wamp_counts_read(struct wamp_counts *dst,
 	dst->syncs += READ_ONCE(src->syncs);
 	dst->blk_reqs += READ_ONCE(src->blk_reqs);
 	dst->blk_bytes += READ_ONCE(src->blk_bytes);
-}
-
-/* Add a reader's copy to another. */
-static void wamp_counts_add_all(struct wamp_counts *dst,
-				const struct wamp_counts *src)
-{
-	dst->writes += src->writes;
-	dst->write_bytes += src->write_bytes;
-	dst->syncs += src->syncs;
-	dst->blk_reqs += src->blk_reqs;
-	dst->blk_bytes += src->blk_bytes;
 }
 
 static void wamp_nested_read(struct wamp_counts *dst, struct wamp_cpu *c)
@@ -402,7 +394,7 @@ static bool wamp_snap_cpu(struct wamp_snapshot *snap, size_t cap,
 		memcpy(r->comm, s->comm, WAMP_COMM_LEN);
 		memset(&r->c, 0, sizeof(r->c));
 		wamp_counts_read(&r->c, &s->c);
-		wamp_counts_add_all(sum, &r->c);
+		wamp_counts_read(sum, &r->c);
 	}
 	return true;
 }
@@ -441,11 +433,11 @@ static bool wamp_snap_cpu_stable(struct wamp_snapshot *snap, size_t cap,
 		if (!(gen0 & 1) && gen0 == gen1)
 			break;
 	}
-	wamp_counts_add_all(&snap->exited, &exited);
-	wamp_counts_add_all(&snap->other, &other);
-	wamp_counts_add_all(&sum, &exited);
-	wamp_counts_add_all(&sum, &other);
-	wamp_counts_add_all(&snap->total, &sum);
+	wamp_counts_read(&snap->exited, &exited);
+	wamp_counts_read(&snap->other, &other);
+	wamp_counts_read(&sum, &exited);
+	wamp_counts_read(&sum, &other);
+	wamp_counts_read(&snap->total, &sum);
 	snap->folded += folded;
 	return true;
 }
@@ -512,7 +504,7 @@ static void wamp_snap_merge(struct wamp_snapshot *snap,
 	sort(snap->rows, snap->nr_rows, sizeof(*r), wamp_row_cmp, NULL);
 	for (; r < end; r++) {
 		if (w != snap->rows && !wamp_row_cmp(w - 1, r)) {
-			wamp_counts_add_all(&(w - 1)->c, &r->c);
+			wamp_counts_read(&(w - 1)->c, &r->c);
 			if (!uid_eq((w - 1)->uid, r->uid))
 				(w - 1)->uid = INVALID_UID;
 			continue;
