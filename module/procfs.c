@@ -181,12 +181,16 @@ WAMP_VISIBLE_IF_KUNIT void wamp_seq_tail(struct seq_file *m,
 	seq_putc(m, '\n');
 }
 
-/* Positions: 0 the header, 1..nr_rows the tasks, nr_rows + 1 (other). */
+/*
+ * Positions: 0 the header, 1..nr_rows the tasks, nr_rows + 1 (other).  A
+ * file opened for writing only has no snapshot, and nothing to show (the
+ * VFS refuses it read(), but lseek() still walks the records).
+ */
 static void *wamp_seq_start(struct seq_file *m, loff_t *pos)
 {
 	const struct wamp_snapshot *s = m->private;
 
-	if (*pos > (loff_t)s->nr_rows + 1)
+	if (!s || *pos < 0 || *pos > (loff_t)s->nr_rows + 1)
 		return NULL;
 	return (void *)(uintptr_t)(*pos + 1);
 }
@@ -222,23 +226,28 @@ static const struct seq_operations wamp_seq_ops = {
 	.show = wamp_seq_show,
 };
 
+/*
+ * Every open gets a seq_file, so that every file operation finds what it
+ * expects whatever the open mode; a reader's also gets the snapshot (the
+ * rows it may see, charged to its memory cgroup).
+ */
 static int wamp_proc_open(struct inode *inode, struct file *file)
 {
+	struct wamp_snapshot *snap = NULL;
 	struct wamp_view view;
-	struct wamp_snapshot *snap;
 	int ret;
 
-	if (!(file->f_mode & FMODE_READ))
-		return 0;	/* a control writer needs no snapshot */
-	/* Not audited: a reader without the capability is no denial. */
-	view.all_uids = ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN);
-	view.uid = file->f_cred->fsuid;
-	view.ns = proc_pid_ns(file_inode(file)->i_sb);
-	if (READ_ONCE(wamp_root_only) && !view.all_uids)
-		return -EACCES;
-	snap = wamp_store_snapshot(&view);
-	if (IS_ERR(snap))
-		return PTR_ERR(snap);
+	if (file->f_mode & FMODE_READ) {
+		/* Not audited: a reader without the capability is no denial. */
+		view.all_uids = ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN);
+		view.uid = file->f_cred->fsuid;
+		view.ns = proc_pid_ns(file_inode(file)->i_sb);
+		if (READ_ONCE(wamp_root_only) && !view.all_uids)
+			return -EACCES;
+		snap = wamp_store_snapshot(&view);
+		if (IS_ERR(snap))
+			return PTR_ERR(snap);
+	}
 	ret = seq_open(file, &wamp_seq_ops);
 	if (ret) {
 		wamp_snapshot_free(snap);
@@ -252,8 +261,6 @@ static int wamp_proc_release(struct inode *inode, struct file *file)
 {
 	struct seq_file *m = file->private_data;
 
-	if (!m)
-		return 0;
 	wamp_snapshot_free(m->private);
 	return seq_release(inode, file);
 }
@@ -311,7 +318,7 @@ ssize_t wamp_control_write(struct file *file, const char __user *ubuf,
 
 static const struct proc_ops wamp_proc_ops = {
 	.proc_open = wamp_proc_open,
-	.proc_read = seq_read,
+	.proc_read_iter = seq_read_iter,	/* also splice(), sendfile() */
 	.proc_lseek = seq_lseek,
 	.proc_write = wamp_control_write,
 	.proc_release = wamp_proc_release,
