@@ -25,7 +25,6 @@ static int __init wamp_init(void)
 	ret = wamp_tp_init();
 	if (ret)
 		goto err_debugfs;
-	wamp_params_set_loaded(true);
 	pr_info("format %d.%d, %u slots per CPU, %zu bytes per CPU, %u CPUs\n",
 		WAMP_FORMAT_MAJOR, WAMP_FORMAT_MINOR, wamp_table_size,
 		wamp_store_bytes_per_cpu(), num_possible_cpus());
@@ -41,7 +40,6 @@ err_store:
 
 static void __exit wamp_exit(void)
 {
-	wamp_params_set_loaded(false);
 	wamp_tp_exit();		/* includes tracepoint_synchronize_unregister() */
 	wamp_debugfs_exit();
 	wamp_procfs_exit();

@@ -10,8 +10,6 @@
 #include <linux/moduleparam.h>
 #include "internal.h"
 
-static bool wamp_loaded;
-
 unsigned int wamp_table_size = WAMP_TABLE_SIZE_DEF;
 unsigned int wamp_root_only;
 static unsigned int wamp_min_writes = WAMP_MIN_WRITES_DEF;
@@ -55,13 +53,18 @@ WAMP_VISIBLE_IF_KUNIT int wamp_parse_centi(const char *s, unsigned int *out)
 	return 0;
 }
 
-/* At load time the loader's rights apply; afterwards, CAP_SYS_ADMIN. */
+/*
+ * CAP_SYS_ADMIN, always: at load too (the loader holds it: modprobe runs
+ * as root), since no flag set by init or exit can cover the windows in
+ * which sysfs has the parameters and init has not run yet, or exit has
+ * run and sysfs still has them.
+ */
 static int wamp_param_store(const struct kernel_param *kp, unsigned int v,
 			    int parsed)
 {
 	const struct wamp_uint_param *p = kp->arg;
 
-	if (READ_ONCE(wamp_loaded) && !capable(CAP_SYS_ADMIN))
+	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	/* At load, the kernel itself reports the parameter it refused. */
 	if (parsed || v < p->min || v > p->max)
@@ -162,9 +165,4 @@ void wamp_params_thresholds(struct wamp_thresholds *t)
 	t->small_write_bytes = READ_ONCE(wamp_small_write_bytes);
 	t->sync_ratio = READ_ONCE(wamp_sync_ratio);
 	t->amp_ratio = READ_ONCE(wamp_amp_ratio);
-}
-
-void wamp_params_set_loaded(bool loaded)
-{
-	WRITE_ONCE(wamp_loaded, loaded);
 }
