@@ -19,6 +19,7 @@ extern unsigned int wamp_bits;
 
 struct wamp_counts *wamp_slot_claim(struct wamp_cpu *c, u32 i);
 struct wamp_counts *wamp_slot_reclaim(struct wamp_cpu *c, u32 i);
+void wamp_slot_refresh(struct wamp_cpu *c, struct wamp_slot *s);
 void wamp_account_nested(struct wamp_cpu *c, enum wamp_event ev, u64 bytes);
 
 static __always_inline void wamp_counts_add(struct wamp_counts *c,
@@ -56,8 +57,12 @@ static __always_inline struct wamp_counts *wamp_slot_counts(struct wamp_cpu *c)
 		s = &c->slots[i];
 		if (!s->state)
 			return wamp_slot_claim(c, i);
-		if (s->pid == t->pid && s->start_time == t->start_time)
+		if (s->pid == t->pid && s->start_time == t->start_time) {
+			/* The task exec'd since: its name (and uid) changed. */
+			if (unlikely(s->exec_id != (u32)t->self_exec_id))
+				wamp_slot_refresh(c, s);
 			return &s->c;
+		}
 	}
 	return wamp_slot_reclaim(c, first);
 }
@@ -78,15 +83,23 @@ static __always_inline void wamp_store_account(enum wamp_event ev, u64 bytes,
 	 */
 	preempt_disable_notrace();
 	c = this_cpu_ptr(wamp_cpus);
+	/*
+	 * The compiler must keep the counted section between the increment
+	 * and the decrement of @busy (an interrupt on this CPU reads it): a
+	 * barrier() on each side, as perf's get_recursion_context() does.
+	 */
 	if (unlikely(c->busy++)) {
+		barrier();
 		wamp_account_nested(c, ev, bytes);
 		goto out;
 	}
+	barrier();
 	if (unlikely(how & WAMP_ACC_IOV_FAULT))
 		WRITE_ONCE(c->iov_fault, c->iov_fault + 1);
 	wamp_counts_add(how & WAMP_ACC_OTHER ? &c->other : wamp_slot_counts(c),
 			ev, bytes);
 out:
+	barrier();
 	c->busy--;
 	preempt_enable_notrace();
 }

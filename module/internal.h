@@ -30,7 +30,8 @@ struct wamp_counts {
  * context (task, softirq, hardirq) and may interrupt itself on one CPU.
  */
 struct wamp_dev {
-	u32 devt;		/* 0: free */
+	u32 devt;		/* 0: free; claimed with cmpxchg_local() */
+	u32 named;		/* @name written: release-stored after it */
 	char name[32];		/* DISK_NAME_LEN */
 	local64_t write_reqs;
 	local64_t write_bytes;
@@ -66,9 +67,13 @@ struct wamp_dev_row {
  * last with a release store, and readers on other CPUs acquire it first.
  *
  * @uid is the task's uid if its real, effective and saved uids agreed when
- * it claimed the slot (the rule of /proc/PID/io), else INVALID_UID: only a
- * privileged reader sees the row.  @ns_inum, @vpid and @vtgid place the
- * task in its own pid namespace, for readers there once it has exited.
+ * it claimed the slot or last exec'd (the rule of /proc/PID/io), else
+ * INVALID_UID: readers use it for exited tasks only (a live task is judged
+ * by its credentials at read time).  @comm and @uid are refreshed when the
+ * task's exec count (@exec_id, the low half of self_exec_id) moves on, so
+ * an exited task keeps the name of its last exec.  @ns_inum, @vpid and
+ * @vtgid place the task in its own pid namespace, for readers there once
+ * it has exited.
  */
 struct wamp_slot {
 	u64 start_time;
@@ -81,7 +86,7 @@ struct wamp_slot {
 	u32 ns_inum;
 	pid_t vpid;
 	pid_t vtgid;
-	u32 unused;
+	u32 exec_id;
 };
 
 /*
@@ -142,6 +147,7 @@ struct wamp_row {
 	u32 ns_inum;
 	pid_t vpid;
 	pid_t vtgid;
+	u32 exec_id;
 };
 
 struct pid_namespace;
@@ -187,7 +193,6 @@ struct wamp_uint_param {
 extern unsigned int wamp_table_size;
 extern unsigned int wamp_root_only;
 void wamp_params_thresholds(struct wamp_thresholds *t);
-void wamp_params_set_loaded(bool loaded);
 
 /* store.c */
 int wamp_store_init(void);

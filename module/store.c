@@ -56,25 +56,57 @@ static_assert(sizeof(struct wamp_slot) == 96);
 static_assert(WAMP_TABLE_SIZE_MAX <= 1u << 16);	/* u16 @order entries */
 static_assert(TASK_COMM_LEN == WAMP_COMM_LEN);
 
+/*
+ * The uid a task is shown under: its uid if its real, effective and saved
+ * uids agree (the rule of /proc/PID/io), else INVALID_UID: only a
+ * privileged reader sees it.
+ */
+static kuid_t wamp_cred_uid(const struct cred *cred)
+{
+	return uid_eq(cred->uid, cred->euid) && uid_eq(cred->uid, cred->suid) ?
+	       cred->uid : INVALID_UID;
+}
+
+/* What may change while a task runs: its name and uid, at each exec. */
+static void wamp_slot_ident(struct wamp_slot *s)
+{
+	struct task_struct *t = current;
+
+	s->uid = wamp_cred_uid(current_cred());
+	s->exec_id = (u32)t->self_exec_id;
+	memcpy(s->comm, t->comm, WAMP_COMM_LEN);
+	s->comm[WAMP_COMM_LEN - 1] = '\0';
+}
+
 /* Make @s current's, with zero counts; its @state is the caller's. */
 static void wamp_slot_own(struct wamp_slot *s)
 {
 	struct task_struct *t = current;
-	const struct cred *cred = current_cred();
 	struct pid_namespace *ns = task_active_pid_ns(t);
 
 	s->start_time = t->start_time;
 	s->pid = t->pid;
 	s->tgid = t->tgid;
-	s->uid = uid_eq(cred->uid, cred->euid) && uid_eq(cred->uid, cred->suid) ?
-		 cred->uid : INVALID_UID;
 	/* An exiting task may have lost its pid already: no namespace. */
 	s->ns_inum = ns ? ns->ns.inum : 0;
 	s->vpid = ns ? task_pid_nr_ns(t, ns) : 0;
 	s->vtgid = ns ? task_tgid_nr_ns(t, ns) : 0;
-	memcpy(s->comm, t->comm, WAMP_COMM_LEN);
-	s->comm[WAMP_COMM_LEN - 1] = '\0';
+	wamp_slot_ident(s);
 	memset(&s->c, 0, sizeof(s->c));
+}
+
+/*
+ * current exec'd since it last refreshed @s (its slot on this CPU): take
+ * its new name and uid.  Readers copying this CPU see @gen change and copy
+ * again, so none copies half a name.
+ */
+void wamp_slot_refresh(struct wamp_cpu *c, struct wamp_slot *s)
+{
+	WRITE_ONCE(c->gen, c->gen + 1);
+	smp_wmb();	/* gen odd before the slot changes */
+	wamp_slot_ident(s);
+	smp_wmb();	/* the new name before gen is even again */
+	WRITE_ONCE(c->gen, c->gen + 1);
 }
 
 /*
@@ -211,6 +243,8 @@ struct wamp_dev *wamp_store_dev(struct gendisk *disk)
 		cur = cmpxchg_local(&d->devt, 0, devt);
 		if (!cur) {
 			strscpy(d->name, disk->disk_name, sizeof(d->name));
+			/* Readers look at an entry once it is named. */
+			smp_store_release(&d->named, 1);
 			return d;
 		}
 		if (cur == devt)
@@ -259,7 +293,9 @@ static long wamp_cpu_clear_local(void *unused)
 	preempt_disable();
 	c = this_cpu_ptr(wamp_cpus);
 	c->busy++;
+	barrier();	/* as in wamp_store_account() */
 	wamp_cpu_clear(c);
+	barrier();
 	c->busy--;
 	preempt_enable();
 	return 0;
@@ -317,8 +353,14 @@ static void wamp_dev_read(struct wamp_dev_row *r, struct wamp_dev *d)
 	r->requeues += local64_read(&d->requeues);
 }
 
-/* Merge one CPU's device table into the snapshot's, keyed by devt. */
-static void wamp_snap_devs(struct wamp_snapshot *snap, struct wamp_cpu *c)
+/*
+ * Merge one CPU's device table into the snapshot's, keyed by devt; false
+ * if the snapshot has no room for one more device (@dcap).  An entry is
+ * read once named (the release in wamp_store_dev()): a claim in progress
+ * is an event not counted yet.
+ */
+static bool wamp_snap_devs(struct wamp_snapshot *snap, size_t dcap,
+			   struct wamp_cpu *c)
 {
 	struct wamp_dev_row *r;
 	struct wamp_dev *d;
@@ -327,22 +369,25 @@ static void wamp_snap_devs(struct wamp_snapshot *snap, struct wamp_cpu *c)
 
 	for (i = 0; i < WAMP_DEV_MAX; i++) {
 		d = &c->devs[i];
-		devt = READ_ONCE(d->devt);
-		if (!devt)
+		/* Pairs with the release in wamp_store_dev(). */
+		if (!smp_load_acquire(&d->named))
 			continue;
+		devt = READ_ONCE(d->devt);
 		for (j = 0; j < snap->nr_devs; j++)
 			if (snap->devs[j].devt == devt)
 				break;
 		r = &snap->devs[j];
 		if (j == snap->nr_devs) {
+			if (j == dcap)
+				return false;
 			snap->nr_devs++;
 			memset(r, 0, sizeof(*r));
 			r->devt = devt;
-		}
-		if (!r->name[0])
 			strscpy(r->name, d->name, sizeof(r->name));
+		}
 		wamp_dev_read(r, d);
 	}
+	return true;
 }
 
 static int wamp_dev_cmp(const void *a, const void *b)
@@ -391,6 +436,7 @@ static bool wamp_snap_cpu(struct wamp_snapshot *snap, size_t cap,
 		r->ns_inum = s->ns_inum;
 		r->vpid = s->vpid;
 		r->vtgid = s->vtgid;
+		r->exec_id = s->exec_id;
 		memcpy(r->comm, s->comm, WAMP_COMM_LEN);
 		memset(&r->c, 0, sizeof(r->c));
 		wamp_counts_read(&r->c, &s->c);
@@ -443,23 +489,31 @@ static bool wamp_snap_cpu_stable(struct wamp_snapshot *snap, size_t cap,
 }
 
 /*
- * Whether the task of a row still runs and, for a reader in another pid
- * namespace, whether that reader may see it and under which pids.  A live
- * task is looked up by its pid; an exited one is placed by the namespace
- * it ran in (its inode number) and must have started after that
- * namespace's init, so that a namespace that reuses a dead one's inode
- * number never sees the dead one's tasks.  Called under rcu_read_lock().
+ * Whether the task of a row still runs and whether @v may see it, and
+ * under which pids.  A live task is judged by what it is now: its name and
+ * its credentials at this read (so a daemon that dropped to its service
+ * user is its user's); an exited one by what it was at its last exec.  A
+ * live task is placed in the reader's pid namespace by its pid; an exited
+ * one by the namespace it ran in (its inode number), and must have started
+ * after that namespace's init, so that a namespace that reuses a dead
+ * one's inode number never sees the dead one's tasks.  Called under
+ * rcu_read_lock().
  */
 static bool wamp_row_view(struct wamp_row *r, const struct wamp_view *v,
 			  u64 ns_birth)
 {
 	struct task_struct *t = wamp_live_task(r->pid, r->start_time);
+	kuid_t uid = r->uid;
 
-	if (!t)
+	if (t) {
+		get_task_comm(r->comm, t);
+		uid = wamp_cred_uid(__task_cred(t));
+	} else {
 		r->flags |= WAMP_F_EXITED;
+	}
 	if (!v)
 		return true;
-	if (!v->all_uids && !uid_eq(r->uid, v->uid))
+	if (!v->all_uids && !uid_eq(uid, v->uid))
 		return false;
 	if (v->ns == &init_pid_ns)
 		return true;
@@ -490,9 +544,28 @@ static u64 wamp_ns_birth(struct pid_namespace *ns)
 }
 
 /*
+ * Add the part @r of a task to its row @w.  The part refreshed at the later
+ * exec has the name and uid that task had last; parts of one exec that
+ * disagree on the uid (it changed identity between CPUs without an exec)
+ * leave the row to privileged readers once the task has exited.
+ */
+static void wamp_row_merge(struct wamp_row *w, const struct wamp_row *r)
+{
+	s32 newer = (s32)(r->exec_id - w->exec_id);
+
+	wamp_counts_read(&w->c, &r->c);
+	if (newer > 0) {
+		w->exec_id = r->exec_id;
+		w->uid = r->uid;
+		memcpy(w->comm, r->comm, WAMP_COMM_LEN);
+	} else if (!newer && !uid_eq(w->uid, r->uid)) {
+		w->uid = INVALID_UID;
+	}
+}
+
+/*
  * Merge the per-CPU parts of each task, classify the result and keep the
- * rows @v may see.  A task whose parts disagree on the uid (it changed
- * identity between CPUs) is shown to privileged readers only.
+ * rows @v may see.
  */
 static void wamp_snap_merge(struct wamp_snapshot *snap,
 			    const struct wamp_view *v)
@@ -504,9 +577,7 @@ static void wamp_snap_merge(struct wamp_snapshot *snap,
 	sort(snap->rows, snap->nr_rows, sizeof(*r), wamp_row_cmp, NULL);
 	for (; r < end; r++) {
 		if (w != snap->rows && !wamp_row_cmp(w - 1, r)) {
-			wamp_counts_read(&(w - 1)->c, &r->c);
-			if (!uid_eq((w - 1)->uid, r->uid))
-				(w - 1)->uid = INVALID_UID;
+			wamp_row_merge(w - 1, r);
 			continue;
 		}
 		if (w != r)
@@ -530,14 +601,20 @@ static void wamp_snap_merge(struct wamp_snapshot *snap,
 	snap->nr_rows = w - snap->rows;
 }
 
-static unsigned int wamp_slots_used(void)
+/* Slots claimed (parts of rows) and device entries named, on all CPUs. */
+static void wamp_store_used(size_t *slots, size_t *devs)
 {
-	unsigned int used = 0;
-	int cpu;
+	struct wamp_cpu *c;
+	int cpu, i;
 
-	for_each_possible_cpu(cpu)
-		used += READ_ONCE(per_cpu_ptr(wamp_cpus, cpu)->used);
-	return used;
+	*slots = 0;
+	*devs = 0;
+	for_each_possible_cpu(cpu) {
+		c = per_cpu_ptr(wamp_cpus, cpu);
+		*slots += READ_ONCE(c->used);
+		for (i = 0; i < WAMP_DEV_MAX; i++)
+			*devs += !!READ_ONCE(c->devs[i].named);
+	}
 }
 
 void wamp_snapshot_free(struct wamp_snapshot *snap)
@@ -549,23 +626,30 @@ void wamp_snapshot_free(struct wamp_snapshot *snap)
 }
 
 /*
+ * A snapshot is memory any reader of /proc/wamp makes the kernel hold until
+ * it closes the file: charged to the reader's memory cgroup, and failing
+ * with -ENOMEM at its limit rather than invoking its OOM killer or warning.
+ */
+#define WAMP_GFP_SNAP	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+
+/*
  * The rows are written in full as they are copied, and a device row when
  * it is first met, so neither array is zeroed: a snapshot costs what the
- * claimed slots cost, not what the table size would.
+ * claimed slots cost, not what the table size would.  NULL if there was
+ * no room for what was claimed while it copied.
  */
-static struct wamp_snapshot *wamp_snap_try(size_t cap,
+static struct wamp_snapshot *wamp_snap_try(size_t cap, size_t dcap,
 					   const struct wamp_view *v)
 {
 	struct wamp_snapshot *snap;
 	struct wamp_cpu *c;
 	int cpu;
 
-	snap = kvmalloc(struct_size(snap, rows, cap), GFP_KERNEL);
+	snap = kvmalloc(struct_size(snap, rows, cap), WAMP_GFP_SNAP);
 	if (!snap)
 		return ERR_PTR(-ENOMEM);
 	memset(snap, 0, sizeof(*snap));
-	snap->devs = kvmalloc_array(num_possible_cpus() * WAMP_DEV_MAX,
-				    sizeof(*snap->devs), GFP_KERNEL);
+	snap->devs = kvmalloc_array(dcap, sizeof(*snap->devs), WAMP_GFP_SNAP);
 	if (!snap->devs) {
 		kvfree(snap);
 		return ERR_PTR(-ENOMEM);
@@ -574,13 +658,13 @@ static struct wamp_snapshot *wamp_snap_try(size_t cap,
 	snap->slots_cap = num_possible_cpus() << wamp_bits;
 	for_each_possible_cpu(cpu) {
 		c = per_cpu_ptr(wamp_cpus, cpu);
-		if (!wamp_snap_cpu_stable(snap, cap, c)) {
+		if (!wamp_snap_cpu_stable(snap, cap, c) ||
+		    !wamp_snap_devs(snap, dcap, c)) {
 			wamp_snapshot_free(snap);
 			return NULL;
 		}
 		wamp_nested_read(&snap->total, c);
 		wamp_nested_read(&snap->other, c);
-		wamp_snap_devs(snap, c);
 		snap->overflow += READ_ONCE(c->overflow);
 		snap->iov_fault += READ_ONCE(c->iov_fault);
 		snap->nested += local64_read(&c->nested);
@@ -594,23 +678,63 @@ static struct wamp_snapshot *wamp_snap_try(size_t cap,
 }
 
 /*
+ * What the reader keeps: the rows it may see and the devices, not the
+ * parts of every task it had to copy to merge them.  So an unprivileged
+ * reader holds memory for its own rows, however many the table has.  If
+ * the smaller copy cannot be had, the larger one is kept (it is charged
+ * to the reader as well).
+ */
+static struct wamp_snapshot *wamp_snap_fit(struct wamp_snapshot *snap,
+					   size_t cap)
+{
+	size_t need = struct_size(snap, rows, snap->nr_rows);
+	struct wamp_dev_row *devs;
+	struct wamp_snapshot *fit;
+
+	devs = kvmalloc_array(max_t(size_t, snap->nr_devs, 1), sizeof(*devs),
+			      WAMP_GFP_SNAP);
+	if (devs) {
+		memcpy(devs, snap->devs, snap->nr_devs * sizeof(*devs));
+		kvfree(snap->devs);
+		snap->devs = devs;
+	}
+	if (struct_size(snap, rows, cap) - need < PAGE_SIZE)
+		return snap;
+	fit = kvmalloc(need, WAMP_GFP_SNAP);
+	if (!fit)
+		return snap;
+	memcpy(fit, snap, need);
+	kvfree(snap);
+	return fit;
+}
+
+/*
  * A copy of the store, merged per task, as @view may see it (NULL: all of
  * it).  Never blocks a probe.  Retries with more room if tasks claimed
- * slots while it copied.
+ * slots or devices while it copied.
  */
 struct wamp_snapshot *wamp_store_snapshot(const struct wamp_view *view)
 {
 	struct wamp_snapshot *snap;
-	size_t cap;
+	size_t cap, dcap;
 	int tries;
 
 	for (tries = 0; tries < 4; tries++) {
-		cap = (size_t)wamp_slots_used() + (WAMP_SNAP_SLACK << tries);
-		snap = wamp_snap_try(cap, view);
+		wamp_store_used(&cap, &dcap);
+		cap += WAMP_SNAP_SLACK << tries;
+		dcap += WAMP_SNAP_SLACK << tries;
+		snap = wamp_snap_try(cap, dcap, view);
 		if (snap)
-			return snap;
+			goto out;
 	}
-	return wamp_snap_try((size_t)num_possible_cpus() << wamp_bits, view);
+	/* Room for every slot and device entry there is: never too small. */
+	cap = (size_t)num_possible_cpus() << wamp_bits;
+	dcap = (size_t)num_possible_cpus() * WAMP_DEV_MAX;
+	snap = wamp_snap_try(cap, dcap, view);
+	if (WARN_ON_ONCE(!snap))
+		return ERR_PTR(-EAGAIN);
+out:
+	return IS_ERR(snap) ? snap : wamp_snap_fit(snap, cap);
 }
 
 void wamp_store_cpu_stats(int cpu, unsigned int *used, u64 *overflow,

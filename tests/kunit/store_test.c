@@ -567,9 +567,11 @@ static size_t wamp_view_rows(struct kunit *test, const struct wamp_view *v,
 }
 
 /*
- * A reader without CAP_SYS_ADMIN sees the rows of its own uid only; a row
- * whose task changed identity (INVALID_UID) only a privileged one sees.
- * The totals are the same for everybody.
+ * A reader without CAP_SYS_ADMIN sees the rows of its own uid only: a live
+ * task's uid is the one of its credentials now (these threads are root's,
+ * whatever their slots recorded), an exited task's the one its slot
+ * recorded; a row whose task changed identity (INVALID_UID) only a
+ * privileged one sees.  The totals are the same for everybody.
  */
 static void wamp_store_test_view_uid(struct kunit *test)
 {
@@ -583,45 +585,187 @@ static void wamp_store_test_view_uid(struct kunit *test)
 
 	wamp_kt_run(test, &a, 0, 0, WAMP_EV_WRITE, 2, 1);
 	wamp_kt_run(test, &b, 0, 1, WAMP_EV_WRITE, 3, 1);
+	/* Live: the recorded uid does not matter, the credentials do. */
 	wamp_set_uid(b.pid, KUIDT_INIT(1000));
-	KUNIT_EXPECT_EQ(test, wamp_view_rows(test, &user, &total), 1);
+	KUNIT_EXPECT_EQ(test, wamp_view_rows(test, &user, &total), 0);
 	KUNIT_EXPECT_EQ(test, total, 5);
+	KUNIT_EXPECT_EQ(test, wamp_view_rows(test, &root, &total), 2);
+	KUNIT_EXPECT_EQ(test, wamp_view_rows(test, &admin, &total), 2);
+	/* Exited: the recorded uid decides. */
+	wamp_kt_stop(&b);
 	s = wamp_snap_view(test, &user);
 	KUNIT_ASSERT_EQ(test, s->nr_rows, 1);
 	KUNIT_EXPECT_EQ(test, s->rows[0].pid, b.pid);
+	KUNIT_EXPECT_EQ(test, s->total.writes, 5);
 	wamp_snapshot_free(s);
 	KUNIT_EXPECT_EQ(test, wamp_view_rows(test, &root, &total), 1);
-	KUNIT_EXPECT_EQ(test, wamp_view_rows(test, &admin, &total), 2);
-	KUNIT_EXPECT_EQ(test, total, 5);
 	wamp_set_uid(b.pid, INVALID_UID);
 	KUNIT_EXPECT_EQ(test, wamp_view_rows(test, &user, &total), 0);
-	KUNIT_EXPECT_EQ(test, wamp_view_rows(test, &admin, &total), 2);
-	/* The rule holds for exited tasks too: the uid stays with the row. */
-	wamp_kt_stop(&b);
 	KUNIT_EXPECT_EQ(test, wamp_view_rows(test, &root, &total), 1);
+	KUNIT_EXPECT_EQ(test, wamp_view_rows(test, &admin, &total), 2);
 	wamp_kt_stop(&a);
 }
 
-/* The parts of one task on two CPUs disagree on the uid: no uid at all. */
+/* A thread that counts one write on each online CPU, then waits. */
+static int wamp_kt_every_cpu(void *arg)
+{
+	struct wamp_kt *k = arg;
+	int cpu;
+
+	k->pid = current->pid;
+	k->start_time = current->start_time;
+	for_each_online_cpu(cpu) {
+		if (set_cpus_allowed_ptr(current, cpumask_of(cpu)))
+			continue;
+		wamp_store_account(WAMP_EV_WRITE, 1, 0);
+		k->n++;
+	}
+	complete(&k->done);
+	set_current_state(TASK_INTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_INTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+/* The slot of @pid on @cpu, or NULL. */
+static struct wamp_slot *wamp_cpu_slot(int cpu, pid_t pid)
+{
+	struct wamp_cpu *c = per_cpu_ptr(wamp_cpus, cpu);
+	unsigned int i;
+
+	for (i = 0; i < WAMP_KT_TABLE; i++)
+		if (c->slots[i].state && c->slots[i].pid == pid)
+			return &c->slots[i];
+	return NULL;
+}
+
+/*
+ * The parts of one exited task on two CPUs: of one exec and disagreeing on
+ * the uid, the row is for privileged readers only; the part of the later
+ * exec gives the row its uid and name.
+ */
 static void wamp_store_test_view_merge(struct kunit *test)
 {
 	struct wamp_view root = { .ns = &init_pid_ns, .uid = GLOBAL_ROOT_UID };
+	struct wamp_view user = { .ns = &init_pid_ns, .uid = KUIDT_INIT(1000) };
+	struct wamp_kt k = {};
+	struct wamp_slot *p0 = NULL, *p1 = NULL;
+	struct wamp_snapshot *s;
 	u64 total;
-	int cpu, first = -1;
+	int cpu;
 
 	if (num_online_cpus() < 2)
 		kunit_skip(test, "needs two online CPUs");
-	for_each_online_cpu(cpu) {
-		KUNIT_ASSERT_EQ(test, set_cpus_allowed_ptr(current, cpumask_of(cpu)), 0);
-		wamp_store_account(WAMP_EV_WRITE, 1, 0);
-		if (first < 0)
-			first = cpu;
-	}
-	set_cpus_allowed_ptr(current, cpu_possible_mask);
+	init_completion(&k.done);
+	k.task = kthread_run(wamp_kt_every_cpu, &k, "wamp_ktm");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(k.task));
+	wait_for_completion(&k.done);
+	KUNIT_ASSERT_EQ(test, k.n, num_online_cpus());
+	wamp_kt_stop(&k);
 	KUNIT_EXPECT_EQ(test, wamp_view_rows(test, &root, &total), 1);
-	wamp_cpu_set_uid(first, current->pid, KUIDT_INIT(1000));
+	for_each_online_cpu(cpu) {
+		if (!p0)
+			p0 = wamp_cpu_slot(cpu, k.pid);
+		else if (!p1)
+			p1 = wamp_cpu_slot(cpu, k.pid);
+	}
+	KUNIT_ASSERT_NOT_NULL(test, p0);
+	KUNIT_ASSERT_NOT_NULL(test, p1);
+	p0->uid = KUIDT_INIT(1000);
 	KUNIT_EXPECT_EQ(test, wamp_view_rows(test, &root, &total), 0);
+	KUNIT_EXPECT_EQ(test, wamp_view_rows(test, &user, &total), 0);
 	KUNIT_EXPECT_EQ(test, total, num_online_cpus());
+	/* p0 was refreshed by a later exec: its uid and name win. */
+	p0->exec_id++;
+	strscpy(p0->comm, "wamp_new", sizeof(p0->comm));
+	s = wamp_snap_view(test, &user);
+	KUNIT_ASSERT_EQ(test, s->nr_rows, 1);
+	KUNIT_EXPECT_STREQ(test, s->rows[0].comm, "wamp_new");
+	KUNIT_EXPECT_EQ(test, s->rows[0].c.writes, num_online_cpus());
+	KUNIT_EXPECT_EQ(test, s->rows[0].flags & WAMP_F_EXITED, WAMP_F_EXITED);
+	wamp_snapshot_free(s);
+	KUNIT_EXPECT_EQ(test, wamp_view_rows(test, &root, &total), 0);
+}
+
+/* A thread that counts a write, "execs" (a new name and exec id), counts. */
+static int wamp_kt_exec(void *arg)
+{
+	struct wamp_kt *k = arg;
+
+	k->pid = current->pid;
+	k->start_time = current->start_time;
+	wamp_store_account(WAMP_EV_WRITE, 10, 0);
+	strscpy_pad(current->comm, "wamp_after", sizeof(current->comm));
+	WRITE_ONCE(current->self_exec_id, current->self_exec_id + 1);
+	wamp_store_account(WAMP_EV_WRITE, 20, 0);
+	complete(&k->done);
+	set_current_state(TASK_INTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_INTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+/*
+ * A task is named as it is now while it lives, and by its last exec once
+ * it has exited: the slot follows an exec at the task's next event.
+ */
+static void wamp_store_test_exec_renames(struct kunit *test)
+{
+	struct wamp_snapshot *s;
+	const struct wamp_row *r;
+	struct wamp_kt k = {};
+
+	init_completion(&k.done);
+	k.task = kthread_create(wamp_kt_exec, &k, "wamp_before");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(k.task));
+	kthread_bind(k.task, 0);
+	wake_up_process(k.task);
+	wait_for_completion(&k.done);
+	s = wamp_snap(test);
+	r = wamp_find(s, k.pid, k.start_time);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_STREQ(test, r->comm, "wamp_after");
+	KUNIT_EXPECT_EQ(test, r->c.writes, 2);
+	KUNIT_EXPECT_EQ(test, r->c.write_bytes, 30);
+	wamp_snapshot_free(s);
+	KUNIT_EXPECT_STREQ(test, wamp_cpu_slot(0, k.pid)->comm, "wamp_after");
+	wamp_kt_stop(&k);
+	s = wamp_snap(test);
+	r = wamp_find(s, k.pid, k.start_time);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_STREQ(test, r->comm, "wamp_after");
+	KUNIT_EXPECT_EQ(test, r->flags & WAMP_F_EXITED, WAMP_F_EXITED);
+	wamp_snapshot_free(s);
+}
+
+/*
+ * A device entry is read once it is named: one claimed but not named yet
+ * (its claimer interrupted between the two) is not shown with an empty or
+ * partial name.
+ */
+static void wamp_store_test_dev_unnamed(struct kunit *test)
+{
+	struct wamp_cpu *c = per_cpu_ptr(wamp_cpus, 0);
+	struct wamp_snapshot *s;
+
+	WRITE_ONCE(c->devs[0].devt, MKDEV(251, 7));
+	local64_add(4096, &c->devs[0].write_bytes);
+	s = wamp_snap(test);
+	KUNIT_EXPECT_EQ(test, s->nr_devs, 0);
+	wamp_snapshot_free(s);
+	strscpy(c->devs[0].name, "wampx", sizeof(c->devs[0].name));
+	smp_store_release(&c->devs[0].named, 1);	/* as wamp_store_dev() */
+	s = wamp_snap(test);
+	KUNIT_ASSERT_EQ(test, s->nr_devs, 1);
+	KUNIT_EXPECT_STREQ(test, s->devs[0].name, "wampx");
+	KUNIT_EXPECT_EQ(test, s->devs[0].write_bytes, 4096);
+	wamp_snapshot_free(s);
 }
 
 /* table_size is rounded up to a power of two; the memory follows it. */
@@ -660,6 +804,8 @@ static struct kunit_case wamp_store_cases[] = {
 	KUNIT_CASE(wamp_store_test_devs),
 	KUNIT_CASE(wamp_store_test_view_uid),
 	KUNIT_CASE(wamp_store_test_view_merge),
+	KUNIT_CASE(wamp_store_test_exec_renames),
+	KUNIT_CASE(wamp_store_test_dev_unnamed),
 	KUNIT_CASE(wamp_store_test_sizes),
 	{}
 };
