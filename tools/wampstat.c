@@ -105,6 +105,20 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static struct timespec *now_ts(void)
+{
+	static struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return &ts;
+}
+
+static bool ts_before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec ||
+	       (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
 static int emit(const struct wampp_report *cur, const struct wampp_report *prev,
 		double secs, const struct ws_opts *o)
 {
@@ -147,8 +161,9 @@ int main(int argc, char **argv)
 	struct ws_opts o = { .top = 20 };
 	struct wampp_report cur, prev;
 	const char *path = WAMP_PROC_PATH;
-	long long *pids = NULL, count = -1;
-	double interval = 0, t0, t1;
+	long long *pids = NULL, count = -1, interval = 0, n = 0;
+	struct timespec start, deadline;
+	double t0, t1;
 	char *end;
 	int c, k, ret = 0;
 
@@ -211,8 +226,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		interval = strtod(argv[optind], &end);
-		if (*end || interval <= 0 || interval > 86400) {
+		interval = ws_interval_ns(argv[optind]);
+		if (interval < 0) {
 			fprintf(stderr, "wampstat: bad interval '%s'\n", argv[optind]);
 			return 2;
 		}
@@ -230,6 +245,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	t0 = now();
 	if (load(path, !strcmp(path, WAMP_PROC_PATH), &cur)) {
 		free(pids);
@@ -243,7 +259,17 @@ int main(int argc, char **argv)
 	}
 	while (count < 0 || count-- > 0) {
 		prev = cur;
-		usleep((useconds_t)(interval * 1e6));
+		/*
+		 * Absolute deadlines, start + k intervals: the reports keep
+		 * their schedule whatever each takes; one that comes late
+		 * skips the deadlines it missed.
+		 */
+		do {
+			deadline = ws_deadline(&start, interval, ++n);
+		} while (ts_before(&deadline, now_ts()));
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
+				       &deadline, NULL) == EINTR)
+			;
 		t1 = now();
 		if (load(path, !strcmp(path, WAMP_PROC_PATH), &cur)) {
 			wampp_free(&prev);

@@ -639,3 +639,41 @@ void ws_print_prom(FILE *f, const struct ws_result *res,
 		   "Bytes the folded rows of exited tasks asked to write.",
 		   res->exited_write_bytes);
 }
+
+long long ws_interval_ns(const char *s)
+{
+	long long sec = 0, frac = 0, scale = 1000000000LL;
+	const char *p = s;
+
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		sec = sec * 10 + (*p - '0');
+		if (sec > 86400)
+			return -1;
+	}
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++) {
+			if (scale == 1)
+				return -1;	/* finer than a nanosecond */
+			scale /= 10;
+			frac += (*p - '0') * scale;
+		}
+	}
+	if (*p || (sec == 86400 && frac) || (sec == 0 && frac == 0))
+		return -1;
+	return sec * 1000000000LL + frac;
+}
+
+struct timespec ws_deadline(const struct timespec *start,
+			    long long interval_ns, long long k)
+{
+	/* Exact in 64 bits for any k below 9 x 10^9 intervals. */
+	long long ns = (long long)start->tv_nsec + interval_ns % 1000000000LL * k;
+	struct timespec t;
+
+	t.tv_sec = start->tv_sec + interval_ns / 1000000000LL * k +
+		   ns / 1000000000LL;
+	t.tv_nsec = ns % 1000000000LL;
+	return t;
+}

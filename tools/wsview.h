@@ -10,6 +10,7 @@
 #define WSVIEW_H
 
 #include <stdio.h>
+#include <time.h>
 #include "wamp.h"
 #include "wampparse.h"
 
@@ -75,6 +76,20 @@ void ws_print_json(FILE *f, const struct ws_result *res,
 		   const struct ws_opts *o, long long timestamp);
 void ws_print_prom(FILE *f, const struct ws_result *res,
 		   const struct ws_opts *o);
+
+/*
+ * The interval argument ("1", "0.5", "5000") in nanoseconds, exactly for
+ * up to nine decimals; -1 unless it is a number in (0, 86400].
+ */
+long long ws_interval_ns(const char *s);
+
+/*
+ * The @k-th deadline of a schedule that started at @start (CLOCK_MONOTONIC)
+ * with @interval_ns between reports: start + k * interval, so that reports
+ * do not drift by the time each one takes.
+ */
+struct timespec ws_deadline(const struct timespec *start,
+			    long long interval_ns, long long k);
 
 /* "\\040" escapes of /proc/wamp back to bytes; writes at most @len. */
 void ws_unescape(const char *in, char *out, size_t len);

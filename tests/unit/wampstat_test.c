@@ -5,9 +5,13 @@
  * Run from the repository root: fixtures are read from tests/unit/fixtures.
  */
 #define _GNU_SOURCE
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
 
 #include "kselftest_harness.h"
 #include "wamp.h"
@@ -439,6 +443,80 @@ TEST(exited_line_shown)
 	free(out);
 	ws_result_free(&res);
 	wampp_free(&r);
+}
+
+/* Intervals parse exactly, beyond what 32-bit microseconds could hold. */
+TEST(interval_parse)
+{
+	EXPECT_EQ(1000000000LL, ws_interval_ns("1"));
+	EXPECT_EQ(500000000LL, ws_interval_ns("0.5"));
+	EXPECT_EQ(1LL, ws_interval_ns("0.000000001"));
+	EXPECT_EQ(5000LL * 1000000000LL, ws_interval_ns("5000"));
+	EXPECT_EQ(86400LL * 1000000000LL, ws_interval_ns("86400"));
+	EXPECT_EQ(86400LL * 1000000000LL, ws_interval_ns("86400.0"));
+	EXPECT_EQ(-1, ws_interval_ns("86400.1"));
+	EXPECT_EQ(-1, ws_interval_ns("86401"));
+	EXPECT_EQ(-1, ws_interval_ns("0"));
+	EXPECT_EQ(-1, ws_interval_ns("0.0"));
+	EXPECT_EQ(-1, ws_interval_ns("-1"));
+	EXPECT_EQ(-1, ws_interval_ns("1e3"));
+	EXPECT_EQ(-1, ws_interval_ns(".5"));
+	EXPECT_EQ(-1, ws_interval_ns("1s"));
+	EXPECT_EQ(-1, ws_interval_ns(""));
+	EXPECT_EQ(-1, ws_interval_ns("0.0000000001"));
+	EXPECT_EQ(-1, ws_interval_ns("99999999999999999999"));
+}
+
+/*
+ * Deadlines are start + k intervals: 5000 s (which overflowed a 32-bit
+ * usleep() argument and slept 705 s) is 5000 s, and the thousandth
+ * deadline of a 0.1 s schedule is exactly 100 s on, not 100 s plus the
+ * reports' run time.
+ */
+TEST(interval_deadlines)
+{
+	struct timespec start = { 1000, 999999999 }, d;
+
+	d = ws_deadline(&start, ws_interval_ns("5000"), 1);
+	EXPECT_EQ(6000, d.tv_sec);
+	EXPECT_EQ(999999999, d.tv_nsec);
+	d = ws_deadline(&start, ws_interval_ns("5000"), 17);
+	EXPECT_EQ(1000 + 17 * 5000, d.tv_sec);
+	d = ws_deadline(&start, ws_interval_ns("0.1"), 1000);
+	EXPECT_EQ(1100, d.tv_sec);
+	EXPECT_EQ(999999999, d.tv_nsec);
+	d = ws_deadline(&start, ws_interval_ns("0.000000001"), 1);
+	EXPECT_EQ(1001, d.tv_sec);
+	EXPECT_EQ(0, d.tv_nsec);
+	d = ws_deadline(&start, ws_interval_ns("86400"), 100000);
+	EXPECT_EQ(1000 + 86400LL * 100000, d.tv_sec);
+	EXPECT_EQ(999999999, d.tv_nsec);
+}
+
+/*
+ * wampstat 4295 1 sleeps 4295 s: as a 32-bit usleep() argument in
+ * microseconds that was 32704, and it reported after 33 ms.  It must
+ * still be waiting a second later.
+ */
+TEST(interval_long_sleeps_long)
+{
+	pid_t pid = fork();
+	int st;
+
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		execl("build/tools/wampstat", "wampstat", "-f",
+		      FIX "v1.1-demo.txt", "4295", "1", (char *)NULL);
+		_exit(127);
+	}
+	sleep(1);
+	EXPECT_EQ(0, waitpid(pid, &st, WNOHANG));
+	kill(pid, SIGKILL);
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFSIGNALED(st));
 }
 
 TEST_HARNESS_MAIN
