@@ -73,7 +73,7 @@ $(BUILD)/unit/wampstat_test: tests/unit/wampstat_test.c tools/wsview.c \
 		-I$(KSFT) -o $@ tests/unit/wampstat_test.c tools/wsview.c \
 		tools/wampparse.c
 
-unit: deps $(BUILD)/unit/wampstat_test
+unit: deps $(BUILD)/unit/wampstat_test $(BUILD)/tools/wampstat
 	$(BUILD)/unit/wampstat_test
 
 # libFuzzer on the parser and every view; FUZZ_SECONDS=180 by default.
@@ -92,14 +92,22 @@ fuzz: deps $(BUILD)/fuzz/fuzz_parse
 		grep -E '^(stat::number_of_executed_units|Done|==|SUMMARY)'
 
 KSFT = $(shell tests/vm/ksrc.sh)/tools/testing/selftests
-SELFTEST_SRC := tests/selftests/wamp_test.c tests/selftests/workload.c \
-	tools/wampparse.c
+# The selftests, one binary per topic (tests/selftests/<topic>_test.c),
+# over one helper library; the guest runs every wamp_*_test in this order.
+SELFTESTS := core block visibility control churn reader
+SELFTEST_LIB := tests/selftests/lib.c tests/selftests/fops.c \
+	tests/selftests/workload.c tools/wampparse.c
+SELFTEST_HDR := tests/selftests/lib.h tests/selftests/checks.h \
+	tests/selftests/slow.h \
+	tests/selftests/fops.h tests/selftests/workload.h tools/wampparse.h \
+	include/wamp.h
+SELFTEST_BINS := $(SELFTESTS:%=$(BUILD)/selftests/wamp_%_test)
 
-$(BUILD)/selftests/wamp_test: $(SELFTEST_SRC) tests/selftests/workload.h \
-		tools/wampparse.h include/wamp.h
+$(BUILD)/selftests/wamp_%_test: tests/selftests/%_test.c $(SELFTEST_LIB) \
+		$(SELFTEST_HDR)
 	mkdir -p $(@D)
-	$(CC_USER) $(USER_CFLAGS) -Wno-sign-compare -Wno-unused-parameter -I$(KSFT) -o $@ \
-		$(SELFTEST_SRC) -lpthread
+	$(CC_USER) $(USER_CFLAGS) -Wno-sign-compare -Wno-unused-parameter \
+		-I$(KSFT) -Itests/selftests -o $@ $< $(SELFTEST_LIB) -lpthread
 
 $(BUILD)/selftests/wamp_writer32: tests/selftests/wamp_writer32.c \
 		tests/selftests/workload.c tests/selftests/workload.h
@@ -107,7 +115,17 @@ $(BUILD)/selftests/wamp_writer32: tests/selftests/wamp_writer32.c \
 	$(CC_USER) -m32 -static -O2 -Wall -o $@ \
 		tests/selftests/wamp_writer32.c tests/selftests/workload.c
 
-selftests: $(BUILD)/selftests/wamp_test $(BUILD)/selftests/wamp_writer32
+$(BUILD)/selftests/wamp_fops: tests/selftests/wamp_fops.c $(SELFTEST_LIB) \
+		$(SELFTEST_HDR)
+	mkdir -p $(@D)
+	$(CC_USER) $(USER_CFLAGS) -Itests/selftests -o $@ $< $(SELFTEST_LIB)
+
+$(BUILD)/selftests/suites: Makefile
+	mkdir -p $(@D)
+	echo $(SELFTESTS) > $@
+
+selftests: $(SELFTEST_BINS) $(BUILD)/selftests/wamp_writer32 \
+	$(BUILD)/selftests/wamp_fops $(BUILD)/selftests/suites
 
 # ---- the guest: Debian's current 6.1 kernel under QEMU TCG ----
 

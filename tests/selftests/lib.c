@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The selftests' shared helpers: see lib.h. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include "lib.h"
+
+char self_dir[PATH_MAX];
+
+const char *mnt(void)
+{
+	const char *m = getenv("WAMP_MNT");
+
+	return m && *m ? m : "/tmp";
+}
+
+/*
+ * WAMP_LIGHT (the debug kernel's run, where every syscall costs many
+ * times more): skip the long I/O and timing runs, which check-kernels
+ * covers; the code paths they reach are reached by the other tests too.
+ */
+bool light(void)
+{
+	const char *l = getenv("WAMP_LIGHT");
+
+	return l && *l;
+}
+
+int read_report(struct wampp_report *r)
+{
+	char err[256];
+	char *text = wampp_read_file(WAMP_PROC_PATH);
+	int ret;
+
+	if (!text) {
+		fprintf(stderr, "cannot read %s: %s\n", WAMP_PROC_PATH,
+			strerror(errno));
+		return -1;
+	}
+	ret = wampp_parse(text, r, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "parse: %s\n---\n%s---\n", err, text);
+	free(text);
+	return ret;
+}
+
+int write_str(const char *path, const char *s, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, len);
+	err = n < 0 ? -errno : 0;
+	close(fd);
+	return err;
+}
+
+int run(const char *cmd)
+{
+	int st = system(cmd);
+
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int control(const char *cmd)
+{
+	return write_str(WAMP_PROC_PATH, cmd, strlen(cmd));
+}
+
+int read_blkstat(const char *disk, struct blkstat *st)
+{
+	unsigned long long f[7];
+	char path[128];
+	FILE *fp;
+	int n;
+
+	snprintf(path, sizeof(path), "/sys/block/%s/stat", disk);
+	fp = fopen(path, "r");
+	if (!fp)
+		return -1;
+	n = fscanf(fp, "%llu %llu %llu %llu %llu %llu %llu", &f[0], &f[1],
+		   &f[2], &f[3], &f[4], &f[5], &f[6]);
+	fclose(fp);
+	if (n != 7)
+		return -1;
+	st->wios = f[4];
+	st->wsect = f[6];
+	return 0;
+}
+
+bool blkstat_eq(const struct blkstat *a, const struct blkstat *b)
+{
+	return a->wios == b->wios && a->wsect == b->wsect;
+}
+
+/*
+ * Reset at a moment when @disk completes no write, and return its stat
+ * then: the window that wamp's device totals must match.
+ */
+int reset_quiet(const char *disk, struct blkstat *st)
+{
+	struct blkstat a;
+
+	sync();
+	for (int i = 0; i < 50; i++) {
+		if (read_blkstat(disk, &a) || control("reset") ||
+		    read_blkstat(disk, st))
+			return -1;
+		if (blkstat_eq(&a, st))
+			return 0;
+		usleep(100 * 1000);
+	}
+	return -1;
+}
+
+/* Read the report at a moment when @disk's write stats hold still. */
+int read_quiet(struct wampp_report *r, const char *disk, struct blkstat *st)
+{
+	struct blkstat a;
+
+	for (int i = 0; i < 50; i++) {
+		if (read_blkstat(disk, &a) || read_report(r))
+			return -1;
+		if (read_blkstat(disk, st))
+			break;
+		if (blkstat_eq(&a, st))
+			return 0;
+		wampp_free(r);
+		usleep(100 * 1000);
+	}
+	return -1;
+}
+
+/* The header's slots=USED/CAP; the number of fields found (2 if fine). */
+int read_slots(const struct wampp_report *r, unsigned long long *used,
+	       unsigned long long *cap)
+{
+	for (size_t i = 0; i < r->nkv; i++)
+		if (!strcmp(r->kv[i].key, WAMP_KEY_SLOTS))
+			return sscanf(r->kv[i].val, "%llu/%llu", used, cap);
+	return 0;
+}
+
+unsigned int read_param(const char *name)
+{
+	char path[128], buf[32] = "";
+	int fd;
+
+	snprintf(path, sizeof(path), PARAMS "%s", name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	(void)!read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return (unsigned int)strtoul(buf, NULL, 10);
+}
+
+/*
+ * Run @fn(@arg) in a child named @comm, which then stops itself.  Returns
+ * the stopped child's pid: its row can be read while it is still alive.
+ */
+pid_t spawn_stopped(void (*fn)(void *), void *arg, const char *comm)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		prctl(PR_SET_NAME, comm);
+		fn(arg);
+		raise(SIGSTOP);
+		_exit(0);
+	}
+	if (waitpid(pid, &st, WUNTRACED) != pid || !WIFSTOPPED(st))
+		return -1;
+	return pid;
+}
+
+void reap(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+int drop_cap_sys_admin(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return -1;
+	d[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
+	d[CAP_TO_INDEX(CAP_SYS_ADMIN)].permitted &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
+	return (int)syscall(SYS_capset, &h, d);
+}
+
+/* ---------------------------------------------------------------- */
+
+/*
+ * Unload wamp if it is loaded and load $WAMP_KO with @params: 0 or -1.
+ * The syscalls insmod and rmmod make, without their exec (which costs
+ * seconds under KASAN in TCG, where kmod's libraries come over 9p).
+ */
+int reload(const char *params)
+{
+	const char *ko = getenv("WAMP_KO");
+	int fd, ret;
+
+	if (!ko)
+		return -1;
+	if (!access(WAMP_PROC_PATH, F_OK) &&
+	    syscall(SYS_delete_module, "wamp", O_NONBLOCK))
+		return -1;
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ret = syscall(SYS_finit_module, fd, params, 0);
+	close(fd);
+	return ret ? -1 : 0;
+}
+
+void ten_writes(void *p)
+{
+	int fd = open("/dev/null", O_WRONLY);
+
+	(void)p;
+	for (int i = 0; i < 10; i++)
+		(void)!write(fd, "0123456789", 10);
+}
+
+void write_forever(void *p)
+{
+	int fd = open("/dev/null", O_WRONLY);
+
+	(void)p;
+	for (;;)
+		(void)!write(fd, "w", 1);
+}
+
+void blk_forever(int which)
+{
+	char path[PATH_MAX];
+	void *buf;
+	int fd;
+
+	if (posix_memalign(&buf, 4096, 65536))
+		_exit(1);
+	memset(buf, 0, 65536);
+	if (which == 0) {
+		fd = open("/dev/nullb0", O_WRONLY | O_DIRECT);
+		for (off_t off = 0; fd >= 0; off = (off + 65536) % (1 << 30))
+			(void)!pwrite(fd, buf, 65536, off);
+	}
+	snprintf(path, sizeof(path), "%s/wamp_rmmod.%d", mnt(), getpid());
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	for (int i = 0; fd >= 0; i++) {
+		(void)!pwrite(fd, buf, 4096, (off_t)(i % 1024) * 4096);
+		fsync(fd);
+	}
+	_exit(1);
+}
+
+int write_sysctl(const char *path, const char *val)
+{
+	return write_str(path, val, strlen(val));
+}
+
+const char *wampstat_path(void)
+{
+	static char path[PATH_MAX + 32];
+
+	snprintf(path, sizeof(path), "%s/../tools/wampstat", self_dir);
+	return path;
+}
+
+/* Run a shell command, its stdout into @out (NUL-terminated). */
+int capture(const char *cmd, char *out, size_t len)
+{
+	FILE *f = popen(cmd, "r");
+	size_t n = 0;
+	int st;
+
+	if (!f)
+		return -1;
+	while (n + 1 < len && !feof(f))
+		n += fread(out + n, 1, len - 1 - n, f);
+	out[n] = '\0';
+	st = pclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* The number after "key": in @json, from @from on. */
+long long json_num(const char *json, const char *key)
+{
+	char pat[64];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	p = strstr(json, pat);
+	return p ? strtoll(p + strlen(pat), NULL, 10) : -1;
+}
+
+#define NOBODY	65534
+
+/* Read /proc/wamp as @uid (capabilities dropped) into @buf; -errno. */
+int read_as(uid_t uid, bool keep_uid0_caps, char *buf, size_t len)
+{
+	int st, fd;
+	pid_t pid;
+
+	memset(buf, 0, len);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		size_t got = 0;
+		ssize_t n = 0;
+
+		if (keep_uid0_caps ? drop_cap_sys_admin() :
+		    (setresgid(uid, uid, uid) || setresuid(uid, uid, uid)))
+			_exit(100);
+		fd = open(WAMP_PROC_PATH, O_RDONLY);
+		if (fd < 0)
+			_exit(errno);
+		while (got < len - 1 &&
+		       (n = read(fd, buf + got, len - 1 - got)) > 0)
+			got += n;
+		_exit(n < 0 ? errno : 0);
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return -ECHILD;
+	return -WEXITSTATUS(st);
+}
+
+void *shared_buf(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+int cpu_online(int cpu, int on)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", cpu);
+	return write_str(path, on ? "1" : "0", 1);
+}
+
+static void __attribute__((constructor)) find_self(void)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+
+	if (n > 0) {
+		buf[n] = '\0';
+		snprintf(self_dir, sizeof(self_dir), "%s", dirname(buf));
+	}
+}
+
+unsigned long read_taint(void)
+{
+	char buf[32] = "";
+	int fd = open("/proc/sys/kernel/tainted", O_RDONLY);
+
+	if (fd >= 0) {
+		(void)!read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+	}
+	return strtoul(buf, NULL, 10);
+}
+
+long long meminfo_kb(const char *key)
+{
+	char line[256];
+	size_t klen = strlen(key);
+	long long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, klen) && line[klen] == ':') {
+			v = strtoll(line + klen + 1, NULL, 10);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* The machine's used memory, as free(1) counts it: total - available. */
+long long mem_used_kb(void)
+{
+	return meminfo_kb("MemTotal") - meminfo_kb("MemAvailable");
+}
