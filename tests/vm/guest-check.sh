@@ -29,10 +29,15 @@ if ! "${load[@]}"; then
 fi
 modinfo -F version "$ko" | sed 's/^/== wamp version /'
 
-# Straight to a file, printed afterwards: a tee copying the output while a
-# test runs would be one more writer in the counts the test checks.
-WAMP_KO=$ko WAMP_MNT=/tmp/mnt "$tdir/wamp_test" > "$out/selftests.tap" 2>&1
-rc=$?
+# One binary per topic, in the order of SELFTEST_DIR/suites.  Straight to
+# a file, printed afterwards: a tee copying the output while a test runs
+# would be one more writer in the counts the test checks.
+: > "$out/selftests.tap"
+for s in $(cat "$tdir/suites"); do
+	echo "# suite $s" >> "$out/selftests.tap"
+	WAMP_KO=$ko WAMP_MNT=/tmp/mnt "$tdir/wamp_${s}_test" >> "$out/selftests.tap" 2>&1 ||
+		{ echo "# suite $s failed" >> "$out/selftests.tap"; rc=1; }
+done
 cat "$out/selftests.tap"
 
 echo "== /proc/wamp after the selftests (head)"

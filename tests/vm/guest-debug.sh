@@ -9,5 +9,5 @@ here=$(dirname "$0")
 rc=0
 bash "$here/guest-kunit.sh" "$2" || rc=1
 bash "$here/guest-check.sh" "$1" "$3" || rc=1
-bash "$here/guest-stress.sh" "$1" "${4:-100}" || rc=1
+bash "$here/guest-stress.sh" "$1" "${4:-100}" "$3/wamp_fops" || rc=1
 exit $rc

@@ -3,13 +3,16 @@
 # Runs inside the guest (the debug kernel): CYCLES load/unload cycles of
 # wamp.ko while, on every CPU, a small-write+fsync loop on ext4 and an
 # O_DIRECT loop on null_blk run, one reader loops over /proc/wamp and
-# reset, and another keeps /proc/wamp open, reading slowly, across the
-# unloads.  Then kmemleak scans.  Fails on a failed load or unload, a
+# reset, another keeps /proc/wamp open, reading slowly, across the
+# unloads, and two file-operation fuzzers (FOPS: wamp_fops, as root and
+# as nobody) open, operate on and close every wamp file at random.  Then
+# kmemleak scans.  Fails on a failed load or unload, a dead fuzzer, a
 # kmemleak report or any kernel complaint in dmesg.
-# Usage: guest-stress.sh KO [CYCLES (100)]
+# Usage: guest-stress.sh KO [CYCLES (100)] [FOPS]
 set -u
 ko=$1
 cycles=${2:-100}
+fops=${3:-}
 here=$(dirname "$0")
 . "$here/guest-lib.sh"
 out=/tmp/out
@@ -52,6 +55,29 @@ loops+=($!)
 # A reader that keeps /proc/wamp open across unloads, reading slowly.
 nice -n 10 bash -c 'exec 4<>/tmp/stress.fifo; while :; do if exec 3</proc/wamp; then while read -r l <&3; do read -r -t 0.02 -u 4 x; done; exec 3<&-; fi; read -r -t 0.05 -u 4 x; done 2>/dev/null' &
 loops+=($!)
+# The fuzzers take their file list at start: load the module for it.
+fuzz=()
+if [ -x "$fops" ]; then
+	busybox insmod "$ko" || { echo "stress: insmod failed"; exit 1; }
+	files=(/proc/wamp /sys/kernel/debug/wamp/* /sys/module/wamp/parameters/*)
+	for u in 0 65534; do
+		nice -n 10 "$fops" -n 0 -s $((u + 7)) -u $u "${files[@]}" \
+			> "$out/fops.$u" 2>&1 &
+		fuzz+=($!)
+	done
+	busybox rmmod wamp || { echo "stress: rmmod failed"; exit 1; }
+fi
+
+# An open debugfs file pins the module (its fops' owner): unloading waits
+# for the fuzzers to close theirs, as rmmod -w would.
+unload() {
+	local t
+	for t in $(seq 100); do
+		busybox rmmod wamp 2>/dev/null && return 0
+		read -r -t 0.05 -u 4 x 4<>/tmp/stress.fifo
+	done
+	busybox rmmod wamp
+}
 
 # busybox's insmod and rmmod (static): kmod's load their shared libraries
 # (libcrypto among them) over 9p on every exec, which under KASAN in TCG
@@ -74,13 +100,22 @@ for i in $(seq "$cycles"); do
 		done
 	fi
 	events=$((events + n))
-	if ! busybox rmmod wamp; then
+	if ! unload; then
 		echo "stress: rmmod failed in cycle $i"; rc=1; break
 	fi
 	done_cycles=$i
 	[ $((i % 10)) -eq 0 ] && echo "stress: $i cycles, $SECONDS s"
 done
 kill "${loops[@]}" 2>/dev/null
+fops_ops=0
+if [ ${#fuzz[@]} -gt 0 ]; then
+	kill -TERM "${fuzz[@]}"
+	for p in "${fuzz[@]}"; do
+		wait "$p" || { echo "stress: a file-operation fuzzer died ($?)"; rc=1; }
+	done
+	cat "$out"/fops.*
+	fops_ops=$(sed -n 's/.* ops=\([0-9]*\).*/\1/p' "$out"/fops.* | awk '{ s += $1 } END { print s + 0 }')
+fi
 wait 2>/dev/null
 rm -f /tmp/stress.fifo
 echo "stress: $done_cycles cycles, $events events in the last read of each cycle"
@@ -101,5 +136,5 @@ if dmesg_splats > "$out/stress-splats.txt"; then
 	splats=$(wc -l < "$out/stress-splats.txt")
 	cat "$out/stress-splats.txt"; rc=1
 fi
-echo "stress: cycles=$done_cycles events=$events leaks=$leaks splat_lines=$splats" | tee "$out/stress.summary"
+echo "stress: cycles=$done_cycles events=$events fops_ops=$fops_ops leaks=$leaks splat_lines=$splats" | tee "$out/stress.summary"
 exit $rc
