@@ -17,8 +17,8 @@
 extern struct wamp_cpu __percpu *wamp_cpus;
 extern unsigned int wamp_bits;
 
-struct wamp_counts *wamp_slot_claim(struct wamp_cpu *c, u32 i);
-struct wamp_counts *wamp_slot_reclaim(struct wamp_cpu *c, u32 i);
+struct wamp_counts *wamp_slot_claim(struct wamp_cpu *c, u32 i, bool sys);
+struct wamp_counts *wamp_slot_reclaim(struct wamp_cpu *c, u32 i, bool sys);
 void wamp_slot_refresh(struct wamp_cpu *c, struct wamp_slot *s);
 void wamp_account_nested(struct wamp_cpu *c, enum wamp_event ev, u64 bytes);
 
@@ -45,8 +45,11 @@ static __always_inline void wamp_counts_add(struct wamp_counts *c,
 /*
  * The counts of @current's slot on this CPU: found, claimed, or one of an
  * exited task's taken over (its counts folded); (other) if there is none.
+ * @sys: called for a syscall, the only place the task's name and uid are
+ * taken after an exec (see wamp_slot_ident()).
  */
-static __always_inline struct wamp_counts *wamp_slot_counts(struct wamp_cpu *c)
+static __always_inline struct wamp_counts *wamp_slot_counts(struct wamp_cpu *c,
+							    bool sys)
 {
 	struct task_struct *t = current;
 	u32 i = __hash_32((u32)t->pid) >> c->hash_shift, first = i;
@@ -56,15 +59,15 @@ static __always_inline struct wamp_counts *wamp_slot_counts(struct wamp_cpu *c)
 	for (n = 0; n < WAMP_PROBE_MAX; n++, i = (i + 1) & c->mask) {
 		s = &c->slots[i];
 		if (!s->state)
-			return wamp_slot_claim(c, i);
+			return wamp_slot_claim(c, i, sys);
 		if (s->pid == t->pid && s->start_time == t->start_time) {
 			/* The task exec'd since: its name (and uid) changed. */
-			if (unlikely(s->exec_id != (u32)t->self_exec_id))
+			if (sys && unlikely(s->exec_id != (u32)t->self_exec_id))
 				wamp_slot_refresh(c, s);
 			return &s->c;
 		}
 	}
-	return wamp_slot_reclaim(c, first);
+	return wamp_slot_reclaim(c, first, sys);
 }
 
 /*
@@ -76,6 +79,7 @@ static __always_inline void wamp_store_account(enum wamp_event ev, u64 bytes,
 					       unsigned int how)
 {
 	struct wamp_cpu *c;
+	bool sys;
 
 	/*
 	 * Syscall probes run preemptible since 6.13 (faultable tracepoints):
@@ -96,8 +100,9 @@ static __always_inline void wamp_store_account(enum wamp_event ev, u64 bytes,
 	barrier();
 	if (unlikely(how & WAMP_ACC_IOV_FAULT))
 		WRITE_ONCE(c->iov_fault, c->iov_fault + 1);
-	wamp_counts_add(how & WAMP_ACC_OTHER ? &c->other : wamp_slot_counts(c),
-			ev, bytes);
+	sys = ev == WAMP_EV_WRITE || ev == WAMP_EV_SYNC;
+	wamp_counts_add(how & WAMP_ACC_OTHER ? &c->other :
+			wamp_slot_counts(c, sys), ev, bytes);
 out:
 	barrier();
 	c->busy--;

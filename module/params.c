@@ -6,6 +6,7 @@
  */
 #include <linux/kernel.h>
 #include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/ctype.h>
 #include <linux/moduleparam.h>
 #include "internal.h"
@@ -54,17 +55,19 @@ WAMP_VISIBLE_IF_KUNIT int wamp_parse_centi(const char *s, unsigned int *out)
 }
 
 /*
- * CAP_SYS_ADMIN, always: at load too (the loader holds it: modprobe runs
- * as root), since no flag set by init or exit can cover the windows in
- * which sysfs has the parameters and init has not run yet, or exit has
- * run and sysfs still has them.
+ * CAP_SYS_ADMIN, or CAP_SYS_MODULE (which may load any code anyway, and is
+ * what a loader that passes parameters holds), checked at every write, at
+ * load too: no flag set by init or exit could cover the windows in which
+ * sysfs has the parameters and init has not run yet, or exit has run and
+ * sysfs still has them.
  */
 static int wamp_param_store(const struct kernel_param *kp, unsigned int v,
 			    int parsed)
 {
 	const struct wamp_uint_param *p = kp->arg;
 
-	if (!capable(CAP_SYS_ADMIN))
+	if (!ns_capable_noaudit(&init_user_ns, CAP_SYS_MODULE) &&
+	    !capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	/* At load, the kernel itself reports the parameter it refused. */
 	if (parsed || v < p->min || v > p->max)

@@ -253,6 +253,9 @@ static int wamp_proc_open(struct inode *inode, struct file *file)
 		wamp_snapshot_free(snap);
 		return ret;
 	}
+	/* seq_open() takes pwrite() away; a control writer may keep it. */
+	if (!snap)
+		file->f_mode |= FMODE_PWRITE;
 	((struct seq_file *)file->private_data)->private = snap;
 	return 0;
 }

@@ -39,6 +39,7 @@
 #include <linux/cred.h>
 #include <linux/blkdev.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 #include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
@@ -47,6 +48,8 @@
 
 /* Rows a snapshot may gain while it is being taken, before it retries. */
 #define WAMP_SNAP_SLACK		32
+/* Rows judged between two chances for the reader to be rescheduled. */
+#define WAMP_SNAP_RESCHED	256
 
 struct wamp_cpu __percpu *wamp_cpus __read_mostly;
 unsigned int wamp_bits __read_mostly;
@@ -58,28 +61,36 @@ static_assert(TASK_COMM_LEN == WAMP_COMM_LEN);
 
 /*
  * The uid a task is shown under: its uid if its real, effective and saved
- * uids agree (the rule of /proc/PID/io), else INVALID_UID: only a
- * privileged reader sees it.
+ * uids agree, and so do its gids (no setuid or setgid program: what
+ * /proc/PID/io's ptrace check asks of a task's credentials), else
+ * INVALID_UID: only a privileged reader sees it.
  */
 static kuid_t wamp_cred_uid(const struct cred *cred)
 {
-	return uid_eq(cred->uid, cred->euid) && uid_eq(cred->uid, cred->suid) ?
+	return uid_eq(cred->uid, cred->euid) && uid_eq(cred->uid, cred->suid) &&
+	       gid_eq(cred->gid, cred->egid) && gid_eq(cred->gid, cred->sgid) ?
 	       cred->uid : INVALID_UID;
 }
 
-/* What may change while a task runs: its name and uid, at each exec. */
-static void wamp_slot_ident(struct wamp_slot *s)
+/*
+ * What may change while a task runs: its name and uid, at each exec.  Only
+ * a syscall probe (@sys) takes the task's exec count: a block probe may run
+ * in the task inside execve(), after the count moved and before the new
+ * credentials are committed, so it records the count before, and the
+ * task's next counted syscall takes name, uid and count again.
+ */
+static void wamp_slot_ident(struct wamp_slot *s, bool sys)
 {
 	struct task_struct *t = current;
 
 	s->uid = wamp_cred_uid(current_cred());
-	s->exec_id = (u32)t->self_exec_id;
+	s->exec_id = (u32)t->self_exec_id - !sys;
 	memcpy(s->comm, t->comm, WAMP_COMM_LEN);
 	s->comm[WAMP_COMM_LEN - 1] = '\0';
 }
 
 /* Make @s current's, with zero counts; its @state is the caller's. */
-static void wamp_slot_own(struct wamp_slot *s)
+static void wamp_slot_own(struct wamp_slot *s, bool sys)
 {
 	struct task_struct *t = current;
 	struct pid_namespace *ns = task_active_pid_ns(t);
@@ -91,7 +102,7 @@ static void wamp_slot_own(struct wamp_slot *s)
 	s->ns_inum = ns ? ns->ns.inum : 0;
 	s->vpid = ns ? task_pid_nr_ns(t, ns) : 0;
 	s->vtgid = ns ? task_tgid_nr_ns(t, ns) : 0;
-	wamp_slot_ident(s);
+	wamp_slot_ident(s, sys);
 	memset(&s->c, 0, sizeof(s->c));
 }
 
@@ -104,7 +115,7 @@ void wamp_slot_refresh(struct wamp_cpu *c, struct wamp_slot *s)
 {
 	WRITE_ONCE(c->gen, c->gen + 1);
 	smp_wmb();	/* gen odd before the slot changes */
-	wamp_slot_ident(s);
+	wamp_slot_ident(s, true);
 	smp_wmb();	/* the new name before gen is even again */
 	WRITE_ONCE(c->gen, c->gen + 1);
 }
@@ -114,11 +125,11 @@ void wamp_slot_refresh(struct wamp_cpu *c, struct wamp_slot *s)
  * takes the free slot @i.  Readers walk @order up to @used, so they visit
  * the claimed slots only, whatever the size of the table.
  */
-struct wamp_counts *wamp_slot_claim(struct wamp_cpu *c, u32 i)
+struct wamp_counts *wamp_slot_claim(struct wamp_cpu *c, u32 i, bool sys)
 {
 	struct wamp_slot *s = &c->slots[i];
 
-	wamp_slot_own(s);
+	wamp_slot_own(s, sys);
 	/* Publish the key before readers may look at the slot. */
 	smp_store_release(&s->state, WAMP_SLOT_USED);
 	WRITE_ONCE(c->order[c->used], i);
@@ -163,7 +174,7 @@ static struct task_struct *wamp_live_task(pid_t pid, u64 start_time)
  * costs one scan per tick, not one per event.  With no slot to take, the
  * event goes to (other) and counts as an overflow.
  */
-struct wamp_counts *wamp_slot_reclaim(struct wamp_cpu *c, u32 i)
+struct wamp_counts *wamp_slot_reclaim(struct wamp_cpu *c, u32 i, bool sys)
 {
 	struct wamp_slot *s = NULL;
 	unsigned int n;
@@ -186,7 +197,7 @@ struct wamp_counts *wamp_slot_reclaim(struct wamp_cpu *c, u32 i)
 	smp_wmb();	/* gen odd before the slot changes */
 	wamp_counts_fold(&c->exited, &s->c);
 	WRITE_ONCE(c->folded, c->folded + 1);
-	wamp_slot_own(s);	/* still in use: @state and @used stay */
+	wamp_slot_own(s, sys);	/* still in use: @state and @used stay */
 	smp_wmb();	/* the slot's new owner before gen is even again */
 	WRITE_ONCE(c->gen, c->gen + 1);
 	return &s->c;
@@ -373,6 +384,8 @@ static bool wamp_snap_devs(struct wamp_snapshot *snap, size_t dcap,
 		if (!smp_load_acquire(&d->named))
 			continue;
 		devt = READ_ONCE(d->devt);
+		if (!devt)	/* a reset is clearing the table */
+			continue;
 		for (j = 0; j < snap->nr_devs; j++)
 			if (snap->devs[j].devt == devt)
 				break;
@@ -457,7 +470,7 @@ static bool wamp_snap_cpu_stable(struct wamp_snapshot *snap, size_t cap,
 				 struct wamp_cpu *c)
 {
 	struct wamp_counts sum, exited, other;
-	size_t start = snap->nr_rows;
+	size_t start = snap->nr_rows, k;
 	unsigned int gen0, gen1;
 	u64 folded;
 	int tries;
@@ -479,6 +492,14 @@ static bool wamp_snap_cpu_stable(struct wamp_snapshot *snap, size_t cap,
 		if (!(gen0 & 1) && gen0 == gen1)
 			break;
 	}
+	/*
+	 * A copy that never held still may pair a renamed slot's old uid
+	 * with its new exec count: who may see those rows once their tasks
+	 * have exited is then unknown, so only privileged readers do.
+	 */
+	if (tries == 4)
+		for (k = start; k < snap->nr_rows; k++)
+			snap->rows[k].uid = INVALID_UID;
 	wamp_counts_read(&snap->exited, &exited);
 	wamp_counts_read(&snap->other, &other);
 	wamp_counts_read(&sum, &exited);
@@ -503,19 +524,15 @@ static bool wamp_row_view(struct wamp_row *r, const struct wamp_view *v,
 			  u64 ns_birth)
 {
 	struct task_struct *t = wamp_live_task(r->pid, r->start_time);
-	kuid_t uid = r->uid;
+	kuid_t uid = t ? wamp_cred_uid(__task_cred(t)) : r->uid;
 
-	if (t) {
-		get_task_comm(r->comm, t);
-		uid = wamp_cred_uid(__task_cred(t));
-	} else {
+	if (!t)
 		r->flags |= WAMP_F_EXITED;
-	}
-	if (!v)
-		return true;
-	if (!v->all_uids && !uid_eq(uid, v->uid))
+	if (v && !v->all_uids && !uid_eq(uid, v->uid))
 		return false;
-	if (v->ns == &init_pid_ns)
+	if (t)
+		get_task_comm(r->comm, t);
+	if (!v || v->ns == &init_pid_ns)
 		return true;
 	if (t) {
 		r->pid = task_pid_nr_ns(t, v->ns);
@@ -589,6 +606,12 @@ static void wamp_snap_merge(struct wamp_snapshot *snap,
 		ns_birth = wamp_ns_birth(v->ns);
 	rcu_read_lock();
 	for (r = snap->rows, w = snap->rows; r < end; r++) {
+		/* Let the CPU go now and then on a long table. */
+		if (!((r - snap->rows + 1) % WAMP_SNAP_RESCHED)) {
+			rcu_read_unlock();
+			cond_resched();
+			rcu_read_lock();
+		}
 		r->flags = wamp_classify(r->c.writes, r->c.write_bytes,
 					 r->c.syncs, r->c.blk_bytes, &snap->th);
 		if (!wamp_row_view(r, v, ns_birth))
@@ -631,6 +654,22 @@ void wamp_snapshot_free(struct wamp_snapshot *snap)
  * with -ENOMEM at its limit rather than invoking its OOM killer or warning.
  */
 #define WAMP_GFP_SNAP	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+/* Larger than this, a snapshot's arrays are made of single pages. */
+#define WAMP_SNAP_KMALLOC_MAX	(4 * PAGE_SIZE)
+
+/*
+ * Memory for a snapshot's arrays (freed with kvfree()).  Not kvmalloc():
+ * with __GFP_RETRY_MAYFAIL it would try hard for physically contiguous
+ * pages, so that any user opening the file in a loop could drive
+ * compaction; and a kmalloc'ed array is rounded up to a power of two.
+ * Beyond a few pages, vmalloc: order-0 pages, the exact number.
+ */
+static void *wamp_snap_alloc(size_t size)
+{
+	if (size <= WAMP_SNAP_KMALLOC_MAX)
+		return kmalloc(size, WAMP_GFP_SNAP);
+	return __vmalloc(size, WAMP_GFP_SNAP);
+}
 
 /*
  * The rows are written in full as they are copied, and a device row when
@@ -645,11 +684,11 @@ static struct wamp_snapshot *wamp_snap_try(size_t cap, size_t dcap,
 	struct wamp_cpu *c;
 	int cpu;
 
-	snap = kvmalloc(struct_size(snap, rows, cap), WAMP_GFP_SNAP);
+	snap = wamp_snap_alloc(struct_size(snap, rows, cap));
 	if (!snap)
 		return ERR_PTR(-ENOMEM);
 	memset(snap, 0, sizeof(*snap));
-	snap->devs = kvmalloc_array(dcap, sizeof(*snap->devs), WAMP_GFP_SNAP);
+	snap->devs = wamp_snap_alloc(array_size(dcap, sizeof(*snap->devs)));
 	if (!snap->devs) {
 		kvfree(snap);
 		return ERR_PTR(-ENOMEM);
@@ -691,8 +730,8 @@ static struct wamp_snapshot *wamp_snap_fit(struct wamp_snapshot *snap,
 	struct wamp_dev_row *devs;
 	struct wamp_snapshot *fit;
 
-	devs = kvmalloc_array(max_t(size_t, snap->nr_devs, 1), sizeof(*devs),
-			      WAMP_GFP_SNAP);
+	devs = wamp_snap_alloc(array_size(max_t(size_t, snap->nr_devs, 1),
+					  sizeof(*devs)));
 	if (devs) {
 		memcpy(devs, snap->devs, snap->nr_devs * sizeof(*devs));
 		kvfree(snap->devs);
@@ -700,7 +739,7 @@ static struct wamp_snapshot *wamp_snap_fit(struct wamp_snapshot *snap,
 	}
 	if (struct_size(snap, rows, cap) - need < PAGE_SIZE)
 		return snap;
-	fit = kvmalloc(need, WAMP_GFP_SNAP);
+	fit = wamp_snap_alloc(need);
 	if (!fit)
 		return snap;
 	memcpy(fit, snap, need);

@@ -113,12 +113,6 @@ static struct timespec *now_ts(void)
 	return &ts;
 }
 
-static bool ts_before(const struct timespec *a, const struct timespec *b)
-{
-	return a->tv_sec < b->tv_sec ||
-	       (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
-}
-
 static int emit(const struct wampp_report *cur, const struct wampp_report *prev,
 		double secs, const struct ws_opts *o)
 {
@@ -264,9 +258,8 @@ int main(int argc, char **argv)
 		 * their schedule whatever each takes; one that comes late
 		 * skips the deadlines it missed.
 		 */
-		do {
-			deadline = ws_deadline(&start, interval, ++n);
-		} while (ts_before(&deadline, now_ts()));
+		n = ws_next_interval(&start, now_ts(), interval, n);
+		deadline = ws_deadline(&start, interval, n);
 		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
 				       &deadline, NULL) == EINTR)
 			;

@@ -677,3 +677,14 @@ struct timespec ws_deadline(const struct timespec *start,
 	t.tv_nsec = ns % 1000000000LL;
 	return t;
 }
+
+long long ws_next_interval(const struct timespec *start,
+			   const struct timespec *now, long long interval_ns,
+			   long long k)
+{
+	long long past = (now->tv_sec - start->tv_sec) * 1000000000LL +
+			 (now->tv_nsec - start->tv_nsec);
+	long long ahead = past < 0 ? 1 : past / interval_ns + 1;
+
+	return ahead > k + 1 ? ahead : k + 1;
+}

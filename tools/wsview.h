@@ -91,6 +91,14 @@ long long ws_interval_ns(const char *s);
 struct timespec ws_deadline(const struct timespec *start,
 			    long long interval_ns, long long k);
 
+/*
+ * The number of the next deadline to sleep to after deadline @k, at @now:
+ * k + 1, or the first one still ahead of @now if the report came late.
+ */
+long long ws_next_interval(const struct timespec *start,
+			   const struct timespec *now, long long interval_ns,
+			   long long k);
+
 /* "\\040" escapes of /proc/wamp back to bytes; writes at most @len. */
 void ws_unescape(const char *in, char *out, size_t len);
 

@@ -734,6 +734,7 @@ static void wamp_store_test_exec_renames(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r->c.writes, 2);
 	KUNIT_EXPECT_EQ(test, r->c.write_bytes, 30);
 	wamp_snapshot_free(s);
+	KUNIT_ASSERT_NOT_NULL(test, wamp_cpu_slot(0, k.pid));
 	KUNIT_EXPECT_STREQ(test, wamp_cpu_slot(0, k.pid)->comm, "wamp_after");
 	wamp_kt_stop(&k);
 	s = wamp_snap(test);

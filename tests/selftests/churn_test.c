@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * wamp selftests, churn and lifetime: a table full of live tasks, many
- * short-lived tasks, CPU hotplug, and unloading under load.
+ * short-lived tasks, CPU hotplug, and unloading and loading again under
+ * load (which the guest runs with one TCG thread: see tests/vm/boot.sh).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -393,6 +394,58 @@ TEST_F_TIMEOUT(slow, fops_storm_across_reloads, 1200)
 	EXPECT_LT(0, ops);
 	EXPECT_EQ(taint, read_taint());
 	munmap(sh, sizeof(*sh));
+}
+
+/* ------------------ parameters while unloading ------------------- */
+
+/*
+ * A parameter write by a task without CAP_SYS_ADMIN is refused at every
+ * moment, also while the module unloads and its sysfs files still exist
+ * (issue 13: exit used to drop the check first).  uid 0 keeps the files'
+ * DAC permission, so only the capability check stands in the way.
+ */
+TEST_F_TIMEOUT(slow, param_write_refused_while_unloading, 600)
+{
+	unsigned long *sh = shared_buf(4096);	/* stop, accepted, tried */
+	int cycles = light() ? 10 : 40, status;
+	pid_t w;
+
+	if (!getenv("WAMP_KO"))
+		SKIP(return, "WAMP_KO not set");
+	ASSERT_NE(NULL, sh);
+	w = fork();
+	ASSERT_LE(0, w);
+	if (w == 0) {
+		if (drop_admin_caps())
+			_exit(100);
+		while (!__atomic_load_n(&sh[0], __ATOMIC_RELAXED)) {
+			int fd = open(PARAMS "min_writes", O_WRONLY);
+
+			while (fd >= 0 && !__atomic_load_n(&sh[0], __ATOMIC_RELAXED)) {
+				if (write(fd, "5", 1) == 1)
+					sh[1]++;
+				else if (errno != EPERM)
+					break;
+				sh[2]++;
+			}
+			if (fd >= 0)
+				close(fd);
+		}
+		_exit(0);
+	}
+	for (int i = 0; i < cycles; i++) {
+		ASSERT_EQ(0, reload("")) TH_LOG("cycle %d", i);
+		usleep(20 * 1000);
+	}
+	__atomic_store_n(&sh[0], 1, __ATOMIC_RELAXED);
+	ASSERT_EQ(w, waitpid(w, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	TH_LOG("%d unloads, %lu writes tried, %lu accepted", cycles, sh[2],
+	       sh[1]);
+	EXPECT_LT(0, sh[2]);
+	EXPECT_EQ(0, sh[1]);
+	EXPECT_EQ(WAMP_MIN_WRITES_DEF, read_param("min_writes"));
+	munmap(sh, 4096);
 }
 
 TEST_HARNESS_MAIN

@@ -3,7 +3,7 @@
  * wamp selftests, control and hostile input: reset and the parameters
  * refuse bad input and unprivileged writers, every file operation on every
  * file in every open mode returns, and what a reader makes the kernel hold
- * is charged to it.
+ * is charged to it.  (Parameter writes while the module unloads: churn.)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -155,7 +155,7 @@ TEST(unprivileged_writers_refused)
 	if (pid == 0) {
 		int bad = 0;
 
-		if (drop_cap_sys_admin())
+		if (drop_admin_caps())
 			_exit(100);
 		bad |= (write(inherited, "reset", 5) != -1 || errno != EPERM);
 		bad |= (control("reset") != -EPERM) << 1;
@@ -511,63 +511,18 @@ TEST_F_TIMEOUT(slow, fops_fuzzed_every_mode, 900)
 	munmap(st, 2 * sizeof(*st));
 }
 
-/* ------------------ parameters while unloading ------------------- */
-
-/*
- * A parameter write by a task without CAP_SYS_ADMIN is refused at every
- * moment, also while the module unloads and its sysfs files still exist
- * (issue 13: exit used to drop the check first).  uid 0 keeps the files'
- * DAC permission, so only the capability check stands in the way.
- */
-TEST_F_TIMEOUT(slow, param_write_refused_while_unloading, 600)
-{
-	unsigned long *sh = shared_buf(4096);	/* stop, accepted, tried */
-	int cycles = light() ? 10 : 40, status;
-	pid_t w;
-
-	if (!getenv("WAMP_KO"))
-		SKIP(return, "WAMP_KO not set");
-	ASSERT_NE(NULL, sh);
-	w = fork();
-	ASSERT_LE(0, w);
-	if (w == 0) {
-		if (drop_cap_sys_admin())
-			_exit(100);
-		while (!__atomic_load_n(&sh[0], __ATOMIC_RELAXED)) {
-			int fd = open(PARAMS "min_writes", O_WRONLY);
-
-			while (fd >= 0 && !__atomic_load_n(&sh[0], __ATOMIC_RELAXED)) {
-				if (write(fd, "5", 1) == 1)
-					sh[1]++;
-				else if (errno != EPERM)
-					break;
-				sh[2]++;
-			}
-			if (fd >= 0)
-				close(fd);
-		}
-		_exit(0);
-	}
-	for (int i = 0; i < cycles; i++) {
-		ASSERT_EQ(0, reload("")) TH_LOG("cycle %d", i);
-		usleep(20 * 1000);
-	}
-	__atomic_store_n(&sh[0], 1, __ATOMIC_RELAXED);
-	ASSERT_EQ(w, waitpid(w, &status, 0));
-	EXPECT_EQ(0, WEXITSTATUS(status));
-	TH_LOG("%d unloads, %lu writes tried, %lu accepted", cycles, sh[2],
-	       sh[1]);
-	EXPECT_LT(0, sh[2]);
-	EXPECT_EQ(0, sh[1]);
-	EXPECT_EQ(WAMP_MIN_WRITES_DEF, read_param("min_writes"));
-	munmap(sh, 4096);
-}
-
 /* ---------------- memory a reader makes the kernel hold ---------------- */
 
 #define MEMCG		"/sys/fs/cgroup"
 #define MEMCG_TEST	MEMCG "/wamp_mem"
 #define MEMCG_MAX	(32LL << 20)
+/*
+ * What the kernel spends for a reader beyond what it charges it (vmalloc's
+ * page arrays and page tables, file structs' slack) and what MemAvailable
+ * moves by itself, bounded for HOLD_OPENS readers.  Without the charge the
+ * readers below took 514720 KiB.
+ */
+#define UNCHARGED_MAX	(4LL << 20)
 #define HOLD_OPENS	990
 #define HOLD_ROWS	3200
 
@@ -615,8 +570,9 @@ static long long memcg_current(void)
  * ENOMEM at the cgroup's limit (no OOM kill, no warning), and an
  * unprivileged reader holds memory for the rows it may see only: with
  * HOLD_ROWS rows in the table, HOLD_OPENS open readers in a cgroup with
- * memory.max=32M raise the machine's used memory by less than the limit,
- * and a reader outside it still reads every row.
+ * memory.max=32M raise the machine's used memory by less than the limit
+ * (and what the kernel does not charge), and a reader outside it still
+ * reads every row.
  */
 TEST_F_TIMEOUT(slow, reader_memory_charged_and_bounded, 1800)
 {
@@ -668,7 +624,7 @@ TEST_F_TIMEOUT(slow, reader_memory_charged_and_bounded, 1800)
 		TH_LOG("%s: %d readers open (then errno %d), cgroup %lld KiB, machine +%lld KiB",
 		       name, h->opened, h->err, cg >> 10, held);
 		EXPECT_GE(MEMCG_MAX, cg);
-		EXPECT_GT(MEMCG_MAX >> 10, held);
+		EXPECT_GT((MEMCG_MAX + UNCHARGED_MAX) >> 10, held);
 		if (who) {
 			/* root sees every row: the limit stops it. */
 			EXPECT_GT(HOLD_OPENS, h->opened);

@@ -198,15 +198,22 @@ void reap(pid_t pid)
 	waitpid(pid, NULL, 0);
 }
 
-int drop_cap_sys_admin(void)
+/*
+ * Drop CAP_SYS_ADMIN and CAP_SYS_MODULE (either lets a task change the
+ * parameters), keeping uid 0 and so the files' DAC permissions.
+ */
+int drop_admin_caps(void)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2];
+	static const int caps[] = { CAP_SYS_ADMIN, CAP_SYS_MODULE };
 
 	if (syscall(SYS_capget, &h, d))
 		return -1;
-	d[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
-	d[CAP_TO_INDEX(CAP_SYS_ADMIN)].permitted &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
+	for (size_t i = 0; i < ARRAY_SIZE(caps); i++) {
+		d[CAP_TO_INDEX(caps[i])].effective &= ~CAP_TO_MASK(caps[i]);
+		d[CAP_TO_INDEX(caps[i])].permitted &= ~CAP_TO_MASK(caps[i]);
+	}
 	return (int)syscall(SYS_capset, &h, d);
 }
 
@@ -332,7 +339,7 @@ int read_as(uid_t uid, bool keep_uid0_caps, char *buf, size_t len)
 		size_t got = 0;
 		ssize_t n = 0;
 
-		if (keep_uid0_caps ? drop_cap_sys_admin() :
+		if (keep_uid0_caps ? drop_admin_caps() :
 		    (setresgid(uid, uid, uid) || setresuid(uid, uid, uid)))
 			_exit(100);
 		fd = open(WAMP_PROC_PATH, O_RDONLY);

@@ -62,7 +62,7 @@ void write_forever(void *p);
 void blk_forever(int which);
 
 int reload(const char *params);
-int drop_cap_sys_admin(void);
+int drop_admin_caps(void);
 int read_as(uid_t uid, bool keep_uid0_caps, char *buf, size_t len);
 void *shared_buf(size_t len);
 int cpu_online(int cpu, int on);

@@ -109,10 +109,12 @@ TEST_F_TIMEOUT(slow, wampstat_interval_rates, 120)
 	for (line = strtok_r(out, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *row = strstr(line, "\"rows\":[{");
-		double secs = strtod(strstr(line, "\"interval\":") + 11, NULL);
-		double rate;
+		char *ivl = strstr(line, "\"interval\":");
+		double secs, rate;
 
 		ASSERT_NE(NULL, row) TH_LOG("%s", line);
+		ASSERT_NE(NULL, ivl) TH_LOG("%s", line);
+		secs = strtod(ivl + strlen("\"interval\":"), NULL);
 		rate = json_num(row, "writes") / secs;
 		EXPECT_LE(90.0, rate) TH_LOG("%.1f writes/s", rate);
 		EXPECT_GE(110.0, rate) TH_LOG("%.1f writes/s", rate);

@@ -494,6 +494,29 @@ TEST(interval_deadlines)
 }
 
 /*
+ * After deadline k the next is k + 1, or, for a report that came late,
+ * the first deadline still ahead: found by division, so a tiny interval
+ * never spins through the ones missed.
+ */
+TEST(interval_next_skips_missed)
+{
+	struct timespec start = { 100, 500000000 }, now = { 100, 700000000 };
+
+	EXPECT_EQ(1, ws_next_interval(&start, &now, ws_interval_ns("1"), 0));
+	EXPECT_EQ(8, ws_next_interval(&start, &now, ws_interval_ns("1"), 7));
+	now.tv_sec = 105;	/* 5.2 s after the start */
+	EXPECT_EQ(6, ws_next_interval(&start, &now, ws_interval_ns("1"), 1));
+	EXPECT_EQ(6, ws_next_interval(&start, &now, ws_interval_ns("1"), 5));
+	EXPECT_EQ(7, ws_next_interval(&start, &now, ws_interval_ns("1"), 6));
+	EXPECT_EQ(5200000001LL, ws_next_interval(&start, &now,
+						 ws_interval_ns("0.000000001"),
+						 1));
+	now.tv_sec = 100;
+	now.tv_nsec = 0;	/* before the start: the clock cannot, but */
+	EXPECT_EQ(3, ws_next_interval(&start, &now, ws_interval_ns("1"), 2));
+}
+
+/*
  * wampstat 4295 1 sleeps 4295 s: as a 32-bit usleep() argument in
  * microseconds that was 32704, and it reported after 33 ms.  It must
  * still be waiting a second later.
