@@ -93,15 +93,20 @@ fuzz: deps $(BUILD)/fuzz/fuzz_parse
 
 KSFT = $(shell tests/vm/ksrc.sh)/tools/testing/selftests
 # The selftests, one binary per topic (tests/selftests/<topic>_test.c),
-# over one helper library; the guest runs every wamp_*_test in this order.
-SELFTESTS := core block visibility control churn reader
+# over one helper library, run in this order.  The serial ones load and
+# unload wamp under a syscall storm: they run in a guest with one TCG
+# thread (tests/vm/boot.sh says why), the others in one with a thread per
+# vCPU.
+SELFTESTS := core block visibility control reader
+SELFTESTS_SERIAL := churn
 SELFTEST_LIB := tests/selftests/lib.c tests/selftests/fops.c \
 	tests/selftests/workload.c tools/wampparse.c
 SELFTEST_HDR := tests/selftests/lib.h tests/selftests/checks.h \
 	tests/selftests/slow.h \
 	tests/selftests/fops.h tests/selftests/workload.h tools/wampparse.h \
 	include/wamp.h
-SELFTEST_BINS := $(SELFTESTS:%=$(BUILD)/selftests/wamp_%_test)
+SELFTEST_BINS := $(SELFTESTS:%=$(BUILD)/selftests/wamp_%_test) \
+	$(SELFTESTS_SERIAL:%=$(BUILD)/selftests/wamp_%_test)
 
 $(BUILD)/selftests/wamp_%_test: tests/selftests/%_test.c $(SELFTEST_LIB) \
 		$(SELFTEST_HDR)
@@ -123,6 +128,7 @@ $(BUILD)/selftests/wamp_fops: tests/selftests/wamp_fops.c $(SELFTEST_LIB) \
 $(BUILD)/selftests/suites: Makefile
 	mkdir -p $(@D)
 	echo $(SELFTESTS) > $@
+	echo $(SELFTESTS_SERIAL) > $@.serial
 
 selftests: $(SELFTEST_BINS) $(BUILD)/selftests/wamp_writer32 \
 	$(BUILD)/selftests/wamp_fops $(BUILD)/selftests/suites

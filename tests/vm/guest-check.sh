@@ -1,10 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Runs inside the guest: load wamp.ko, run the selftests, unload, and check
-# that the kernel said nothing bad.  Usage: guest-check.sh KO SELFTEST_DIR
+# Runs inside the guest: load wamp.ko, run the selftest suites listed in
+# SUITES (default SELFTEST_DIR/suites), unload, and check that the kernel
+# said nothing bad.  Usage: guest-check.sh KO SELFTEST_DIR [SUITES]
 set -u
 ko=$1
 tdir=$2
+suites=${3:-$tdir/suites}
 here=$(dirname "$0")
 . "$here/guest-lib.sh"
 out=/tmp/out
@@ -29,11 +31,11 @@ if ! "${load[@]}"; then
 fi
 modinfo -F version "$ko" | sed 's/^/== wamp version /'
 
-# One binary per topic, in the order of SELFTEST_DIR/suites.  Straight to
+# One binary per topic, in the order of SUITES.  Straight to
 # a file, printed afterwards: a tee copying the output while a test runs
 # would be one more writer in the counts the test checks.
 : > "$out/selftests.tap"
-for s in $(cat "$tdir/suites"); do
+for s in $(cat "$suites"); do
 	echo "# suite $s" >> "$out/selftests.tap"
 	WAMP_KO=$ko WAMP_MNT=/tmp/mnt "$tdir/wamp_${s}_test" >> "$out/selftests.tap" 2>&1 ||
 		{ echo "# suite $s failed" >> "$out/selftests.tap"; rc=1; }

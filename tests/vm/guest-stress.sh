@@ -55,19 +55,6 @@ loops+=($!)
 # A reader that keeps /proc/wamp open across unloads, reading slowly.
 nice -n 10 bash -c 'exec 4<>/tmp/stress.fifo; while :; do if exec 3</proc/wamp; then while read -r l <&3; do read -r -t 0.02 -u 4 x; done; exec 3<&-; fi; read -r -t 0.05 -u 4 x; done 2>/dev/null' &
 loops+=($!)
-# The fuzzers take their file list at start: load the module for it.
-fuzz=()
-if [ -x "$fops" ]; then
-	busybox insmod "$ko" || { echo "stress: insmod failed"; exit 1; }
-	files=(/proc/wamp /sys/kernel/debug/wamp/* /sys/module/wamp/parameters/*)
-	for u in 0 65534; do
-		nice -n 10 "$fops" -n 0 -s $((u + 7)) -u $u "${files[@]}" \
-			> "$out/fops.$u" 2>&1 &
-		fuzz+=($!)
-	done
-	busybox rmmod wamp || { echo "stress: rmmod failed"; exit 1; }
-fi
-
 # An open debugfs file pins the module (its fops' owner): unloading waits
 # for the fuzzers to close theirs, as rmmod -w would.
 unload() {
@@ -78,6 +65,19 @@ unload() {
 	done
 	busybox rmmod wamp
 }
+
+# The fuzzers take their file list at start: load the module for it.
+fuzz=()
+if [ -x "$fops" ]; then
+	busybox insmod "$ko" || { echo "stress: insmod failed"; exit 1; }
+	files=(/proc/wamp /sys/kernel/debug/wamp/* /sys/module/wamp/parameters/*)
+	for u in 0 65534; do
+		nice -n 10 "$fops" -n 0 -s $((u + 7)) -u $u "${files[@]}" \
+			> "$out/fops.$u" 2>&1 &
+		fuzz+=($!)
+	done
+	unload || { echo "stress: rmmod failed"; rc=1; }
+fi
 
 # busybox's insmod and rmmod (static): kmod's load their shared libraries
 # (libcrypto among them) over 9p on every exec, which under KASAN in TCG
