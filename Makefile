@@ -55,7 +55,8 @@ dkms-remove:
 
 # ---- userspace: wampstat, its library and tests ----
 
-USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude -Itools
+USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude -Itools \
+	-DWAMP_VERSION='"$(VERSION)"'
 TOOLS_SRC := tools/wampstat.c tools/wsview.c tools/wampparse.c
 TOOLS_HDR := tools/wsview.h tools/wampparse.h include/wamp.h
 

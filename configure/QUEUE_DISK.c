@@ -8,9 +8,9 @@
 #include <linux/blkdev.h>
 #include <linux/blk-mq.h>
 
-struct gendisk *wamp_probe(struct request *rq);
+struct gendisk *wamp_feature(struct request *rq);
 
-struct gendisk *wamp_probe(struct request *rq)
+struct gendisk *wamp_feature(struct request *rq)
 {
 	return rq->q->disk;
 }

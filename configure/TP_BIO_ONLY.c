@@ -11,9 +11,9 @@ static void probe(void *data, struct bio *bio)
 {
 }
 
-int wamp_probe(void);
+int wamp_feature(void);
 
-int wamp_probe(void)
+int wamp_feature(void)
 {
 	return register_trace_block_getrq(probe, NULL) +
 	       register_trace_block_bio_backmerge(probe, NULL);

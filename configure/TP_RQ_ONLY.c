@@ -11,9 +11,9 @@ static void probe(void *data, struct request *rq)
 {
 }
 
-int wamp_probe(void);
+int wamp_feature(void);
 
-int wamp_probe(void)
+int wamp_feature(void)
 {
 	return register_trace_block_rq_issue(probe, NULL);
 }

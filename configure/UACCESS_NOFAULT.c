@@ -7,9 +7,9 @@
  */
 #include <linux/uaccess.h>
 
-long wamp_probe(void *dst, const void __user *src);
+long wamp_feature(void *dst, const void __user *src);
 
-long wamp_probe(void *dst, const void __user *src)
+long wamp_feature(void *dst, const void __user *src)
 {
 	return copy_from_user_nofault(dst, src, 1);
 }

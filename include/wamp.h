@@ -50,17 +50,135 @@
 #define WAMP_PROC_PATH		"/proc/wamp"
 #define WAMP_MAGIC		"# wamp"
 #define WAMP_OTHER_COMM		"(other)"
-#define WAMP_COMM_LEN		16
+#define WAMP_COMM_LEN		16	/* TASK_COMM_LEN */
+#define WAMP_DISK_LEN		32	/* DISK_NAME_LEN */
 
-#define WAMP_COLUMNS \
-	"pid tgid comm writes write_bytes avg_write syncs blk_reqs blk_bytes amp flags"
+/*
+ * One list per record.  Each list below is expanded, by the module and by
+ * the tools alike, into the structs that hold the record, the header line
+ * of its section, the code that prints its rows, the parser's column table
+ * and the JSON and Prometheus names.  Adding a task counter is one line in
+ * WAMP_TASK_COLUMNS (and the probe that counts it).
+ *
+ * The columns of a task row, in the order they are printed:
+ *   K(name)			the task's key and name, printed as they are
+ *   C(name, minor, prom, help)	a counter: the format minor version that
+ *				added it (older reports lack it), its
+ *				Prometheus metric name stem and help text
+ *   D(name, minor)		a column derived from the counters
+ *   F(name)			the flags
+ */
+#define WAMP_TASK_COLUMNS(K, C, D, F)					\
+	K(pid) K(tgid) K(comm)						\
+	C(writes, 0, "writes",						\
+	  "Write-family syscalls (write, pwrite64, writev, pwritev, pwritev2).") \
+	C(write_bytes, 0, "write_bytes",				\
+	  "Bytes the write syscalls asked to write.")			\
+	D(avg_write, 0)							\
+	C(syncs, 0, "syncs",						\
+	  "Sync-family syscalls (fsync, fdatasync, sync_file_range, syncfs, sync).") \
+	C(blk_reqs, 1, "blk_requests",					\
+	  "Block write requests created for the task's bios.")		\
+	C(blk_bytes, 1, "blk_bytes",					\
+	  "Bytes of block write requests the task submitted.")		\
+	D(amp, 1)							\
+	F(flags)
+
+/*
+ * The columns of a device row (the "# dev" section, since format 1.1):
+ * K(name) as above, C(name, prom, help) a counter of what block_rq_issue
+ * and block_rq_requeue saw.
+ */
+#define WAMP_DEV_COLUMNS(K, C)						\
+	K(device) K(disk)						\
+	C(write_reqs, "write_requests",					\
+	  "Write requests issued to the device.")			\
+	C(write_bytes, "write_bytes",					\
+	  "Bytes of write requests issued to the device.")		\
+	C(flush_reqs, "flush_requests",					\
+	  "Cache flush requests issued to the device.")			\
+	C(fua_reqs, "fua_requests", "Requests issued with FUA.")	\
+	C(preflush_reqs, "preflush_requests",				\
+	  "Requests issued with a preflush.")				\
+	C(discard_reqs, "discard_requests",				\
+	  "Discard requests issued to the device.")			\
+	C(discard_bytes, "discard_bytes",				\
+	  "Bytes of discard requests issued to the device.")		\
+	C(requeues, "requeues", "Requests requeued by the driver.")
+
+/*
+ * The flags, in the order they are printed: X(name, bit).  SMALL: many
+ * writes, small on average; SYNC: many writes, a sync every few; AMP:
+ * device bytes a multiple of written; EXITED: state, not a finding (the
+ * task is gone).
+ */
+#define WAMP_FLAGS(X)							\
+	X(SMALL, 0x1u)							\
+	X(SYNC, 0x2u)							\
+	X(AMP, 0x4u)							\
+	X(EXITED, 0x80u)
+
+/* Helpers to expand the lists. */
+#define WAMP_NOTHING(...)
+#define WAMP_COL_NAME(name, ...)	" " #name
+#define WAMP_TASK_INDEX(name, ...)	WAMP_TC_##name,
+#define WAMP_DEV_INDEX(name, ...)	WAMP_DC_##name,
+#define WAMP_COUNTER_FIELD(name, ...)	unsigned long long name;
+#define WAMP_FLAG_ENUM(name, bit)	WAMP_F_##name = (bit),
+#define WAMP_FLAG_NAME(name, bit)	{ WAMP_F_##name, #name },
+
+/* The task counters and the device counters alone, as X(name, ...). */
+#define WAMP_TASK_COUNTERS(X)						\
+	WAMP_TASK_COLUMNS(WAMP_NOTHING, X, WAMP_NOTHING, WAMP_NOTHING)
+#define WAMP_DEV_COUNTERS(X)	WAMP_DEV_COLUMNS(WAMP_NOTHING, X)
+
+/* Indices of the counters in the arrays that hold them (tc[], dc[]). */
+enum wamp_task_counter { WAMP_TASK_COUNTERS(WAMP_TASK_INDEX) WAMP_TC_NR };
+enum wamp_dev_counter { WAMP_DEV_COUNTERS(WAMP_DEV_INDEX) WAMP_DC_NR };
+
+/*
+ * Members of a struct that holds a task's (a device's) counters, by name
+ * and as an array indexed by WAMP_TC_<name> (WAMP_DC_<name>).
+ */
+#define WAMP_TASK_COUNTS_MEMBERS					\
+	union {								\
+		struct {						\
+			WAMP_TASK_COUNTERS(WAMP_COUNTER_FIELD)		\
+		};							\
+		unsigned long long tc[WAMP_TC_NR];			\
+	}
+#define WAMP_DEV_COUNTS_MEMBERS						\
+	union {								\
+		struct {						\
+			WAMP_DEV_COUNTERS(WAMP_COUNTER_FIELD)		\
+		};							\
+		unsigned long long dc[WAMP_DC_NR];			\
+	}
+
+/*
+ * The header lines of the sections, from the lists; each starts with a
+ * blank, so the line itself is WAMP_TASK_HEADER + 1.
+ */
+#define WAMP_TASK_HEADER						\
+	WAMP_TASK_COLUMNS(WAMP_COL_NAME, WAMP_COL_NAME, WAMP_COL_NAME,	\
+			  WAMP_COL_NAME)
+#define WAMP_DEV_HEADER	WAMP_DEV_COLUMNS(WAMP_COL_NAME, WAMP_COL_NAME)
+
+enum wamp_flag { WAMP_FLAGS(WAMP_FLAG_ENUM) };
+
+/* static const struct wamp_flag_name names[] = WAMP_FLAG_NAMES; */
+struct wamp_flag_name {
+	unsigned int bit;
+	const char *name;
+};
+
+#define WAMP_FLAG_NAMES	{ WAMP_FLAGS(WAMP_FLAG_NAME) }
+
 #define WAMP_DEV_MAGIC		"# dev"
-#define WAMP_DEV_COLUMNS \
-	"device disk write_reqs write_bytes flush_reqs fua_reqs preflush_reqs discard_reqs discard_bytes requeues"
 #define WAMP_SYSTEM_MAGIC	"# system"
 #define WAMP_EXITED_MAGIC	"# exited"
 
-/* Keys of the first line. */
+/* Keys of the first line (the totals are the task counters' names). */
 #define WAMP_KEY_WRITES		"writes"
 #define WAMP_KEY_WRITE_BYTES	"write_bytes"
 #define WAMP_KEY_SYNCS		"syncs"
@@ -83,37 +201,32 @@
 /* The one control command, written to /proc/wamp or debugfs wamp/reset. */
 #define WAMP_CMD_RESET		"reset"
 
-/* Flag bits and their names, in the order they are printed. */
-#define WAMP_F_SMALL		0x1u	/* many writes, small on average */
-#define WAMP_F_SYNC		0x2u	/* many writes, a sync every few */
-#define WAMP_F_AMP		0x4u	/* device bytes a multiple of written */
-#define WAMP_F_EXITED		0x80u	/* state, not a finding: task is gone */
-
-#define WAMP_F_SMALL_NAME	"SMALL"
-#define WAMP_F_SYNC_NAME	"SYNC"
-#define WAMP_F_AMP_NAME		"AMP"
-#define WAMP_F_EXITED_NAME	"EXITED"
-
 /* Threshold defaults and the ranges a write to them must fall in. */
-#define WAMP_MIN_WRITES_DEF	1000u
-#define WAMP_MIN_WRITES_MIN	1u
-#define WAMP_MIN_WRITES_MAX	1000000000u
-#define WAMP_SMALL_BYTES_DEF	512u
-#define WAMP_SMALL_BYTES_MIN	1u
-#define WAMP_SMALL_BYTES_MAX	1073741824u	/* 1 GiB */
+#define WAMP_MIN_WRITES_DEF	1000
+#define WAMP_MIN_WRITES_MIN	1
+#define WAMP_MIN_WRITES_MAX	1000000000
+#define WAMP_SMALL_BYTES_DEF	512
+#define WAMP_SMALL_BYTES_MIN	1
+#define WAMP_SMALL_BYTES_MAX	1073741824	/* 1 GiB */
 /* sync_ratio is in percent of writes: 10 means a sync per ten writes. */
-#define WAMP_SYNC_RATIO_DEF	10u
-#define WAMP_SYNC_RATIO_MIN	1u
-#define WAMP_SYNC_RATIO_MAX	100u
+#define WAMP_SYNC_RATIO_DEF	10
+#define WAMP_SYNC_RATIO_MIN	1
+#define WAMP_SYNC_RATIO_MAX	100
 /* amp_ratio is in hundredths (written and shown as 2.00). */
-#define WAMP_AMP_RATIO_DEF	200u
-#define WAMP_AMP_RATIO_MIN	1u
-#define WAMP_AMP_RATIO_MAX	100000000u	/* 1000000.00 */
+#define WAMP_AMP_RATIO_RANGE	"0.01..1000000.00"	/* MIN..MAX, shown */
+#define WAMP_AMP_RATIO_DEF_SHOWN "2.00"			/* DEF, shown */
+#define WAMP_AMP_RATIO_DEF	200
+#define WAMP_AMP_RATIO_MIN	1
+#define WAMP_AMP_RATIO_MAX	100000000	/* 1000000.00 */
 
+/* root_only: 1 lets only CAP_SYS_ADMIN read /proc/wamp. */
+#define WAMP_ROOT_ONLY_DEF	0
+#define WAMP_ROOT_ONLY_MIN	0
+#define WAMP_ROOT_ONLY_MAX	1
 /* Slots per CPU in the per-task table (rounded up to a power of two). */
-#define WAMP_TABLE_SIZE_DEF	1024u
-#define WAMP_TABLE_SIZE_MIN	16u
-#define WAMP_TABLE_SIZE_MAX	65536u
+#define WAMP_TABLE_SIZE_DEF	1024
+#define WAMP_TABLE_SIZE_MIN	16
+#define WAMP_TABLE_SIZE_MAX	65536
 
 struct wamp_thresholds {
 	unsigned int min_writes;

@@ -21,8 +21,8 @@
 #include <linux/blk-mq.h>
 #include <linux/bio.h>
 #include <linux/preempt.h>
-#include "internal.h"
-#include "account.h"
+#include "table.h"
+#include "tp.h"
 
 /*
  * What /sys/block/<disk>/stat counts as written, as op_stat_group() does:

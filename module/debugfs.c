@@ -9,7 +9,10 @@
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/seq_file.h>
-#include "internal.h"
+#include "debugfs.h"
+#include "params.h"
+#include "procfs.h"
+#include "table.h"
 
 static struct dentry *wamp_debugfs;
 

@@ -6,8 +6,12 @@
  */
 #include <linux/kernel.h>
 #include <linux/module.h>
-#include "internal.h"
+#include "debugfs.h"
+#include "params.h"
+#include "procfs.h"
 #include "syscalls.h"
+#include "table.h"
+#include "tp.h"
 
 static int __init wamp_init(void)
 {
@@ -53,5 +57,5 @@ MODULE_LICENSE("GPL");
 MODULE_AUTHOR("wamp developers");
 MODULE_DESCRIPTION("Write-amplification monitor: per-task write and sync accounting");
 MODULE_VERSION(WAMP_VERSION);
-/* The build-time feature probes that passed (configure/). */
+/* The build-time feature tests that passed (configure/). */
 MODULE_INFO(wamp_features, WAMP_FEATURES);

@@ -9,10 +9,12 @@
 #include <linux/cred.h>
 #include <linux/ctype.h>
 #include <linux/moduleparam.h>
-#include "internal.h"
+#include <linux/stringify.h>
+#include "kunit.h"
+#include "params.h"
 
 unsigned int wamp_table_size = WAMP_TABLE_SIZE_DEF;
-unsigned int wamp_root_only;
+unsigned int wamp_root_only = WAMP_ROOT_ONLY_DEF;
 static unsigned int wamp_min_writes = WAMP_MIN_WRITES_DEF;
 static unsigned int wamp_small_write_bytes = WAMP_SMALL_BYTES_DEF;
 static unsigned int wamp_sync_ratio = WAMP_SYNC_RATIO_DEF;
@@ -119,48 +121,49 @@ static const struct kernel_param_ops wamp_uint_ops = {
 	.get = wamp_param_get_uint,
 };
 
-static struct wamp_uint_param wamp_param_table_size = {
-	&wamp_table_size, WAMP_TABLE_SIZE_MIN, WAMP_TABLE_SIZE_MAX,
-};
-module_param_cb(table_size, &wamp_uint_ops, &wamp_param_table_size, 0444);
-MODULE_PARM_DESC(table_size,
-		 "Per-task slots per CPU, rounded up to a power of two, 96 bytes each [16..65536] (default 1024)");
+#define WAMP_RANGE(min, max)	__stringify(min) ".." __stringify(max)
 
-static struct wamp_uint_param wamp_param_min_writes = {
-	&wamp_min_writes, WAMP_MIN_WRITES_MIN, WAMP_MIN_WRITES_MAX,
-};
-module_param_cb(min_writes, &wamp_uint_ops, &wamp_param_min_writes, 0644);
-MODULE_PARM_DESC(min_writes,
-		 "Writes a task needs before it can be flagged [1..1000000000] (default 1000)");
+/*
+ * A parameter: its variable, the range a write must fall in, and its
+ * description, which modinfo shows with the range and the default.
+ */
+#define WAMP_DEFINE_PARAM(name, ops, perm, var, min, max, range, def, desc) \
+	static struct wamp_uint_param wamp_param_##name = {		\
+		&(var), (min), (max),					\
+	};								\
+	module_param_cb(name, &(ops), &wamp_param_##name, perm);	\
+	MODULE_PARM_DESC(name, desc " [" range "] (default " def ")")
 
-static struct wamp_uint_param wamp_param_small_write_bytes = {
-	&wamp_small_write_bytes, WAMP_SMALL_BYTES_MIN, WAMP_SMALL_BYTES_MAX,
-};
-module_param_cb(small_write_bytes, &wamp_uint_ops,
-		&wamp_param_small_write_bytes, 0644);
-MODULE_PARM_DESC(small_write_bytes,
-		 "SMALL: average write below this many bytes [1..1073741824] (default 512)");
-
-static struct wamp_uint_param wamp_param_sync_ratio = {
-	&wamp_sync_ratio, WAMP_SYNC_RATIO_MIN, WAMP_SYNC_RATIO_MAX,
-};
-module_param_cb(sync_ratio, &wamp_uint_ops, &wamp_param_sync_ratio, 0644);
-MODULE_PARM_DESC(sync_ratio,
-		 "SYNC: sync calls at least this percentage of writes [1..100] (default 10)");
-
-static struct wamp_uint_param wamp_param_amp_ratio = {
-	&wamp_amp_ratio, WAMP_AMP_RATIO_MIN, WAMP_AMP_RATIO_MAX,
-};
-module_param_cb(amp_ratio, &wamp_centi_ops, &wamp_param_amp_ratio, 0644);
-MODULE_PARM_DESC(amp_ratio,
-		 "AMP: block bytes at least this multiple of write bytes, two decimals [0.01..1000000.00] (default 2.00)");
-
-static struct wamp_uint_param wamp_param_root_only = {
-	&wamp_root_only, 0, 1,
-};
-module_param_cb(root_only, &wamp_uint_ops, &wamp_param_root_only, 0644);
-MODULE_PARM_DESC(root_only,
-		 "1: only CAP_SYS_ADMIN may read /proc/wamp; 0: anyone, each seeing the rows of its own uid [0..1] (default 0)");
+WAMP_DEFINE_PARAM(table_size, wamp_uint_ops, 0444, wamp_table_size,
+		  WAMP_TABLE_SIZE_MIN, WAMP_TABLE_SIZE_MAX,
+		  WAMP_RANGE(WAMP_TABLE_SIZE_MIN, WAMP_TABLE_SIZE_MAX),
+		  __stringify(WAMP_TABLE_SIZE_DEF),
+		  "Per-task slots per CPU, rounded up to a power of two, 96 bytes each");
+WAMP_DEFINE_PARAM(min_writes, wamp_uint_ops, 0644, wamp_min_writes,
+		  WAMP_MIN_WRITES_MIN, WAMP_MIN_WRITES_MAX,
+		  WAMP_RANGE(WAMP_MIN_WRITES_MIN, WAMP_MIN_WRITES_MAX),
+		  __stringify(WAMP_MIN_WRITES_DEF),
+		  "Writes a task needs before it can be flagged");
+WAMP_DEFINE_PARAM(small_write_bytes, wamp_uint_ops, 0644,
+		  wamp_small_write_bytes, WAMP_SMALL_BYTES_MIN,
+		  WAMP_SMALL_BYTES_MAX,
+		  WAMP_RANGE(WAMP_SMALL_BYTES_MIN, WAMP_SMALL_BYTES_MAX),
+		  __stringify(WAMP_SMALL_BYTES_DEF),
+		  "SMALL: average write below this many bytes");
+WAMP_DEFINE_PARAM(sync_ratio, wamp_uint_ops, 0644, wamp_sync_ratio,
+		  WAMP_SYNC_RATIO_MIN, WAMP_SYNC_RATIO_MAX,
+		  WAMP_RANGE(WAMP_SYNC_RATIO_MIN, WAMP_SYNC_RATIO_MAX),
+		  __stringify(WAMP_SYNC_RATIO_DEF),
+		  "SYNC: sync calls at least this percentage of writes");
+WAMP_DEFINE_PARAM(amp_ratio, wamp_centi_ops, 0644, wamp_amp_ratio,
+		  WAMP_AMP_RATIO_MIN, WAMP_AMP_RATIO_MAX, WAMP_AMP_RATIO_RANGE,
+		  WAMP_AMP_RATIO_DEF_SHOWN,
+		  "AMP: block bytes at least this multiple of write bytes, two decimals");
+WAMP_DEFINE_PARAM(root_only, wamp_uint_ops, 0644, wamp_root_only,
+		  WAMP_ROOT_ONLY_MIN, WAMP_ROOT_ONLY_MAX,
+		  WAMP_RANGE(WAMP_ROOT_ONLY_MIN, WAMP_ROOT_ONLY_MAX),
+		  __stringify(WAMP_ROOT_ONLY_DEF),
+		  "1: only CAP_SYS_ADMIN may read /proc/wamp; 0: anyone, each seeing the rows of its own uid");
 
 void wamp_params_thresholds(struct wamp_thresholds *t)
 {

@@ -2,7 +2,9 @@
 /*
  * The raw_syscalls:sys_enter probe.  Every syscall on the machine passes
  * through here, so the common case (a syscall wamp does not count) is one
- * bounds check and one byte load from a read-mostly table.
+ * bounds check and one byte load from a read-mostly table: see
+ * wamp_sc_classify() in syscalls.h, the code this probe runs and KUnit
+ * tests.
  */
 #include <linux/kernel.h>
 #include <linux/sched.h>
@@ -12,60 +14,23 @@
 #include <asm/unistd.h>
 #include <asm/unistd_32_ia32.h>
 #include <asm/unistd_64_x32.h>
-#include "internal.h"
-#include "account.h"
+#include "kunit.h"
 #include "syscalls.h"
+#include "table.h"
+#include "tp.h"
 
-const struct wamp_sc wamp_sc_native[] = {
-	{ __NR_write,		WAMP_EV_WRITE },
-	{ __NR_pwrite64,	WAMP_EV_WRITE },
-	{ __NR_writev,		WAMP_EV_WRITEV },
-	{ __NR_pwritev,		WAMP_EV_WRITEV },
-	{ __NR_pwritev2,	WAMP_EV_WRITEV },
-	{ __NR_fsync,		WAMP_EV_SYNC },
-	{ __NR_fdatasync,	WAMP_EV_SYNC },
-	{ __NR_sync_file_range,	WAMP_EV_SYNC },
-	{ __NR_syncfs,		WAMP_EV_SYNC },
-	{ __NR_sync,		WAMP_EV_SYNC },
-};
+#define WAMP_SC_NATIVE(name, kind, x32)	{ __NR_##name, WAMP_SC_##kind },
+#define WAMP_SC_IA32(name, kind, x32)	{ __NR_ia32_##name, WAMP_SC_##kind },
+#define WAMP_SC_X32(name, kind, x32)	{ x32, WAMP_SC_##kind },
 
+const struct wamp_sc wamp_sc_native[] = { WAMP_SYSCALLS(WAMP_SC_NATIVE) };
+const struct wamp_sc wamp_sc_ia32[] = { WAMP_SYSCALLS(WAMP_SC_IA32) };
+const struct wamp_sc wamp_sc_x32[] = { WAMP_SYSCALLS(WAMP_SC_X32) };
 const size_t wamp_sc_native_len = ARRAY_SIZE(wamp_sc_native);
-
-const struct wamp_sc wamp_sc_ia32[] = {
-	{ __NR_ia32_write,		WAMP_EV_WRITE },
-	{ __NR_ia32_pwrite64,		WAMP_EV_WRITE },
-	{ __NR_ia32_writev,		WAMP_EV_WRITEV },
-	{ __NR_ia32_pwritev,		WAMP_EV_WRITEV },
-	{ __NR_ia32_pwritev2,		WAMP_EV_WRITEV },
-	{ __NR_ia32_fsync,		WAMP_EV_SYNC },
-	{ __NR_ia32_fdatasync,		WAMP_EV_SYNC },
-	{ __NR_ia32_sync_file_range,	WAMP_EV_SYNC },
-	{ __NR_ia32_syncfs,		WAMP_EV_SYNC },
-	{ __NR_ia32_sync,		WAMP_EV_SYNC },
-};
-
 const size_t wamp_sc_ia32_len = ARRAY_SIZE(wamp_sc_ia32);
-
-/*
- * x32 shares the 64-bit numbers of write, pwrite64 and the sync family, and
- * has numbers of its own for the vector calls (compat iovecs).
- */
-const struct wamp_sc wamp_sc_x32[] = {
-	{ __NR_write,		WAMP_EV_WRITE },
-	{ __NR_pwrite64,	WAMP_EV_WRITE },
-	{ __NR_x32_writev,	WAMP_EV_WRITEV },
-	{ __NR_x32_pwritev,	WAMP_EV_WRITEV },
-	{ __NR_x32_pwritev2,	WAMP_EV_WRITEV },
-	{ __NR_fsync,		WAMP_EV_SYNC },
-	{ __NR_fdatasync,	WAMP_EV_SYNC },
-	{ __NR_sync_file_range,	WAMP_EV_SYNC },
-	{ __NR_syncfs,		WAMP_EV_SYNC },
-	{ __NR_sync,		WAMP_EV_SYNC },
-};
-
 const size_t wamp_sc_x32_len = ARRAY_SIZE(wamp_sc_x32);
 
-static u8 wamp_sc_table[WAMP_SC_MAX] __read_mostly;
+u8 wamp_sc_table[WAMP_SC_MAX] __read_mostly;
 
 static_assert(__NR_ia32_pwritev2 < WAMP_SC_MAX);
 static_assert(__NR_pwritev2 < WAMP_SC_MAX && __NR_syncfs < WAMP_SC_MAX);
@@ -75,37 +40,41 @@ void wamp_syscalls_init(void)
 	size_t i;
 
 	for (i = 0; i < wamp_sc_native_len; i++)
-		wamp_sc_table[wamp_sc_native[i].nr] |= wamp_sc_native[i].ev;
+		wamp_sc_table[wamp_sc_native[i].nr] |= wamp_sc_native[i].kind;
 	for (i = 0; i < wamp_sc_ia32_len; i++)
 		wamp_sc_table[wamp_sc_ia32[i].nr] |=
-			wamp_sc_ia32[i].ev << WAMP_SC_IA32_SHIFT;
+			wamp_sc_ia32[i].kind << WAMP_SC_IA32_SHIFT;
 }
 
-static unsigned int wamp_x32_event(unsigned long nr)
+/* The kind of x32 syscall @nr (its number without __X32_SYSCALL_BIT). */
+unsigned int wamp_sc_x32_kind(unsigned long nr)
 {
 	size_t i;
 
 	for (i = 0; i < wamp_sc_x32_len; i++)
 		if (wamp_sc_x32[i].nr == nr)
-			return wamp_sc_x32[i].ev;
-	return WAMP_EV_NONE;
+			return wamp_sc_x32[i].kind;
+	return WAMP_SC_NONE;
 }
 
-/* The event of a table entry for an ia32 or a 64-bit task. */
-static __always_inline unsigned int wamp_sc_event(unsigned int k, bool ia32)
+static __always_inline bool wamp_in_ia32(void)
 {
-	return ia32 ? k >> WAMP_SC_IA32_SHIFT : k & WAMP_SC_MASK;
+	return in_ia32_syscall();
 }
 
-/* The event a syscall entry stands for, or WAMP_EV_NONE. */
-unsigned int wamp_syscall_event(unsigned long id, bool ia32)
+/* For KUnit: wamp_sc_classify() for a task of the ABI @ia32 says. */
+static bool wamp_kunit_ia32;
+
+static bool wamp_kunit_is_ia32(void)
 {
-	if (unlikely(id >= WAMP_SC_MAX)) {
-		if (!ia32 && (id & __X32_SYSCALL_BIT))
-			return wamp_x32_event(id & ~__X32_SYSCALL_BIT);
-		return WAMP_EV_NONE;
-	}
-	return wamp_sc_event(wamp_sc_table[id], ia32);
+	return wamp_kunit_ia32;
+}
+
+WAMP_VISIBLE_IF_KUNIT unsigned int __maybe_unused
+wamp_syscall_kind(unsigned long id, bool ia32)
+{
+	wamp_kunit_ia32 = ia32;
+	return wamp_sc_classify(id, wamp_kunit_is_ia32);
 }
 
 #define WAMP_IOV_CHUNK	8
@@ -169,39 +138,37 @@ static noinline notrace void wamp_sys_writev(struct pt_regs *regs, bool ia32,
  * Count one write or sync syscall.  The byte count of a write is the
  * third argument, in dx in both the x86_64 and the ia32 convention; a
  * compat task's registers are meaningful in their low halves only.
- * Inlined with constant @ia32 and @compat into each caller below.
+ * Inlined with constant @ia32 and @compat into each case below.
  */
 static __always_inline void wamp_sys_count(struct pt_regs *regs,
-					   unsigned int ev, bool ia32,
+					   unsigned int kind, bool ia32,
 					   bool compat)
 {
-	if (likely(ev == WAMP_EV_WRITE))
+	if (likely(kind == WAMP_SC_WRITE))
 		wamp_store_account(WAMP_EV_WRITE,
 				   compat ? (u32)regs->dx : regs->dx, 0);
-	else if (ev == WAMP_EV_SYNC)
+	else if (kind == WAMP_SC_SYNC)
 		wamp_store_account(WAMP_EV_SYNC, 0, 0);
-	else if (ev == WAMP_EV_WRITEV)
+	else if (kind == WAMP_SC_WRITEV)
 		wamp_sys_writev(regs, ia32, compat);
 }
 
 /*
- * A syscall whose table entry @k is set: out of line, so that the probe's
- * common path (a syscall we do not count) carries no stack frame.
+ * A syscall of kind @kind: out of line, so that the probe's common path
+ * (a syscall we do not count) carries no stack frame.  Its first three
+ * arguments are the probe's, in the probe's registers, and noipa keeps
+ * gcc from dropping the unused one: the common path moves none of them.
  */
-static noinline notrace void wamp_sys_enter_counted(struct pt_regs *regs,
-						    unsigned int k)
+static noinline notrace __attribute__((noipa)) void
+wamp_sys_enter_counted(void *data, struct pt_regs *regs, unsigned long id,
+		       unsigned int kind)
 {
 	if (unlikely(in_ia32_syscall()))
-		wamp_sys_count(regs, wamp_sc_event(k, true), true, true);
+		wamp_sys_count(regs, kind, true, true);
+	else if (unlikely(id & __X32_SYSCALL_BIT))
+		wamp_sys_count(regs, kind, false, true);
 	else
-		wamp_sys_count(regs, wamp_sc_event(k, false), false, false);
-}
-
-/* An x32 syscall: its number carries __X32_SYSCALL_BIT. */
-static noinline notrace void wamp_sys_enter_x32(struct pt_regs *regs,
-						unsigned long id)
-{
-	wamp_sys_count(regs, wamp_syscall_event(id, false), false, true);
+		wamp_sys_count(regs, kind, false, false);
 }
 
 /*
@@ -210,15 +177,9 @@ static noinline notrace void wamp_sys_enter_x32(struct pt_regs *regs,
  */
 notrace void wamp_probe_sys_enter(void *data, struct pt_regs *regs, long id)
 {
-	unsigned int k;
+	unsigned int kind = wamp_sc_classify(id, wamp_in_ia32);
 
-	if (likely((unsigned long)id < WAMP_SC_MAX)) {
-		k = wamp_sc_table[id];
-		/* The common case: a syscall no ABI of ours counts. */
-		if (likely(!k))
-			return;
-		wamp_sys_enter_counted(regs, k);
-	} else if (!in_ia32_syscall() && (id & __X32_SYSCALL_BIT)) {
-		wamp_sys_enter_x32(regs, (unsigned long)id);
-	}
+	if (likely(kind == WAMP_SC_NONE))
+		return;
+	wamp_sys_enter_counted(data, regs, id, kind);
 }

@@ -4,12 +4,16 @@
  * Each open takes one snapshot, so a read is consistent across rows however
  * many read() calls it takes, and never blocks a probe.
  *
- * Who sees what (README, "Security"): the file is world-readable unless
- * root_only is set.  A reader without CAP_SYS_ADMIN gets the rows of the
- * tasks that ran under its fsuid (as /proc/PID/io would allow) and the
- * totals; a reader whose /proc belongs to a child pid namespace gets the
- * tasks of that namespace only, numbered as it numbers them.  Tasks it
- * may not see count in the totals and nowhere else.
+ * Who sees what (README, "Security", and view.c): the file is
+ * world-readable unless root_only is set.  A reader without CAP_SYS_ADMIN
+ * gets the rows of its own tasks and the totals; a reader whose /proc
+ * belongs to a child pid namespace gets the tasks of that namespace only,
+ * numbered as it numbers them.  Tasks it may not see count in the totals
+ * and nowhere else.
+ *
+ * The lines are written from the lists of include/wamp.h, with
+ * seq_put_decimal_*() rather than seq_printf(): no format string to parse,
+ * per row and per number (BENCHMARKS.md, /proc/wamp).
  */
 #include <linux/kernel.h>
 #include <linux/capability.h>
@@ -22,7 +26,12 @@
 #include <linux/seq_file.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
-#include "internal.h"
+#include "kunit.h"
+#include "params.h"
+#include "procfs.h"
+#include "snapshot.h"
+#include "table.h"
+#include "view.h"
 
 #define WAMP_CMD_MAX	32
 
@@ -48,15 +57,7 @@ static void wamp_seq_comm(struct seq_file *m, const char *comm)
 
 static void wamp_seq_flags(struct seq_file *m, unsigned int flags)
 {
-	static const struct {
-		unsigned int bit;
-		const char *name;
-	} names[] = {
-		{ WAMP_F_SMALL, WAMP_F_SMALL_NAME },
-		{ WAMP_F_SYNC, WAMP_F_SYNC_NAME },
-		{ WAMP_F_AMP, WAMP_F_AMP_NAME },
-		{ WAMP_F_EXITED, WAMP_F_EXITED_NAME },
-	};
+	static const struct wamp_flag_name names[] = WAMP_FLAG_NAMES;
 	const char *sep = "";
 	size_t i;
 
@@ -91,37 +92,45 @@ static void wamp_seq_amp(struct seq_file *m, u64 write_bytes, u64 blk_bytes)
 		seq_puts(m, "-");
 }
 
-/*
- * The columns from writes to amp, with a blank on each side.  A row is
- * written with seq_put_decimal_*() rather than seq_printf(): no format
- * string to parse, per row and per number (BENCHMARKS.md, /proc/wamp).
- */
-static void wamp_seq_counts(struct seq_file *m, const struct wamp_counts *c)
+/* The derived columns of WAMP_TASK_COLUMNS, each after a blank. */
+static void wamp_seq_col_avg_write(struct seq_file *m,
+				   const struct wamp_counts *c)
 {
-	seq_put_decimal_ull(m, " ", c->writes);
-	seq_put_decimal_ull(m, " ", c->write_bytes);
 	if (c->writes)
-		seq_put_decimal_ull(m, " ",
-				    div64_u64(c->write_bytes, c->writes));
+		seq_put_decimal_ull(m, " ", div64_u64(c->write_bytes, c->writes));
 	else
 		seq_puts(m, " -");
-	seq_put_decimal_ull(m, " ", c->syncs);
-	seq_put_decimal_ull(m, " ", c->blk_reqs);
-	seq_put_decimal_ull(m, " ", c->blk_bytes);
+}
+
+static void wamp_seq_col_amp(struct seq_file *m, const struct wamp_counts *c)
+{
 	seq_putc(m, ' ');
 	wamp_seq_amp(m, c->write_bytes, c->blk_bytes);
+}
+
+#define WAMP_SEQ_COUNTER(name, ...)	seq_put_decimal_ull(m, " ", c->name);
+#define WAMP_SEQ_DERIVED(name, ...)	wamp_seq_col_##name(m, c);
+#define WAMP_SEQ_KEY(name, ...)	seq_put_decimal_ull(m, " " #name "=", c->name);
+
+/* The columns from the first counter to the last derived one, and a blank. */
+static void wamp_seq_counts(struct seq_file *m, const struct wamp_counts *c)
+{
+	WAMP_TASK_COLUMNS(WAMP_NOTHING, WAMP_SEQ_COUNTER, WAMP_SEQ_DERIVED,
+			  WAMP_NOTHING)
 	seq_putc(m, ' ');
+}
+
+/* " name=value" for each task counter: totals, the exited line. */
+static void wamp_seq_keys(struct seq_file *m, const struct wamp_counts *c)
+{
+	WAMP_TASK_COUNTERS(WAMP_SEQ_KEY)
 }
 
 WAMP_VISIBLE_IF_KUNIT void wamp_seq_header(struct seq_file *m,
 					   const struct wamp_snapshot *s)
 {
 	seq_printf(m, WAMP_MAGIC " %d.%d", WAMP_FORMAT_MAJOR, WAMP_FORMAT_MINOR);
-	seq_printf(m, " " WAMP_KEY_WRITES "=%llu " WAMP_KEY_WRITE_BYTES "=%llu "
-		   WAMP_KEY_SYNCS "=%llu " WAMP_KEY_BLK_REQS "=%llu "
-		   WAMP_KEY_BLK_BYTES "=%llu", s->total.writes,
-		   s->total.write_bytes, s->total.syncs, s->total.blk_reqs,
-		   s->total.blk_bytes);
+	wamp_seq_keys(m, &s->total);
 	seq_printf(m, " " WAMP_KEY_ROWS "=%zu " WAMP_KEY_SLOTS "=%u/%u "
 		   WAMP_KEY_OVERFLOW "=%llu " WAMP_KEY_NESTED "=%llu "
 		   WAMP_KEY_IOV_FAULT "=%llu " WAMP_KEY_DEV_OVERFLOW "=%llu",
@@ -131,19 +140,22 @@ WAMP_VISIBLE_IF_KUNIT void wamp_seq_header(struct seq_file *m,
 		   WAMP_KEY_SYNC_RATIO "=%u " WAMP_KEY_AMP_RATIO "=",
 		   s->th.min_writes, s->th.small_write_bytes, s->th.sync_ratio);
 	wamp_seq_centi(m, s->th.amp_ratio);
-	seq_puts(m, "\n" WAMP_COLUMNS "\n");
+	seq_putc(m, '\n');
+	seq_puts(m, WAMP_TASK_HEADER + 1);
+	seq_putc(m, '\n');
 }
 
-/* One task's row. */
+/* One task's row, with @flags. */
 WAMP_VISIBLE_IF_KUNIT void wamp_seq_row(struct seq_file *m,
-					const struct wamp_row *r)
+					const struct wamp_row *r,
+					unsigned int flags)
 {
 	seq_put_decimal_ll(m, "", r->pid);
 	seq_put_decimal_ll(m, " ", r->tgid);
 	seq_putc(m, ' ');
 	wamp_seq_comm(m, r->comm);
 	wamp_seq_counts(m, &r->c);
-	wamp_seq_flags(m, r->flags);
+	wamp_seq_flags(m, flags);
 	seq_putc(m, '\n');
 }
 
@@ -154,29 +166,31 @@ WAMP_VISIBLE_IF_KUNIT void wamp_seq_tail(struct seq_file *m,
 	const struct wamp_dev_row *d;
 	u64 dev_bytes = 0;
 	size_t i;
+	int k;
 
 	seq_puts(m, "- - " WAMP_OTHER_COMM);
 	wamp_seq_counts(m, &s->other);
 	seq_puts(m, "-\n");
-	seq_printf(m, WAMP_EXITED_MAGIC " " WAMP_KEY_ROWS "=%llu " WAMP_KEY_WRITES
-		   "=%llu " WAMP_KEY_WRITE_BYTES "=%llu " WAMP_KEY_SYNCS "=%llu "
-		   WAMP_KEY_BLK_REQS "=%llu " WAMP_KEY_BLK_BYTES "=%llu\n",
-		   s->folded, s->exited.writes, s->exited.write_bytes,
-		   s->exited.syncs, s->exited.blk_reqs, s->exited.blk_bytes);
-	seq_puts(m, WAMP_DEV_MAGIC " " WAMP_DEV_COLUMNS "\n");
+	seq_puts(m, WAMP_EXITED_MAGIC);
+	seq_put_decimal_ull(m, " " WAMP_KEY_ROWS "=", s->folded);
+	wamp_seq_keys(m, &s->exited);
+	seq_putc(m, '\n');
+	seq_puts(m, WAMP_DEV_MAGIC WAMP_DEV_HEADER "\n");
 	for (i = 0; i < s->nr_devs; i++) {
 		d = &s->devs[i];
 		dev_bytes += d->write_bytes;
-		seq_printf(m, "%u:%u ", MAJOR(d->devt), MINOR(d->devt));
+		seq_put_decimal_ull(m, "", MAJOR(d->devt));
+		seq_put_decimal_ull(m, ":", MINOR(d->devt));
+		seq_putc(m, ' ');
 		wamp_seq_comm(m, d->name);
-		seq_printf(m, " %llu %llu %llu %llu %llu %llu %llu %llu\n",
-			   d->write_reqs, d->write_bytes, d->flush_reqs,
-			   d->fua_reqs, d->preflush_reqs, d->discard_reqs,
-			   d->discard_bytes, d->requeues);
+		for (k = 0; k < WAMP_DC_NR; k++)
+			seq_put_decimal_ull(m, " ", d->dc[k]);
+		seq_putc(m, '\n');
 	}
-	seq_printf(m, WAMP_SYSTEM_MAGIC " " WAMP_KEY_WRITE_BYTES "=%llu "
-		   WAMP_KEY_DEV_WRITE_BYTES "=%llu " WAMP_KEY_AMP "=",
-		   s->total.write_bytes, dev_bytes);
+	seq_puts(m, WAMP_SYSTEM_MAGIC);
+	seq_put_decimal_ull(m, " " WAMP_KEY_WRITE_BYTES "=", s->total.write_bytes);
+	seq_put_decimal_ull(m, " " WAMP_KEY_DEV_WRITE_BYTES "=", dev_bytes);
+	seq_puts(m, " " WAMP_KEY_AMP "=");
 	wamp_seq_amp(m, s->total.write_bytes, dev_bytes);
 	seq_putc(m, '\n');
 }
@@ -215,7 +229,8 @@ static int wamp_seq_show(struct seq_file *m, void *v)
 	else if (idx > s->nr_rows)
 		wamp_seq_tail(m, s);
 	else
-		wamp_seq_row(m, &s->rows[idx - 1]);
+		wamp_seq_row(m, &s->rows[idx - 1],
+			     wamp_view_flags(&s->rows[idx - 1], &s->th));
 	return 0;
 }
 
@@ -244,7 +259,7 @@ static int wamp_proc_open(struct inode *inode, struct file *file)
 		view.ns = proc_pid_ns(file_inode(file)->i_sb);
 		if (READ_ONCE(wamp_root_only) && !view.all_uids)
 			return -EACCES;
-		snap = wamp_store_snapshot(&view);
+		snap = wamp_snapshot_take(&view);
 		if (IS_ERR(snap))
 			return PTR_ERR(snap);
 	}

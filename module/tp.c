@@ -12,7 +12,7 @@
 #include <linux/blkdev.h>
 #include <trace/events/syscalls.h>
 #include <trace/events/block.h>
-#include "internal.h"
+#include "tp.h"
 
 /*
  * Re-declare what we expect of each probe: if a kernel changes the

@@ -12,27 +12,46 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-enum {
-	C_PID, C_TGID, C_COMM, C_WRITES, C_BYTES, C_AVG, C_SYNCS, C_FLAGS,
-	C_REQUIRED,
-	C_BLK_REQS = C_REQUIRED, C_BLK_BYTES, C_AMP, C_NR
+/*
+ * The columns the parser knows, from the lists of wamp.h: a row's field is
+ * found by its name in the report's header line, wherever it is.
+ */
+enum wampp_kind { K_PID, K_TGID, K_COMM, K_FLAGS, K_COUNTER, K_AVG, K_AMP };
+
+struct wampp_col {
+	const char *name;
+	enum wampp_kind kind;
+	int minor;		/* the format minor that added it */
+	int index;		/* of a counter */
 };
 
-static const char *const wampp_colnames[C_NR] = {
-	"pid", "tgid", "comm", "writes", "write_bytes", "avg_write", "syncs",
-	"flags", "blk_reqs", "blk_bytes", "amp",
+#define WAMPP_KEY_COL(name)	{ #name, WAMPP_KIND_##name, 0, -1 },
+#define WAMPP_KIND_pid		K_PID
+#define WAMPP_KIND_tgid		K_TGID
+#define WAMPP_KIND_comm		K_COMM
+#define WAMPP_KIND_flags	K_FLAGS
+#define WAMPP_KIND_avg_write	K_AVG
+#define WAMPP_KIND_amp		K_AMP
+#define WAMPP_TASK_COL(name, minor, ...) \
+	{ #name, K_COUNTER, minor, WAMP_TC_##name },
+#define WAMPP_DERIVED_COL(name, minor) { #name, WAMPP_KIND_##name, minor, -1 },
+
+static const struct wampp_col wampp_cols[] = {
+	WAMP_TASK_COLUMNS(WAMPP_KEY_COL, WAMPP_TASK_COL, WAMPP_DERIVED_COL,
+			  WAMPP_KEY_COL)
 };
 
-enum {
-	D_DEVICE, D_DISK, D_WREQS, D_WBYTES, D_FLUSH, D_FUA, D_PREFLUSH,
-	D_DREQS, D_DBYTES, D_REQUEUES, D_NR
+#define WAMPP_NCOLS	ARRAY_SIZE(wampp_cols)
+
+#define WAMPP_DEV_KEY_COL(name)	{ #name, K_PID, 0, -1 },
+#define WAMPP_DEV_COL(name, ...) { #name, K_COUNTER, 1, WAMP_DC_##name },
+
+/* The device section's columns; the first two (device, disk) are keys. */
+static const struct wampp_col wampp_devcols[] = {
+	WAMP_DEV_COLUMNS(WAMPP_DEV_KEY_COL, WAMPP_DEV_COL)
 };
 
-static const char *const wampp_devcolnames[D_NR] = {
-	"device", "disk", "write_reqs", "write_bytes", "flush_reqs",
-	"fua_reqs", "preflush_reqs", "discard_reqs", "discard_bytes",
-	"requeues",
-};
+#define WAMPP_NDEVCOLS	ARRAY_SIZE(wampp_devcols)
 
 #define WAMPP_MAX_COLS	64
 
@@ -156,12 +175,7 @@ static bool parse_centi(const char *s, long long *v)
 
 static unsigned int parse_flags(const char *s)
 {
-	static const struct { unsigned int bit; const char *name; } names[] = {
-		{ WAMP_F_SMALL, WAMP_F_SMALL_NAME },
-		{ WAMP_F_SYNC, WAMP_F_SYNC_NAME },
-		{ WAMP_F_AMP, WAMP_F_AMP_NAME },
-		{ WAMP_F_EXITED, WAMP_F_EXITED_NAME },
-	};
+	static const struct wamp_flag_name names[] = WAMP_FLAG_NAMES;
 	unsigned int flags = 0;
 	size_t i, n;
 
@@ -215,12 +229,11 @@ static int parse_first(char *line, struct wampp_report *r, char *err,
 }
 
 /*
- * Map column names to positions; the first @required must be there.
- * Returns the number of fields a row must have.
+ * Map column names to positions; the columns of format x.0 (minor 0) must
+ * be there.  Returns the number of fields a row must have.
  */
-static int parse_columns(char **f, size_t n, const char *const *names,
-			 int *col, int nr, int required, char *err,
-			 size_t errlen)
+static int parse_columns(char **f, size_t n, const struct wampp_col *cols,
+			 int *col, int nr, char *err, size_t errlen)
 {
 	int c, need = 0;
 	size_t i;
@@ -228,21 +241,15 @@ static int parse_columns(char **f, size_t n, const char *const *names,
 	for (c = 0; c < nr; c++) {
 		col[c] = -1;
 		for (i = 0; i < n; i++)
-			if (!strcmp(f[i], names[c]))
+			if (!strcmp(f[i], cols[c].name))
 				col[c] = (int)i;
-		if (col[c] < 0 && c < required)
+		if (col[c] < 0 && !cols[c].minor)
 			return fail(err, errlen, "column '%s' missing",
-				    names[c]);
+				    cols[c].name);
 		if (col[c] >= need)
 			need = col[c] + 1;
 	}
 	return need;
-}
-
-static bool opt_u64(char **f, int col, unsigned long long *v)
-{
-	*v = 0;
-	return col < 0 || parse_u64(f[col], v);
 }
 
 static int parse_row(char *line, const int *col, int ncols,
@@ -250,49 +257,66 @@ static int parse_row(char *line, const int *col, int ncols,
 {
 	char *f[WAMPP_MAX_COLS];
 	int n = (int)split(line, f, WAMPP_MAX_COLS);
+	const struct wampp_col *c;
+	bool ok = true;
+	size_t i;
 
 	if (n < ncols)
 		return fail(err, errlen, "row with %d fields, expected %d", n,
 			    ncols);
 	memset(w, 0, sizeof(*w));
 	w->amp_centi = WAMPP_NONE;
-	if (!parse_s64(f[col[C_PID]], &w->pid) ||
-	    !parse_s64(f[col[C_TGID]], &w->tgid) ||
-	    !parse_u64(f[col[C_WRITES]], &w->writes) ||
-	    !parse_u64(f[col[C_BYTES]], &w->write_bytes) ||
-	    !parse_s64(f[col[C_AVG]], &w->avg_write) ||
-	    !parse_u64(f[col[C_SYNCS]], &w->syncs) ||
-	    !opt_u64(f, col[C_BLK_REQS], &w->blk_reqs) ||
-	    !opt_u64(f, col[C_BLK_BYTES], &w->blk_bytes) ||
-	    (col[C_AMP] >= 0 && !parse_centi(f[col[C_AMP]], &w->amp_centi)))
-		return fail(err, errlen, "bad number in row");
-	snprintf(w->comm, sizeof(w->comm), "%s", f[col[C_COMM]]);
-	snprintf(w->flagstr, sizeof(w->flagstr), "%s", f[col[C_FLAGS]]);
-	w->flags = parse_flags(w->flagstr);
-	return 0;
+	for (i = 0; i < WAMPP_NCOLS && ok; i++) {
+		const char *v = col[i] >= 0 ? f[col[i]] : NULL;
+
+		c = &wampp_cols[i];
+		if (!v)
+			continue;
+		switch (c->kind) {
+		case K_PID:
+			ok = parse_s64(v, &w->pid);
+			break;
+		case K_TGID:
+			ok = parse_s64(v, &w->tgid);
+			break;
+		case K_COMM:
+			snprintf(w->comm, sizeof(w->comm), "%s", v);
+			break;
+		case K_FLAGS:
+			snprintf(w->flagstr, sizeof(w->flagstr), "%s", v);
+			w->flags = parse_flags(w->flagstr);
+			break;
+		case K_COUNTER:
+			ok = parse_u64(v, &w->tc[c->index]);
+			break;
+		case K_AVG:
+			ok = parse_s64(v, &w->avg_write);
+			break;
+		case K_AMP:
+			ok = parse_centi(v, &w->amp_centi);
+			break;
+		}
+	}
+	return ok ? 0 : fail(err, errlen, "bad number in row");
 }
 
 static int parse_dev(char *line, const int *col, int ncols,
 		     struct wampp_dev *d, char *err, size_t errlen)
 {
-	unsigned long long *const v[] = {
-		[D_WREQS] = &d->write_reqs, [D_WBYTES] = &d->write_bytes,
-		[D_FLUSH] = &d->flush_reqs, [D_FUA] = &d->fua_reqs,
-		[D_PREFLUSH] = &d->preflush_reqs, [D_DREQS] = &d->discard_reqs,
-		[D_DBYTES] = &d->discard_bytes, [D_REQUEUES] = &d->requeues,
-	};
 	char *f[WAMPP_MAX_COLS], tail;
-	int n = (int)split(line, f, WAMPP_MAX_COLS), c;
+	int n = (int)split(line, f, WAMPP_MAX_COLS);
+	size_t c;
 
 	if (n < ncols)
 		return fail(err, errlen, "device row with %d fields", n);
 	memset(d, 0, sizeof(*d));
-	if (sscanf(f[col[D_DEVICE]], "%u:%u%c", &d->major, &d->minor,
-		   &tail) != 2)
-		return fail(err, errlen, "bad device '%s'", f[col[D_DEVICE]]);
-	snprintf(d->name, sizeof(d->name), "%s", f[col[D_DISK]]);
-	for (c = D_WREQS; c < D_NR; c++)
-		if (!opt_u64(f, col[c], v[c]))
+	/* The two keys come first in the list: device, then disk. */
+	if (sscanf(f[col[0]], "%u:%u%c", &d->major, &d->minor, &tail) != 2)
+		return fail(err, errlen, "bad device '%s'", f[col[0]]);
+	snprintf(d->name, sizeof(d->name), "%s", f[col[1]]);
+	for (c = 2; c < WAMPP_NDEVCOLS; c++)
+		if (col[c] >= 0 &&
+		    !parse_u64(f[col[c]], &d->dc[wampp_devcols[c].index]))
 			return fail(err, errlen, "bad number in device row");
 	return 0;
 }
@@ -321,8 +345,8 @@ static int parse_section(char *line, struct wampp_report *r, int *dcol,
 
 	*sec = S_UNKNOWN;
 	if (n >= 2 && !strcmp(f[1], "dev")) {
-		*ndcols = parse_columns(f + 2, n - 2, wampp_devcolnames, dcol,
-					D_NR, D_DISK + 1, err, errlen);
+		*ndcols = parse_columns(f + 2, n - 2, wampp_devcols, dcol,
+					WAMPP_NDEVCOLS, err, errlen);
 		if (*ndcols < 0)
 			return -1;
 		*sec = S_DEVS;
@@ -340,7 +364,8 @@ static int parse_section(char *line, struct wampp_report *r, int *dcol,
 int wampp_parse(const char *text, struct wampp_report *r, char *err,
 		size_t errlen)
 {
-	int col[C_NR], dcol[D_NR], ncols = 0, ndcols = 0, ret = -1;
+	int col[WAMPP_NCOLS], dcol[WAMPP_NDEVCOLS], ncols = 0, ndcols = 0;
+	int ret = -1;
 	char *copy = strdup(text), *line, *save = NULL;
 	char *f[WAMPP_MAX_COLS];
 	enum section sec = S_COLUMNS;
@@ -368,8 +393,8 @@ int wampp_parse(const char *text, struct wampp_report *r, char *err,
 				goto out;
 		} else if (sec == S_COLUMNS) {
 			n = split(line, f, WAMPP_MAX_COLS);
-			ncols = parse_columns(f, n, wampp_colnames, col, C_NR,
-					      C_REQUIRED, err, errlen);
+			ncols = parse_columns(f, n, wampp_cols, col,
+					      WAMPP_NCOLS, err, errlen);
 			if (ncols < 0)
 				goto out;
 			sec = S_TASKS;

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include <sys/types.h>
+#include "wamp.h"
 
 #define WAMPP_MAX_KV	64
 #define WAMPP_NONE	(-1LL)	/* a "-" field */
@@ -20,16 +21,15 @@ struct wampp_kv {
 	char val[32];
 };
 
+/* A task row; a counter a report lacks (an older format) is 0. */
 struct wampp_row {
 	long long pid;		/* WAMPP_NONE for (other) */
 	long long tgid;
-	char comm[4 * 16 + 1];	/* as printed: escaped */
-	unsigned long long writes;
-	unsigned long long write_bytes;
+	char comm[4 * WAMP_COMM_LEN + 1];	/* as printed: escaped */
+
+	WAMP_TASK_COUNTS_MEMBERS;
+
 	long long avg_write;	/* WAMPP_NONE for "-" */
-	unsigned long long syncs;
-	unsigned long long blk_reqs;	/* 0 in format 1.0 */
-	unsigned long long blk_bytes;
 	long long amp_centi;	/* amp x 100; WAMPP_NONE for "-" */
 	unsigned int flags;	/* WAMP_F_* */
 	char flagstr[64];
@@ -38,15 +38,9 @@ struct wampp_row {
 struct wampp_dev {
 	unsigned int major;
 	unsigned int minor;
-	char name[4 * 32 + 1];	/* as printed: escaped */
-	unsigned long long write_reqs;
-	unsigned long long write_bytes;
-	unsigned long long flush_reqs;
-	unsigned long long fua_reqs;
-	unsigned long long preflush_reqs;
-	unsigned long long discard_reqs;
-	unsigned long long discard_bytes;
-	unsigned long long requeues;
+	char name[4 * WAMP_DISK_LEN + 1];	/* as printed: escaped */
+
+	WAMP_DEV_COUNTS_MEMBERS;
 };
 
 struct wampp_report {

@@ -14,7 +14,11 @@
 #include "wampparse.h"
 #include "wsview.h"
 
-#define WS_VERSION	"0.1.0"
+#ifndef WAMP_VERSION
+#error "WAMP_VERSION comes from dkms.conf, through the Makefile"
+#endif
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static void print_usage(FILE *f)
 {
@@ -167,9 +171,10 @@ int main(int argc, char **argv)
 			path = optarg;
 			break;
 		case 's':
-			for (k = 1; k < 6 && strcmp(optarg, keys[k]); k++)
+			for (k = 1; k < (int)ARRAY_SIZE(keys) &&
+			     strcmp(optarg, keys[k]); k++)
 				;
-			if (k == 6) {
+			if (k == (int)ARRAY_SIZE(keys)) {
 				fprintf(stderr, "wampstat: unknown sort key '%s'\n", optarg);
 				return 2;
 			}
@@ -212,7 +217,7 @@ int main(int argc, char **argv)
 			return 0;
 		case 'V':
 			printf("wampstat %s (reads /proc/wamp format %d.x)\n",
-			       WS_VERSION, WAMP_FORMAT_MAJOR);
+			       WAMP_VERSION, WAMP_FORMAT_MAJOR);
 			return 0;
 		default:
 			print_usage(stderr);

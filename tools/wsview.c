@@ -74,21 +74,23 @@ static const struct wampp_row *prev_row(const struct wampp_report *prev,
 {
 	const struct wampp_row *p = wampp_find(prev, (pid_t)r->pid);
 
+	int k;
+
 	/* A reused pid or a reset: counts went down, or the name changed. */
-	if (!p || strcmp(p->comm, r->comm) || p->writes > r->writes ||
-	    p->syncs > r->syncs || p->blk_bytes > r->blk_bytes ||
-	    p->write_bytes > r->write_bytes)
+	if (!p || strcmp(p->comm, r->comm))
 		return NULL;
+	for (k = 0; k < WAMP_TC_NR; k++)
+		if (p->tc[k] > r->tc[k])
+			return NULL;
 	return p;
 }
 
 static void ent_add(struct ws_ent *e, const struct ws_ent *t)
 {
-	e->writes += t->writes;
-	e->write_bytes += t->write_bytes;
-	e->syncs += t->syncs;
-	e->blk_reqs += t->blk_reqs;
-	e->blk_bytes += t->blk_bytes;
+	int k;
+
+	for (k = 0; k < WAMP_TC_NR; k++)
+		e->tc[k] += t->tc[k];
 	e->ntasks += t->ntasks;
 }
 
@@ -134,6 +136,7 @@ static int build_tasks(const struct wampp_report *cur,
 	const struct wampp_row *r, *p;
 	struct ws_ent t, *e;
 	size_t i, cap = 0;
+	int k;
 
 	for (i = 0; i < cur->nrows; i++) {
 		r = &cur->rows[i];
@@ -145,11 +148,8 @@ static int build_tasks(const struct wampp_report *cur,
 			o->view == WS_COMMS ? -1 : r->pid;
 		t.tgid = o->view == WS_COMMS ? -1 : r->tgid;
 		ws_unescape(r->comm, t.name, sizeof(t.name));
-		t.writes = r->writes - (p ? p->writes : 0);
-		t.write_bytes = r->write_bytes - (p ? p->write_bytes : 0);
-		t.syncs = r->syncs - (p ? p->syncs : 0);
-		t.blk_reqs = sub(r->blk_reqs, p ? p->blk_reqs : 0);
-		t.blk_bytes = r->blk_bytes - (p ? p->blk_bytes : 0);
+		for (k = 0; k < WAMP_TC_NR; k++)
+			t.tc[k] = r->tc[k] - (p ? p->tc[k] : 0);
 		t.ntasks = 1;
 		if (prev && !t.writes && !t.syncs && !t.blk_bytes)
 			continue;	/* idle over the interval */
@@ -172,6 +172,7 @@ static int build_devs(const struct wampp_report *cur,
 	const struct wampp_dev *d, *p;
 	struct ws_ent *e;
 	size_t i, j;
+	int k;
 
 	res->ents = calloc(cur->ndevs ? cur->ndevs : 1, sizeof(*res->ents));
 	if (!res->ents)
@@ -189,30 +190,24 @@ static int build_devs(const struct wampp_report *cur,
 		e->tgid = -1;
 		ws_unescape(d->name, e->name, sizeof(e->name));
 		snprintf(e->dev, sizeof(e->dev), "%u:%u", d->major, d->minor);
-		e->writes = sub(d->write_reqs, p ? p->write_reqs : 0);
-		e->blk_reqs = e->writes;
-		e->blk_bytes = sub(d->write_bytes, p ? p->write_bytes : 0);
-		e->flush_reqs = sub(d->flush_reqs, p ? p->flush_reqs : 0);
-		e->fua_reqs = sub(d->fua_reqs, p ? p->fua_reqs : 0);
-		e->preflush_reqs = sub(d->preflush_reqs,
-				       p ? p->preflush_reqs : 0);
-		e->discard_reqs = sub(d->discard_reqs, p ? p->discard_reqs : 0);
-		e->discard_bytes = sub(d->discard_bytes,
-				       p ? p->discard_bytes : 0);
-		e->requeues = sub(d->requeues, p ? p->requeues : 0);
+		for (k = 0; k < WAMP_DC_NR; k++)
+			e->d.dc[k] = sub(d->dc[k], p ? p->dc[k] : 0);
 	}
 	return 0;
 }
+
+static enum ws_key ws_sort_key;
+static bool ws_sort_devs;	/* the device view: sort on what disks got */
 
 static unsigned long long sort_val(const struct ws_ent *e, enum ws_key k)
 {
 	switch (k) {
 	case WS_KEY_WRITES:
-		return e->writes;
+		return ws_sort_devs ? e->d.write_reqs : e->writes;
 	case WS_KEY_SYNCS:
 		return e->syncs;
 	case WS_KEY_BLK:
-		return e->blk_bytes;
+		return ws_sort_devs ? e->d.write_bytes : e->blk_bytes;
 	case WS_KEY_AMP:
 		return e->write_bytes ?
 		       wamp_amp_centi(e->write_bytes, e->blk_bytes) : 0;
@@ -220,8 +215,6 @@ static unsigned long long sort_val(const struct ws_ent *e, enum ws_key k)
 		return e->write_bytes;
 	}
 }
-
-static enum ws_key ws_sort_key;
 
 static int ent_cmp(const void *a, const void *b)
 {
@@ -285,6 +278,7 @@ int ws_build(const struct wampp_report *cur, const struct wampp_report *prev,
 		res->ents[w++] = *e;
 	}
 	res->n = w;
+	ws_sort_devs = o->view == WS_DEVS;
 	ws_sort_key = o->key != WS_KEY_DEFAULT ? o->key :
 		      o->view == WS_DEVS || res->has_blk ? WS_KEY_BLK :
 		      WS_KEY_BYTES;
@@ -304,12 +298,7 @@ void ws_result_free(struct ws_result *res)
 
 static void flags_str(unsigned int flags, char *buf, size_t len)
 {
-	static const struct { unsigned int bit; const char *name; } names[] = {
-		{ WAMP_F_SMALL, WAMP_F_SMALL_NAME },
-		{ WAMP_F_SYNC, WAMP_F_SYNC_NAME },
-		{ WAMP_F_AMP, WAMP_F_AMP_NAME },
-		{ WAMP_F_EXITED, WAMP_F_EXITED_NAME },
-	};
+	static const struct wamp_flag_name names[] = WAMP_FLAG_NAMES;
 	size_t i, o = 0;
 
 	buf[0] = '\0';
@@ -383,12 +372,12 @@ void ws_print_text(FILE *f, const struct ws_result *res,
 		for (i = 0; i < res->n; i++) {
 			e = &res->ents[i];
 			fprintf(f, "%-8s %-12s", e->dev, e->name);
-			print_num(f, e->blk_reqs, s, 12);
-			print_num(f, e->blk_bytes, s, 14);
-			print_num(f, e->flush_reqs, s, 9);
-			print_num(f, e->fua_reqs, s, 9);
-			print_num(f, e->discard_reqs, s, 9);
-			print_num(f, e->requeues, s, 9);
+			print_num(f, e->d.write_reqs, s, 12);
+			print_num(f, e->d.write_bytes, s, 14);
+			print_num(f, e->d.flush_reqs, s, 9);
+			print_num(f, e->d.fua_reqs, s, 9);
+			print_num(f, e->d.discard_reqs, s, 9);
+			print_num(f, e->d.requeues, s, 9);
 			fputc('\n', f);
 		}
 		return;
@@ -463,6 +452,10 @@ static void jnum(FILE *f, const char *key, unsigned long long v)
 	fprintf(f, ",\"%s\":%llu", key, v);
 }
 
+/* The counters of a row, named as in /proc/wamp's columns. */
+#define WS_JSON_COUNTER(name, ...)	jnum(f, #name, e->name);
+#define WS_JSON_DEV_COUNTER(name, ...)	jnum(f, #name, e->d.name);
+
 static void json_task(FILE *f, const struct ws_ent *e, enum ws_view view)
 {
 	char amp[32];
@@ -475,11 +468,7 @@ static void json_task(FILE *f, const struct ws_ent *e, enum ws_view view)
 		fputc('{', f);
 	fprintf(f, "\"tasks\":%d,\"comm\":", e->ntasks);
 	json_str(f, e->name);
-	jnum(f, "writes", e->writes);
-	jnum(f, "write_bytes", e->write_bytes);
-	jnum(f, "syncs", e->syncs);
-	jnum(f, "blk_reqs", e->blk_reqs);
-	jnum(f, "blk_bytes", e->blk_bytes);
+	WAMP_TASK_COUNTERS(WS_JSON_COUNTER)
 	amp_str(e, amp, sizeof(amp));
 	fprintf(f, ",\"amp\":%s,\"flags\":", strcmp(amp, "-") ? amp : "null");
 	json_flags(f, e->flags);
@@ -490,14 +479,7 @@ static void json_dev(FILE *f, const struct ws_ent *e)
 {
 	fprintf(f, "{\"device\":\"%s\",\"disk\":", e->dev);
 	json_str(f, e->name);
-	jnum(f, "write_reqs", e->blk_reqs);
-	jnum(f, "write_bytes", e->blk_bytes);
-	jnum(f, "flush_reqs", e->flush_reqs);
-	jnum(f, "fua_reqs", e->fua_reqs);
-	jnum(f, "preflush_reqs", e->preflush_reqs);
-	jnum(f, "discard_reqs", e->discard_reqs);
-	jnum(f, "discard_bytes", e->discard_bytes);
-	jnum(f, "requeues", e->requeues);
+	WAMP_DEV_COUNTERS(WS_JSON_DEV_COUNTER)
 	fputc('}', f);
 }
 
@@ -556,36 +538,20 @@ struct prom_metric {
 	size_t off;	/* of the value in struct ws_ent */
 };
 
-#define OFF(field) offsetof(struct ws_ent, field)
+/* The metrics of each view, from the lists of wamp.h. */
+#define WS_PROM_TASK(name, minor, prom, help)				\
+	{ "wamp_task_" prom "_total", "counter", help,			\
+	  offsetof(struct ws_ent, name) },
+#define WS_PROM_DEV(name, prom, help)					\
+	{ "wamp_device_" prom "_total", "counter", help,		\
+	  offsetof(struct ws_ent, d.name) },
 
 static const struct prom_metric prom_task[] = {
-	{ "wamp_task_writes_total", "counter",
-	  "Write-family syscalls (write, pwrite64, writev, pwritev, pwritev2).",
-	  OFF(writes) },
-	{ "wamp_task_write_bytes_total", "counter",
-	  "Bytes the write syscalls asked to write.", OFF(write_bytes) },
-	{ "wamp_task_syncs_total", "counter",
-	  "Sync-family syscalls (fsync, fdatasync, sync_file_range, syncfs, sync).",
-	  OFF(syncs) },
-	{ "wamp_task_blk_requests_total", "counter",
-	  "Block write requests created for the task's bios.", OFF(blk_reqs) },
-	{ "wamp_task_blk_bytes_total", "counter",
-	  "Bytes of block write requests the task submitted.", OFF(blk_bytes) },
+	WAMP_TASK_COUNTERS(WS_PROM_TASK)
 };
 
 static const struct prom_metric prom_dev[] = {
-	{ "wamp_device_write_requests_total", "counter",
-	  "Write requests issued to the device.", OFF(blk_reqs) },
-	{ "wamp_device_write_bytes_total", "counter",
-	  "Bytes of write requests issued to the device.", OFF(blk_bytes) },
-	{ "wamp_device_flush_requests_total", "counter",
-	  "Cache flush requests issued to the device.", OFF(flush_reqs) },
-	{ "wamp_device_fua_requests_total", "counter",
-	  "Requests issued with FUA.", OFF(fua_reqs) },
-	{ "wamp_device_discard_requests_total", "counter",
-	  "Discard requests issued to the device.", OFF(discard_reqs) },
-	{ "wamp_device_requeues_total", "counter",
-	  "Requests requeued by the driver.", OFF(requeues) },
+	WAMP_DEV_COUNTERS(WS_PROM_DEV)
 };
 
 static void prom_total(FILE *f, const char *name, const char *help,

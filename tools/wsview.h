@@ -22,15 +22,18 @@ enum ws_key { WS_KEY_DEFAULT, WS_KEY_WRITES, WS_KEY_BYTES, WS_KEY_SYNCS,
 	      WS_KEY_BLK, WS_KEY_AMP };
 enum ws_format { WS_TEXT, WS_JSON, WS_PROM };
 
+/* A row of a view: a task, process or command, or a device (@d). */
 struct ws_ent {
 	long long pid;		/* tasks: pid; processes: tgid; else -1 */
 	long long tgid;
 	char name[80];		/* comm unescaped, or the disk's name */
 	char dev[24];		/* devices: major:minor */
-	unsigned long long writes, write_bytes, syncs, blk_reqs, blk_bytes;
-	/* devices */
-	unsigned long long flush_reqs, fua_reqs, preflush_reqs;
-	unsigned long long discard_reqs, discard_bytes, requeues;
+
+	WAMP_TASK_COUNTS_MEMBERS;
+
+	struct {
+		WAMP_DEV_COUNTS_MEMBERS;
+	} d;			/* devices */
 	unsigned int flags;	/* WAMP_F_*: classified on what is shown */
 	int ntasks;		/* tasks folded into this row */
 };

@@ -9,7 +9,9 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include "internal.h"
+#include "kunit.h"
+#include "params.h"
+#include "snapshot.h"
 
 /* Inputs a control write may carry, with their lengths (NULs included). */
 struct wamp_ctl_case {
@@ -203,11 +205,11 @@ static void wamp_fmt_test_row(struct kunit *test)
 	struct seq_file *m = wamp_seq(test);
 	struct wamp_row r = {
 		.pid = 4242, .tgid = 4240, .comm = "redis-server",
-		.c = { 11032, 529536, 11032, 11117, 45539328 },
+		.c = { .tc = { 11032, 529536, 11032, 11117, 45539328 } },
 		.flags = WAMP_F_SMALL | WAMP_F_SYNC | WAMP_F_AMP,
 	};
 
-	wamp_seq_row(m, &r);
+	wamp_seq_row(m, &r, r.flags);
 	wamp_expect_seqv(test, m, (const char *const []){
 		"4242 4240 redis-server 11032 529536 48 ",
 		"11032 11117 45539328 85.99 SMALL,SYNC,AMP\n", NULL });
@@ -218,28 +220,28 @@ static void wamp_fmt_test_row(struct kunit *test)
 	r.c.blk_bytes = 12288;
 	r.flags = 0;
 	strscpy(r.comm, "kworker/0:1H", sizeof(r.comm));
-	wamp_seq_row(m, &r);
+	wamp_seq_row(m, &r, r.flags);
 	wamp_expect_seq(test, m, "4242 4240 kworker/0:1H 0 0 - 0 3 12288 - -\n");
 
 	/* Writes of 0 bytes: avg 0, amp "-" (nothing written). */
 	r.c.writes = 2;
 	r.flags = WAMP_F_EXITED;
-	wamp_seq_row(m, &r);
+	wamp_seq_row(m, &r, r.flags);
 	wamp_expect_seq(test, m, "4242 4240 kworker/0:1H 2 0 0 0 3 12288 - EXITED\n");
 
 	r.flags = WAMP_F_SMALL | WAMP_F_SYNC | WAMP_F_AMP | WAMP_F_EXITED;
-	r.c = (struct wamp_counts){ U64_MAX, U64_MAX, U64_MAX, U64_MAX, 0 };
-	wamp_seq_row(m, &r);
+	r.c = (struct wamp_counts){ .tc = { U64_MAX, U64_MAX, U64_MAX, U64_MAX, 0 } };
+	wamp_seq_row(m, &r, r.flags);
 	wamp_expect_seqv(test, m, (const char *const []){
 		"4242 4240 kworker/0:1H ",
 		"18446744073709551615 18446744073709551615 1 ",
 		"18446744073709551615 18446744073709551615 0 0.00 ",
 		"SMALL,SYNC,AMP,EXITED\n", NULL });
 
-	r.c = (struct wamp_counts){ 3, 1, 0, 1, U64_MAX };
+	r.c = (struct wamp_counts){ .tc = { 3, 1, 0, 1, U64_MAX } };
 	r.flags = WAMP_F_AMP;
 	r.pid = -1;
-	wamp_seq_row(m, &r);
+	wamp_seq_row(m, &r, r.flags);
 	wamp_expect_seqv(test, m, (const char *const []){
 		"-1 4240 kworker/0:1H 3 1 0 0 1 ",
 		"18446744073709551615 184467440737095516.15 AMP\n", NULL });
@@ -252,16 +254,16 @@ static void wamp_fmt_test_comm(struct kunit *test)
 	struct wamp_row r = { .pid = 1, .tgid = 1 };
 
 	memcpy(r.comm, "a b\\c\t\x7f\xff\n,", 11);
-	wamp_seq_row(m, &r);
+	wamp_seq_row(m, &r, r.flags);
 	wamp_expect_seq(test, m, "1 1 a\\040b\\134c\\011\\177\\377\\012, 0 0 - 0 0 0 - -\n");
 
 	memset(r.comm, 0, sizeof(r.comm));
-	wamp_seq_row(m, &r);
+	wamp_seq_row(m, &r, r.flags);
 	wamp_expect_seq(test, m, "1 1 \\000 0 0 - 0 0 0 - -\n");
 
 	/* 15 bytes and the NUL: the longest comm. */
 	strscpy(r.comm, "abcdefghijklmno", sizeof(r.comm));
-	wamp_seq_row(m, &r);
+	wamp_seq_row(m, &r, r.flags);
 	wamp_expect_seq(test, m, "1 1 abcdefghijklmno 0 0 - 0 0 0 - -\n");
 }
 
@@ -271,7 +273,7 @@ static void wamp_fmt_test_header(struct kunit *test)
 	struct wamp_snapshot *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
-	s->total = (struct wamp_counts){ 11032, 529536, 11032, 11117, 45539328 };
+	s->total = (struct wamp_counts){ .tc = { 11032, 529536, 11032, 11117, 45539328 } };
 	s->nr_rows = 3;
 	s->slots_used = 5;
 	s->slots_cap = 2048;
@@ -306,8 +308,8 @@ static void wamp_fmt_test_tail(struct kunit *test)
 	};
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
-	s->other = (struct wamp_counts){ 4, 100, 1, 2, 8192 };
-	s->exited = (struct wamp_counts){ 5, 6, 7, 8, 9 };
+	s->other = (struct wamp_counts){ .tc = { 4, 100, 1, 2, 8192 } };
+	s->exited = (struct wamp_counts){ .tc = { 5, 6, 7, 8, 9 } };
 	s->folded = 3;
 	s->total.write_bytes = 1000;
 	s->devs = devs;

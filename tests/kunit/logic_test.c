@@ -10,52 +10,56 @@
 #include <asm/unistd.h>
 #include <asm/unistd_32_ia32.h>
 #include <asm/unistd_64_x32.h>
-#include "internal.h"
+#include "kunit.h"
+#include "params.h"
+#include "snapshot.h"
+#include "table.h"
+#include "tp.h"
 #include "syscalls.h"
 
 struct wamp_sc_case {
 	unsigned long nr;
-	unsigned int ev;
+	unsigned int kind;
 };
 
 /* What each ABI must count, written out here rather than taken from probe.c. */
 static const struct wamp_sc_case wamp_native_cases[] = {
-	{ __NR_write, WAMP_EV_WRITE },
-	{ __NR_pwrite64, WAMP_EV_WRITE },
-	{ __NR_writev, WAMP_EV_WRITEV },
-	{ __NR_pwritev, WAMP_EV_WRITEV },
-	{ __NR_pwritev2, WAMP_EV_WRITEV },
-	{ __NR_fsync, WAMP_EV_SYNC },
-	{ __NR_fdatasync, WAMP_EV_SYNC },
-	{ __NR_sync_file_range, WAMP_EV_SYNC },
-	{ __NR_syncfs, WAMP_EV_SYNC },
-	{ __NR_sync, WAMP_EV_SYNC },
+	{ __NR_write, WAMP_SC_WRITE },
+	{ __NR_pwrite64, WAMP_SC_WRITE },
+	{ __NR_writev, WAMP_SC_WRITEV },
+	{ __NR_pwritev, WAMP_SC_WRITEV },
+	{ __NR_pwritev2, WAMP_SC_WRITEV },
+	{ __NR_fsync, WAMP_SC_SYNC },
+	{ __NR_fdatasync, WAMP_SC_SYNC },
+	{ __NR_sync_file_range, WAMP_SC_SYNC },
+	{ __NR_syncfs, WAMP_SC_SYNC },
+	{ __NR_sync, WAMP_SC_SYNC },
 };
 
 static const struct wamp_sc_case wamp_ia32_cases[] = {
-	{ __NR_ia32_write, WAMP_EV_WRITE },
-	{ __NR_ia32_pwrite64, WAMP_EV_WRITE },
-	{ __NR_ia32_writev, WAMP_EV_WRITEV },
-	{ __NR_ia32_pwritev, WAMP_EV_WRITEV },
-	{ __NR_ia32_pwritev2, WAMP_EV_WRITEV },
-	{ __NR_ia32_fsync, WAMP_EV_SYNC },
-	{ __NR_ia32_fdatasync, WAMP_EV_SYNC },
-	{ __NR_ia32_sync_file_range, WAMP_EV_SYNC },
-	{ __NR_ia32_syncfs, WAMP_EV_SYNC },
-	{ __NR_ia32_sync, WAMP_EV_SYNC },
+	{ __NR_ia32_write, WAMP_SC_WRITE },
+	{ __NR_ia32_pwrite64, WAMP_SC_WRITE },
+	{ __NR_ia32_writev, WAMP_SC_WRITEV },
+	{ __NR_ia32_pwritev, WAMP_SC_WRITEV },
+	{ __NR_ia32_pwritev2, WAMP_SC_WRITEV },
+	{ __NR_ia32_fsync, WAMP_SC_SYNC },
+	{ __NR_ia32_fdatasync, WAMP_SC_SYNC },
+	{ __NR_ia32_sync_file_range, WAMP_SC_SYNC },
+	{ __NR_ia32_syncfs, WAMP_SC_SYNC },
+	{ __NR_ia32_sync, WAMP_SC_SYNC },
 };
 
 static const struct wamp_sc_case wamp_x32_cases[] = {
-	{ __NR_write, WAMP_EV_WRITE },
-	{ __NR_pwrite64, WAMP_EV_WRITE },
-	{ __NR_x32_writev, WAMP_EV_WRITEV },
-	{ __NR_x32_pwritev, WAMP_EV_WRITEV },
-	{ __NR_x32_pwritev2, WAMP_EV_WRITEV },
-	{ __NR_fsync, WAMP_EV_SYNC },
-	{ __NR_fdatasync, WAMP_EV_SYNC },
-	{ __NR_sync_file_range, WAMP_EV_SYNC },
-	{ __NR_syncfs, WAMP_EV_SYNC },
-	{ __NR_sync, WAMP_EV_SYNC },
+	{ __NR_write, WAMP_SC_WRITE },
+	{ __NR_pwrite64, WAMP_SC_WRITE },
+	{ __NR_x32_writev, WAMP_SC_WRITEV },
+	{ __NR_x32_pwritev, WAMP_SC_WRITEV },
+	{ __NR_x32_pwritev2, WAMP_SC_WRITEV },
+	{ __NR_fsync, WAMP_SC_SYNC },
+	{ __NR_fdatasync, WAMP_SC_SYNC },
+	{ __NR_sync_file_range, WAMP_SC_SYNC },
+	{ __NR_syncfs, WAMP_SC_SYNC },
+	{ __NR_sync, WAMP_SC_SYNC },
 };
 
 static unsigned int wamp_expected(const struct wamp_sc_case *c, size_t n,
@@ -65,8 +69,8 @@ static unsigned int wamp_expected(const struct wamp_sc_case *c, size_t n,
 
 	for (i = 0; i < n; i++)
 		if (c[i].nr == nr)
-			return c[i].ev;
-	return WAMP_EV_NONE;
+			return c[i].kind;
+	return WAMP_SC_NONE;
 }
 
 static int wamp_sc_test_init(struct kunit *test)
@@ -81,11 +85,11 @@ static void wamp_sc_test_sweep(struct kunit *test)
 	unsigned long nr;
 
 	for (nr = 0; nr < 1024; nr++) {
-		KUNIT_EXPECT_EQ_MSG(test, wamp_syscall_event(nr, false),
+		KUNIT_EXPECT_EQ_MSG(test, wamp_syscall_kind(nr, false),
 				    wamp_expected(wamp_native_cases,
 						  ARRAY_SIZE(wamp_native_cases), nr),
 				    "native syscall %lu", nr);
-		KUNIT_EXPECT_EQ_MSG(test, wamp_syscall_event(nr, true),
+		KUNIT_EXPECT_EQ_MSG(test, wamp_syscall_kind(nr, true),
 				    wamp_expected(wamp_ia32_cases,
 						  ARRAY_SIZE(wamp_ia32_cases), nr),
 				    "ia32 syscall %lu", nr);
@@ -99,20 +103,20 @@ static void wamp_sc_test_listed(struct kunit *test)
 
 	for (i = 0; i < ARRAY_SIZE(wamp_native_cases); i++)
 		KUNIT_EXPECT_EQ(test,
-				wamp_syscall_event(wamp_native_cases[i].nr, false),
-				wamp_native_cases[i].ev);
+				wamp_syscall_kind(wamp_native_cases[i].nr, false),
+				wamp_native_cases[i].kind);
 	for (i = 0; i < ARRAY_SIZE(wamp_ia32_cases); i++)
 		KUNIT_EXPECT_EQ(test,
-				wamp_syscall_event(wamp_ia32_cases[i].nr, true),
-				wamp_ia32_cases[i].ev);
+				wamp_syscall_kind(wamp_ia32_cases[i].nr, true),
+				wamp_ia32_cases[i].kind);
 	/* The ABIs disagree: ia32's write is native stat, native write ia32 exit. */
-	KUNIT_EXPECT_EQ(test, wamp_syscall_event(__NR_ia32_write, false),
-			WAMP_EV_NONE);
-	KUNIT_EXPECT_EQ(test, wamp_syscall_event(__NR_write, true), WAMP_EV_NONE);
-	KUNIT_EXPECT_EQ(test, wamp_syscall_event(__NR_getpid, false), WAMP_EV_NONE);
-	KUNIT_EXPECT_EQ(test, wamp_syscall_event(__NR_read, false), WAMP_EV_NONE);
-	KUNIT_EXPECT_EQ(test, wamp_syscall_event(__NR_ia32_read, true),
-			WAMP_EV_NONE);
+	KUNIT_EXPECT_EQ(test, wamp_syscall_kind(__NR_ia32_write, false),
+			WAMP_SC_NONE);
+	KUNIT_EXPECT_EQ(test, wamp_syscall_kind(__NR_write, true), WAMP_SC_NONE);
+	KUNIT_EXPECT_EQ(test, wamp_syscall_kind(__NR_getpid, false), WAMP_SC_NONE);
+	KUNIT_EXPECT_EQ(test, wamp_syscall_kind(__NR_read, false), WAMP_SC_NONE);
+	KUNIT_EXPECT_EQ(test, wamp_syscall_kind(__NR_ia32_read, true),
+			WAMP_SC_NONE);
 }
 
 /* x32: the x32 bit plus x32's numbers; anything else with the bit is not ours. */
@@ -122,14 +126,14 @@ static void wamp_sc_test_x32(struct kunit *test)
 
 	for (nr = 0; nr < 1024; nr++) {
 		KUNIT_EXPECT_EQ_MSG(test,
-				    wamp_syscall_event(nr | __X32_SYSCALL_BIT, false),
+				    wamp_syscall_kind(nr | __X32_SYSCALL_BIT, false),
 				    wamp_expected(wamp_x32_cases,
 						  ARRAY_SIZE(wamp_x32_cases), nr),
 				    "x32 syscall %lu", nr);
 		/* An ia32 task never has the x32 bit set in a valid number. */
 		KUNIT_EXPECT_EQ(test,
-				wamp_syscall_event(nr | __X32_SYSCALL_BIT, true),
-				WAMP_EV_NONE);
+				wamp_syscall_kind(nr | __X32_SYSCALL_BIT, true),
+				WAMP_SC_NONE);
 	}
 }
 
@@ -143,10 +147,10 @@ static void wamp_sc_test_bogus(struct kunit *test)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(bogus); i++) {
-		KUNIT_EXPECT_EQ(test, wamp_syscall_event(bogus[i], false),
-				WAMP_EV_NONE);
-		KUNIT_EXPECT_EQ(test, wamp_syscall_event(bogus[i], true),
-				WAMP_EV_NONE);
+		KUNIT_EXPECT_EQ(test, wamp_syscall_kind(bogus[i], false),
+				WAMP_SC_NONE);
+		KUNIT_EXPECT_EQ(test, wamp_syscall_kind(bogus[i], true),
+				WAMP_SC_NONE);
 	}
 }
 
@@ -187,7 +191,7 @@ static void wamp_probe_test_native(struct kunit *test)
 	wamp_probe_call(__NR_getpid, 0, 999);
 	wamp_probe_call(__NR_read, 0, 999);
 	wamp_probe_call(-1, 0, 999);
-	s = wamp_store_snapshot(NULL);
+	s = wamp_snapshot_take(NULL);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(s));
 	KUNIT_EXPECT_EQ(test, s->total.writes, 3);
 	KUNIT_EXPECT_EQ(test, s->total.write_bytes, (1ull << 40) + 4144);
@@ -212,7 +216,7 @@ static void wamp_probe_test_writev(struct kunit *test)
 	wamp_probe_call(__NR_pwritev2, 0, 1);
 	wamp_probe_call(__NR_writev, 0x10000, UIO_MAXIOV + 1);
 	wamp_probe_call(__NR_pwritev, 0x10000, 0);
-	s = wamp_store_snapshot(NULL);
+	s = wamp_snapshot_take(NULL);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(s));
 	KUNIT_EXPECT_EQ(test, s->total.writes, 4);
 	KUNIT_EXPECT_EQ(test, s->total.write_bytes, 0);

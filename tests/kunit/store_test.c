@@ -13,8 +13,10 @@
 #include <linux/kthread.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
-#include "internal.h"
-#include "account.h"
+#include "params.h"
+#include "snapshot.h"
+#include "table.h"
+#include "view.h"
 
 #define WAMP_KT_TABLE	16
 
@@ -28,6 +30,19 @@ struct wamp_kt {
 	u64 start_time;
 };
 
+/* A test thread that counted what it had to: say so, wait to be stopped. */
+static int wamp_kt_park(struct wamp_kt *k)
+{
+	complete(&k->done);
+	set_current_state(TASK_INTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_INTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
 static int wamp_kt_fn(void *arg)
 {
 	struct wamp_kt *k = arg;
@@ -37,14 +52,7 @@ static int wamp_kt_fn(void *arg)
 	k->start_time = current->start_time;
 	for (i = 0; i < k->n; i++)
 		wamp_store_account(k->ev, k->bytes, 0);
-	complete(&k->done);
-	set_current_state(TASK_INTERRUPTIBLE);
-	while (!kthread_should_stop()) {
-		schedule();
-		set_current_state(TASK_INTERRUPTIBLE);
-	}
-	__set_current_state(TASK_RUNNING);
-	return 0;
+	return wamp_kt_park(k);
 }
 
 /* A thread on @cpu counts @n events of @bytes, then waits to be stopped. */
@@ -73,7 +81,7 @@ static void wamp_kt_stop(struct wamp_kt *k)
 static struct wamp_snapshot *wamp_snap_view(struct kunit *test,
 					    const struct wamp_view *v)
 {
-	struct wamp_snapshot *s = wamp_store_snapshot(v);
+	struct wamp_snapshot *s = wamp_snapshot_take(v);
 
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(s));
 	return s;
@@ -620,14 +628,7 @@ static int wamp_kt_every_cpu(void *arg)
 		wamp_store_account(WAMP_EV_WRITE, 1, 0);
 		k->n++;
 	}
-	complete(&k->done);
-	set_current_state(TASK_INTERRUPTIBLE);
-	while (!kthread_should_stop()) {
-		schedule();
-		set_current_state(TASK_INTERRUPTIBLE);
-	}
-	__set_current_state(TASK_RUNNING);
-	return 0;
+	return wamp_kt_park(k);
 }
 
 /* The slot of @pid on @cpu, or NULL. */
@@ -701,14 +702,7 @@ static int wamp_kt_exec(void *arg)
 	strscpy_pad(current->comm, "wamp_after", sizeof(current->comm));
 	WRITE_ONCE(current->self_exec_id, current->self_exec_id + 1);
 	wamp_store_account(WAMP_EV_WRITE, 20, 0);
-	complete(&k->done);
-	set_current_state(TASK_INTERRUPTIBLE);
-	while (!kthread_should_stop()) {
-		schedule();
-		set_current_state(TASK_INTERRUPTIBLE);
-	}
-	__set_current_state(TASK_RUNNING);
-	return 0;
+	return wamp_kt_park(k);
 }
 
 /*

@@ -301,9 +301,9 @@ TEST_F(interval, device_deltas)
 	ASSERT_EQ(0, ws_build(&self->cur, &self->prev, 2.0, &o, &self->res));
 	ASSERT_EQ(1, self->res.n);
 	EXPECT_STREQ("254:0", self->res.ents[0].dev);
-	EXPECT_EQ(200, self->res.ents[0].blk_reqs);
-	EXPECT_EQ(819200, self->res.ents[0].blk_bytes);
-	EXPECT_EQ(200, self->res.ents[0].flush_reqs);
+	EXPECT_EQ(200, self->res.ents[0].d.write_reqs);
+	EXPECT_EQ(819200, self->res.ents[0].d.write_bytes);
+	EXPECT_EQ(200, self->res.ents[0].d.flush_reqs);
 }
 
 static char *render(void (*fn)(FILE *, const struct ws_result *,

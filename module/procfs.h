@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* /proc/wamp (procfs.c) and the control path it shares with debugfs. */
+#ifndef WAMP_PROCFS_H
+#define WAMP_PROCFS_H
+
+#include <linux/types.h>
+
+struct file;
+
+int wamp_procfs_init(void);
+void wamp_procfs_exit(void);
+ssize_t wamp_control_write(struct file *file, const char __user *ubuf,
+			   size_t len, loff_t *ppos);
+
+#endif /* WAMP_PROCFS_H */

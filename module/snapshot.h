@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A reader's snapshot: a copy of every CPU's table, merged per task, with
+ * the totals, as one reader may see it.  See snapshot.c.
+ */
+#ifndef WAMP_SNAPSHOT_H
+#define WAMP_SNAPSHOT_H
+
+#include "table.h"
+
+struct wamp_view;
+
+/* A merged row, as a reader sees it. */
+struct wamp_row {
+	u64 start_time;
+	pid_t pid;
+	pid_t tgid;
+	kuid_t uid;
+	unsigned int flags;	/* WAMP_F_EXITED; the findings at print time */
+	char comm[WAMP_COMM_LEN];
+	struct wamp_counts c;
+	u32 ns_inum;
+	pid_t vpid;
+	pid_t vtgid;
+	u32 exec_id;
+};
+
+/* A device as all CPUs saw it. */
+struct wamp_dev_row {
+	u32 devt;
+	char name[WAMP_DISK_LEN];
+
+	WAMP_DEV_COUNTS_MEMBERS;
+};
+
+struct wamp_snapshot {
+	struct wamp_counts total;
+	struct wamp_counts other;
+	struct wamp_counts exited;
+	u64 folded;
+	u64 overflow;
+	u64 nested;
+	u64 iov_fault;
+	u64 dev_overflow;
+	unsigned int slots_used;
+	unsigned int slots_cap;
+	struct wamp_thresholds th;
+	size_t nr_devs;
+	struct wamp_dev_row *devs;
+	size_t nr_rows;
+	struct wamp_row rows[];
+};
+
+struct wamp_snapshot *wamp_snapshot_take(const struct wamp_view *view);
+void wamp_snapshot_free(struct wamp_snapshot *snap);
+
+#endif /* WAMP_SNAPSHOT_H */

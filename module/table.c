@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The per-CPU tables: claiming, taking over and renaming slots, device
+ * entries, reset, and their memory.
+ *
+ * Each possible CPU owns a table of wamp_table_size slots (open addressing:
+ * a task may use the WAMP_WINDOW slots from its hash on).  Only the owning
+ * CPU writes its table, from probes that run with preemption disabled, so
+ * the hot path takes no lock and no atomic read-modify-write.  Readers on
+ * other CPUs copy the slots without blocking anybody (snapshot.c).
+ *
+ * A slot, once claimed, stays with its task, so the counts of a task that
+ * exited are kept, until a reset or until a task finds no free slot in its
+ * window: it then takes over the first slot there whose task has exited,
+ * and that task's counts are folded into the CPU's exited row (@folded
+ * counts such rows).  A task that finds neither is counted in the CPU's
+ * (other) row and in @overflow.  The probe counts each event once, in one
+ * row.
+ *
+ * Changing a CPU's table from outside the probe (reset) runs on that CPU
+ * with preemption disabled and @busy raised, so it can never interleave
+ * with a probe's update: a probe in an interrupt on top of it is counted
+ * as nested, into the interrupt-safe local64 counters.
+ */
+#include <linux/kernel.h>
+#include <linux/blkdev.h>
+#include <linux/cpu.h>
+#include <linux/cred.h>
+#include <linux/jiffies.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/pid_namespace.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/workqueue.h>
+#include "table.h"
+#include "params.h"
+#include "view.h"
+
+struct wamp_cpu __percpu *wamp_cpus __read_mostly;
+unsigned int wamp_bits __read_mostly;
+static DEFINE_MUTEX(wamp_reset_lock);
+
+static_assert(sizeof(struct wamp_slot) == 96);
+static_assert(sizeof(struct wamp_counts) == WAMP_TC_NR * sizeof(u64));
+static_assert(WAMP_TABLE_SIZE_MAX <= 1u << 16);	/* u16 @order entries */
+static_assert(TASK_COMM_LEN == WAMP_COMM_LEN);
+static_assert(DISK_NAME_LEN == WAMP_DISK_LEN);
+
+/*
+ * What may change while a task runs: its name and uid, at each exec.  Only
+ * a syscall probe (@sys) takes the task's exec count: a block probe may run
+ * in the task inside execve(), after the count moved and before the new
+ * credentials are committed, so it records the count before, and the
+ * task's next counted syscall takes name, uid and count again.
+ */
+static void wamp_slot_ident(struct wamp_slot *s, bool sys)
+{
+	struct task_struct *t = current;
+
+	s->uid = wamp_cred_uid(current_cred());
+	s->exec_id = (u32)t->self_exec_id - !sys;
+	memcpy(s->comm, t->comm, WAMP_COMM_LEN);
+	s->comm[WAMP_COMM_LEN - 1] = '\0';
+}
+
+/* Make @s current's, with zero counts; its @state is the caller's. */
+static void wamp_slot_own(struct wamp_slot *s, bool sys)
+{
+	struct task_struct *t = current;
+	struct pid_namespace *ns = task_active_pid_ns(t);
+
+	s->start_time = t->start_time;
+	s->pid = t->pid;
+	s->tgid = t->tgid;
+	/* An exiting task may have lost its pid already: no namespace. */
+	s->ns_inum = ns ? ns->ns.inum : 0;
+	s->vpid = ns ? task_pid_nr_ns(t, ns) : 0;
+	s->vtgid = ns ? task_tgid_nr_ns(t, ns) : 0;
+	wamp_slot_ident(s, sys);
+	memset(&s->c, 0, sizeof(s->c));
+}
+
+/*
+ * current exec'd since it last refreshed @s (its slot on this CPU): take
+ * its new name and uid.  Readers copying this CPU see @gen change and copy
+ * again, so none copies half a name.
+ */
+void wamp_slot_refresh(struct wamp_cpu *c, struct wamp_slot *s)
+{
+	raw_write_seqcount_begin(&c->gen);
+	wamp_slot_ident(s, true);
+	raw_write_seqcount_end(&c->gen);
+}
+
+/*
+ * The slow half of wamp_slot_counts(): a task's first event on this CPU
+ * takes the free slot @i.  Readers walk @order up to @used, so they visit
+ * the claimed slots only, whatever the size of the table.
+ */
+struct wamp_counts *wamp_slot_claim(struct wamp_cpu *c, u32 i, bool sys)
+{
+	struct wamp_slot *s = &c->slots[i];
+
+	wamp_slot_own(s, sys);
+	/* Publish the key before readers may look at the slot. */
+	smp_store_release(&s->state, WAMP_SLOT_USED);
+	WRITE_ONCE(c->order[c->used], i);
+	/* And the slot's index before readers may look for it. */
+	smp_store_release(&c->used, c->used + 1);
+	return &s->c;
+}
+
+/*
+ * The slow half of wamp_slot_counts() when current's window of the table
+ * is full: take over the first slot in it whose task has exited, folding
+ * its counts into this CPU's exited row.  Readers copying this CPU's table
+ * see @gen change and copy again.  A scan that finds only live tasks is
+ * not tried again before the next tick, so a table full of live tasks
+ * costs one scan per tick, not one per event.  With no slot to take, the
+ * event goes to (other) and counts as an overflow.
+ */
+struct wamp_counts *wamp_slot_reclaim(struct wamp_cpu *c, u32 i, bool sys)
+{
+	struct wamp_slot *s = NULL;
+	unsigned int n, k;
+
+	if (time_before(jiffies, c->reclaim_after))
+		goto overflow;
+	rcu_read_lock();
+	for (n = 0; n < WAMP_WINDOW; n++, i = (i + 1) & c->mask) {
+		if (!wamp_live_task(c->slots[i].pid, c->slots[i].start_time)) {
+			s = &c->slots[i];
+			break;
+		}
+	}
+	rcu_read_unlock();
+	if (!s) {
+		c->reclaim_after = jiffies + 1;
+		goto overflow;
+	}
+	raw_write_seqcount_begin(&c->gen);
+	for (k = 0; k < WAMP_TC_NR; k++)
+		WRITE_ONCE(c->exited.tc[k], c->exited.tc[k] + s->c.tc[k]);
+	WRITE_ONCE(c->folded, c->folded + 1);
+	wamp_slot_own(s, sys);	/* still in use: @state and @used stay */
+	raw_write_seqcount_end(&c->gen);
+	return &s->c;
+
+overflow:
+	WRITE_ONCE(c->overflow, c->overflow + 1);
+	return &c->other;
+}
+
+/* A probe that interrupted a probe on this CPU: interrupt-safe counters. */
+void wamp_account_nested(struct wamp_cpu *c, enum wamp_event ev, u64 bytes)
+{
+	const int n = wamp_event_count(ev), b = wamp_event_bytes(ev);
+
+	local64_inc(&c->nested);
+	if (n != WAMP_TC_NONE)
+		local64_inc(&c->nested_tc[n]);
+	if (b != WAMP_TC_NONE)
+		local64_add(bytes, &c->nested_tc[b]);
+}
+
+/*
+ * This CPU's entry for @disk, claimed if need be; NULL if the table is
+ * full.  The caller has preemption disabled.  Interrupt-safe: a claim is a
+ * local cmpxchg, so a nested caller either finds the entry or claims
+ * another one.
+ */
+struct wamp_dev *wamp_store_dev(struct gendisk *disk)
+{
+	struct wamp_cpu *c = this_cpu_ptr(wamp_cpus);
+	u32 devt = disk ? (u32)disk_devt(disk) : 0;
+	struct wamp_dev *d;
+	u32 cur;
+	int i;
+
+	if (!devt)
+		goto full;
+	for (i = 0; i < WAMP_DEV_MAX; i++) {
+		d = &c->devs[i];
+		cur = READ_ONCE(d->devt);
+		if (cur == devt)
+			return d;
+		if (cur)
+			continue;
+		cur = cmpxchg_local(&d->devt, 0, devt);
+		if (!cur) {
+			strscpy(d->name, disk->disk_name, sizeof(d->name));
+			/* Readers look at an entry once it is named. */
+			smp_store_release(&d->named, 1);
+			return d;
+		}
+		if (cur == devt)
+			return d;
+	}
+full:
+	local64_inc(&c->dev_overflow);
+	return NULL;
+}
+
+static void wamp_cpu_clear(struct wamp_cpu *c)
+{
+	unsigned long flags;
+	int k;
+
+	/* Readers copying this CPU see @gen change and copy again. */
+	raw_write_seqcount_begin(&c->gen);
+	memset(c->slots, 0, sizeof(*c->slots) << wamp_bits);
+	memset(&c->other, 0, sizeof(c->other));
+	memset(&c->exited, 0, sizeof(c->exited));
+	c->folded = 0;
+	c->reclaim_after = jiffies;
+	WRITE_ONCE(c->used, 0);
+	c->overflow = 0;
+	c->iov_fault = 0;
+	/* The local64 counters are also written from interrupts. */
+	local_irq_save(flags);
+	memset(c->devs, 0, sizeof(*c->devs) * WAMP_DEV_MAX);
+	local64_set(&c->nested, 0);
+	for (k = 0; k < WAMP_TC_NR; k++)
+		local64_set(&c->nested_tc[k], 0);
+	local64_set(&c->dev_overflow, 0);
+	local_irq_restore(flags);
+	raw_write_seqcount_end(&c->gen);
+}
+
+/* Runs on the CPU whose table it clears: see the comment at the top. */
+static long wamp_cpu_clear_local(void *unused)
+{
+	struct wamp_cpu *c;
+
+	preempt_disable();
+	c = this_cpu_ptr(wamp_cpus);
+	c->busy++;
+	barrier();	/* as in wamp_store_account() */
+	wamp_cpu_clear(c);
+	barrier();
+	c->busy--;
+	preempt_enable();
+	return 0;
+}
+
+void wamp_store_reset(void)
+{
+	int cpu;
+
+	mutex_lock(&wamp_reset_lock);
+	/* Online CPUs clear their own table; offline ones run no probe. */
+	cpus_read_lock();
+	for_each_possible_cpu(cpu) {
+		if (cpu_online(cpu))
+			work_on_cpu(cpu, wamp_cpu_clear_local, NULL);
+		else
+			wamp_cpu_clear(per_cpu_ptr(wamp_cpus, cpu));
+	}
+	cpus_read_unlock();
+	mutex_unlock(&wamp_reset_lock);
+}
+
+void wamp_store_cpu_stats(int cpu, unsigned int *used, u64 *overflow,
+			  u64 *nested)
+{
+	struct wamp_cpu *c = per_cpu_ptr(wamp_cpus, cpu);
+
+	*used = READ_ONCE(c->used);
+	*overflow = READ_ONCE(c->overflow);
+	*nested = local64_read(&c->nested);
+}
+
+size_t wamp_store_bytes_per_cpu(void)
+{
+	return sizeof(struct wamp_cpu) +
+	       ((sizeof(struct wamp_slot) + sizeof(u16)) << wamp_bits) +
+	       sizeof(struct wamp_dev) * WAMP_DEV_MAX;
+}
+
+int wamp_store_init(void)
+{
+	struct wamp_cpu *c;
+	int cpu;
+
+	wamp_bits = ilog2(roundup_pow_of_two(wamp_table_size));
+	if (wamp_table_size != 1u << wamp_bits) {
+		pr_info("table_size %u rounded up to %u\n", wamp_table_size,
+			1u << wamp_bits);
+		wamp_table_size = 1u << wamp_bits;
+	}
+	wamp_cpus = alloc_percpu(struct wamp_cpu);
+	if (!wamp_cpus)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		c = per_cpu_ptr(wamp_cpus, cpu);
+		seqcount_init(&c->gen);
+		c->reclaim_after = jiffies;
+		c->hash_shift = 32 - wamp_bits;
+		c->mask = (1u << wamp_bits) - 1;
+		c->slots = kvzalloc_node(array_size(1u << wamp_bits,
+						    sizeof(*c->slots)),
+					 GFP_KERNEL, cpu_to_node(cpu));
+		c->order = kvzalloc_node(array_size(1u << wamp_bits,
+						    sizeof(*c->order)),
+					 GFP_KERNEL, cpu_to_node(cpu));
+		c->devs = kvzalloc_node(array_size(WAMP_DEV_MAX,
+						   sizeof(*c->devs)),
+					GFP_KERNEL, cpu_to_node(cpu));
+		if (!c->slots || !c->order || !c->devs)
+			goto err_free;
+	}
+	return 0;
+
+err_free:
+	wamp_store_exit();
+	return -ENOMEM;
+}
+
+/* Only after the probes are gone (tracepoint_synchronize_unregister()). */
+void wamp_store_exit(void)
+{
+	int cpu;
+
+	if (!wamp_cpus)
+		return;
+	for_each_possible_cpu(cpu) {
+		kvfree(per_cpu_ptr(wamp_cpus, cpu)->slots);
+		kvfree(per_cpu_ptr(wamp_cpus, cpu)->order);
+		kvfree(per_cpu_ptr(wamp_cpus, cpu)->devs);
+	}
+	free_percpu(wamp_cpus);
+	wamp_cpus = NULL;
+}

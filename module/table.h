@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The per-CPU tables and their hot path: what a task counted on one CPU
+ * (its slot), what a device was sent from one CPU, and the inline code
+ * the probes run to count one event.  See table.c for the rules.
+ */
+#ifndef WAMP_TABLE_H
+#define WAMP_TABLE_H
+
+#include <linux/types.h>
+#include <linux/cache.h>
+#include <linux/compiler.h>
+#include <linux/hash.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
+#include <linux/sched.h>
+#include <linux/seqlock.h>
+#include <linux/uidgid.h>
+#include <asm/local64.h>
+#include "wamp.h"
+
+struct gendisk;
+
+/* What one task (or the (other) row, or the totals) counted. */
+struct wamp_counts {
+	WAMP_TASK_COUNTS_MEMBERS;
+};
+
+/*
+ * The events the probes count, and the task counters each one adds to:
+ * X(event, counter it adds one to, counter it adds its bytes to), NONE
+ * for neither.
+ */
+#define WAMP_EVENTS(X)							\
+	X(WRITE, writes, write_bytes)		/* a write syscall */	\
+	X(SYNC, syncs, NONE)			/* a sync syscall */	\
+	X(BLK_RQ, blk_reqs, blk_bytes)		/* a new request for current's bio */ \
+	X(BLK_MERGE, NONE, blk_bytes)		/* current's bio merged into one */
+
+#define WAMP_TC_NONE	(-1)
+#define WAMP_EVENT_ENUM(ev, n, b)	WAMP_EV_##ev,
+
+enum wamp_event { WAMP_EVENTS(WAMP_EVENT_ENUM) WAMP_EV_NR };
+
+/*
+ * The counter an event adds one to, and the one it adds its bytes to
+ * (WAMP_TC_NONE: none).  Constant for a constant @e: the probes inline
+ * straight-line code for their own event.
+ */
+#define WAMP_EVENT_COUNT(ev, n, b)	e == WAMP_EV_##ev ? WAMP_TC_##n :
+#define WAMP_EVENT_BYTES(ev, n, b)	e == WAMP_EV_##ev ? WAMP_TC_##b :
+
+static __always_inline int wamp_event_count(enum wamp_event e)
+{
+	return WAMP_EVENTS(WAMP_EVENT_COUNT) WAMP_TC_NONE;
+}
+
+static __always_inline int wamp_event_bytes(enum wamp_event e)
+{
+	return WAMP_EVENTS(WAMP_EVENT_BYTES) WAMP_TC_NONE;
+}
+
+#define WAMP_LOCAL64_FIELD(name, ...)	local64_t name;
+
+/*
+ * One block device as one CPU saw it at block_rq_issue.  Claimed with
+ * cmpxchg_local() and counted with local64: the issue probe runs in any
+ * context (task, softirq, hardirq) and may interrupt itself on one CPU.
+ */
+struct wamp_dev {
+	u32 devt;		/* 0: free; claimed with cmpxchg_local() */
+	u32 named;		/* @name written: release-stored after it */
+	char name[WAMP_DISK_LEN];
+	union {
+		struct {
+			WAMP_DEV_COUNTERS(WAMP_LOCAL64_FIELD)
+		};
+		local64_t dc[WAMP_DC_NR];
+	};
+};
+
+#define WAMP_DEV_MAX	32	/* devices per CPU table */
+#define WAMP_WINDOW	16	/* slots a task may use, from its hash on */
+#define WAMP_SLOT_USED	1u
+
+/*
+ * One slot of a CPU's table: 96 bytes.  A task is identified by its pid and
+ * its start time, so a task that inherits a recycled pid never lands in a
+ * dead task's slot.  Only the owning CPU writes a slot; @state is published
+ * last with a release store, and readers on other CPUs acquire it first.
+ *
+ * @uid is the task's uid if its real, effective and saved uids agreed when
+ * it claimed the slot or last exec'd (the rule of /proc/PID/io), else
+ * INVALID_UID: readers use it for exited tasks only (a live task is judged
+ * by its credentials at read time).  @comm and @uid are refreshed when the
+ * task's exec count (@exec_id, the low half of self_exec_id) moves on, so
+ * an exited task keeps the name of its last exec.  @ns_inum, @vpid and
+ * @vtgid place the task in its own pid namespace, for readers there once
+ * it has exited.
+ */
+struct wamp_slot {
+	u64 start_time;
+	pid_t pid;
+	pid_t tgid;
+	kuid_t uid;
+	u32 state;
+	char comm[WAMP_COMM_LEN];
+	struct wamp_counts c;
+	u32 ns_inum;
+	pid_t vpid;
+	pid_t vtgid;
+	u32 exec_id;
+};
+
+/*
+ * Per-CPU state.  @busy detects a probe nested inside a probe on the same
+ * CPU (an interrupt, or a reset); the nested one counts only into the
+ * local64 counters, which are interrupt-safe on the local CPU.  There is
+ * no per-CPU total: a reader sums the slots, (other), the exited row and
+ * the nested counters it copied, so the probe counts every event once and
+ * the totals always agree with the rows.
+ *
+ * @gen is a seqcount: odd while a slot changes hands or is renamed, or a
+ * reset runs, so that readers copying this CPU's table copy again.  Its
+ * writers run on this CPU with preemption disabled; the raw_ accessors are
+ * used because they may run in a probe, where lockdep must not recurse.
+ */
+struct wamp_cpu {
+	unsigned int busy;
+	unsigned int used;		/* slots claimed: entries of @order */
+	struct wamp_slot *slots;
+	u32 hash_shift;			/* 32 - log2(table size) */
+	u32 mask;			/* table size - 1 */
+	u16 *order;			/* claimed slots, in claim order */
+	struct wamp_dev *devs;
+	seqcount_t gen;
+	unsigned long reclaim_after;	/* jiffies: no fold scan before */
+	struct wamp_counts other;
+	struct wamp_counts exited;	/* folded rows of exited tasks */
+	u64 folded;
+	u64 overflow;
+	u64 iov_fault;
+	local64_t nested;
+	local64_t nested_tc[WAMP_TC_NR];
+	local64_t dev_overflow;
+};
+
+/* How wamp_store_account() charges an event. */
+#define WAMP_ACC_IOV_FAULT	0x1u	/* the iovec array was unreadable */
+#define WAMP_ACC_OTHER		0x2u	/* no task to charge: (other) */
+
+extern struct wamp_cpu __percpu *wamp_cpus;
+extern unsigned int wamp_bits;
+
+int wamp_store_init(void);
+void wamp_store_exit(void);
+void wamp_store_reset(void);
+struct wamp_dev *wamp_store_dev(struct gendisk *disk);
+void wamp_store_cpu_stats(int cpu, unsigned int *used, u64 *overflow,
+			  u64 *nested);
+size_t wamp_store_bytes_per_cpu(void);
+
+/* The slow paths of the inline code below (table.c). */
+struct wamp_counts *wamp_slot_claim(struct wamp_cpu *c, u32 i, bool sys);
+struct wamp_counts *wamp_slot_reclaim(struct wamp_cpu *c, u32 i, bool sys);
+void wamp_slot_refresh(struct wamp_cpu *c, struct wamp_slot *s);
+void wamp_account_nested(struct wamp_cpu *c, enum wamp_event ev, u64 bytes);
+
+static __always_inline void wamp_counts_add(struct wamp_counts *c,
+					    enum wamp_event ev, u64 bytes)
+{
+	const int n = wamp_event_count(ev), b = wamp_event_bytes(ev);
+
+	if (n != WAMP_TC_NONE)
+		WRITE_ONCE(c->tc[n], c->tc[n] + 1);
+	if (b != WAMP_TC_NONE)
+		WRITE_ONCE(c->tc[b], c->tc[b] + bytes);
+}
+
+/*
+ * The counts of @current's slot on this CPU: found, claimed, or one of an
+ * exited task's taken over (its counts folded); (other) if there is none.
+ * @sys: called for a syscall, the only place the task's name and uid are
+ * taken after an exec (see wamp_slot_ident()).
+ */
+static __always_inline struct wamp_counts *wamp_slot_counts(struct wamp_cpu *c,
+							    bool sys)
+{
+	struct task_struct *t = current;
+	u32 i = __hash_32((u32)t->pid) >> c->hash_shift, first = i;
+	struct wamp_slot *s;
+	unsigned int n;
+
+	for (n = 0; n < WAMP_WINDOW; n++, i = (i + 1) & c->mask) {
+		s = &c->slots[i];
+		if (!s->state)
+			return wamp_slot_claim(c, i, sys);
+		if (s->pid == t->pid && s->start_time == t->start_time) {
+			/* The task exec'd since: its name (and uid) changed. */
+			if (sys && unlikely(s->exec_id != (u32)t->self_exec_id))
+				wamp_slot_refresh(c, s);
+			return &s->c;
+		}
+	}
+	return wamp_slot_reclaim(c, first, sys);
+}
+
+/*
+ * Count one event for current, or for (other) with WAMP_ACC_OTHER.
+ * Callable from any context.  Inlined with constant @ev and @how, so that
+ * each caller gets the straight-line code of its own event.
+ */
+static __always_inline void wamp_store_account(enum wamp_event ev, u64 bytes,
+					       unsigned int how)
+{
+	struct wamp_cpu *c;
+	bool sys;
+
+	/*
+	 * Syscall probes run preemptible since 6.13 (faultable tracepoints):
+	 * pin the CPU ourselves.  _notrace, as in the kernel's own probes.
+	 */
+	preempt_disable_notrace();
+	c = this_cpu_ptr(wamp_cpus);
+	/*
+	 * The compiler must keep the counted section between the increment
+	 * and the decrement of @busy (an interrupt on this CPU reads it): a
+	 * barrier() on each side, as perf's get_recursion_context() does.
+	 */
+	if (unlikely(c->busy++)) {
+		barrier();
+		wamp_account_nested(c, ev, bytes);
+		goto out;
+	}
+	barrier();
+	if (unlikely(how & WAMP_ACC_IOV_FAULT))
+		WRITE_ONCE(c->iov_fault, c->iov_fault + 1);
+	sys = ev == WAMP_EV_WRITE || ev == WAMP_EV_SYNC;
+	wamp_counts_add(how & WAMP_ACC_OTHER ? &c->other :
+			wamp_slot_counts(c, sys), ev, bytes);
+out:
+	barrier();
+	c->busy--;
+	preempt_enable_notrace();
+}
+
+#endif /* WAMP_TABLE_H */
