@@ -417,3 +417,21 @@ long long mem_used_kb(void)
 {
 	return meminfo_kb("MemTotal") - meminfo_kb("MemAvailable");
 }
+
+/* /proc/wamp as read by @uid (see read_as()), parsed: 0 or -errno. */
+int read_report_as(uid_t uid, bool keep_uid0_caps, struct wampp_report *r)
+{
+	const size_t len = 4 << 20;
+	char *buf = shared_buf(len), err[256];
+	int ret;
+
+	if (!buf)
+		return -ENOMEM;
+	ret = read_as(uid, keep_uid0_caps, buf, len);
+	if (!ret && wampp_parse(buf, r, err, sizeof(err))) {
+		fprintf(stderr, "parse: %s\n---\n%s---\n", err, buf);
+		ret = -EBADMSG;
+	}
+	munmap(buf, len);
+	return ret;
+}

@@ -64,6 +64,7 @@ void blk_forever(int which);
 int reload(const char *params);
 int drop_admin_caps(void);
 int read_as(uid_t uid, bool keep_uid0_caps, char *buf, size_t len);
+int read_report_as(uid_t uid, bool keep_uid0_caps, struct wampp_report *r);
 void *shared_buf(size_t len);
 int cpu_online(int cpu, int on);
 

@@ -55,14 +55,11 @@ static void as_root_write55(void *p)
  */
 TEST(visibility_per_uid)
 {
-	const size_t len = 4 << 20;
-	char *buf = shared_buf(len), err[256];
 	struct wampp_report r;
 	const struct wampp_row *row;
 	pid_t mine, gone, roots;
 	unsigned long long total;
 
-	ASSERT_NE(NULL, buf);
 	mine = spawn_stopped(as_nobody_write77, NULL, "wamp_nobody");
 	ASSERT_LT(0, mine);
 	gone = fork();
@@ -77,8 +74,7 @@ TEST(visibility_per_uid)
 	ASSERT_LT(0, roots);
 
 	/* An ordinary user: its two tasks, nobody else's; all the totals. */
-	ASSERT_EQ(0, read_as(NOBODY, false, buf, len));
-	ASSERT_EQ(0, wampp_parse(buf, &r, err, sizeof(err))) TH_LOG("%s", buf);
+	ASSERT_EQ(0, read_report_as(NOBODY, false, &r));
 	row = wampp_find(&r, mine);
 	ASSERT_NE(NULL, row);
 	EXPECT_EQ(77, row->writes);
@@ -99,8 +95,7 @@ TEST(visibility_per_uid)
 	wampp_free(&r);
 
 	/* uid 0 without CAP_SYS_ADMIN: root's rows, not nobody's. */
-	ASSERT_EQ(0, read_as(0, true, buf, len));
-	ASSERT_EQ(0, wampp_parse(buf, &r, err, sizeof(err)));
+	ASSERT_EQ(0, read_report_as(0, true, &r));
 	EXPECT_NE(NULL, wampp_find(&r, roots));
 	EXPECT_EQ(NULL, wampp_find(&r, mine));
 	EXPECT_EQ(NULL, wampp_find(&r, gone));
@@ -119,16 +114,16 @@ TEST(visibility_per_uid)
 	EXPECT_EQ(-EINVAL, write_str(PARAMS "root_only", "yes", 3));
 	EXPECT_EQ(0, read_param("root_only"));
 	ASSERT_EQ(0, write_str(PARAMS "root_only", "1", 1));
-	EXPECT_EQ(-EACCES, read_as(NOBODY, false, buf, len));
-	EXPECT_EQ(-EACCES, read_as(0, true, buf, len));
+	EXPECT_EQ(-EACCES, read_report_as(NOBODY, false, &r));
+	EXPECT_EQ(-EACCES, read_report_as(0, true, &r));
 	ASSERT_EQ(0, read_report(&r));
 	EXPECT_NE(NULL, wampp_find(&r, mine));
 	wampp_free(&r);
 	ASSERT_EQ(0, write_str(PARAMS "root_only", "0", 1));
-	EXPECT_EQ(0, read_as(NOBODY, false, buf, len));
+	EXPECT_EQ(0, read_report_as(NOBODY, false, &r));
+	wampp_free(&r);
 	reap(mine);
 	reap(roots);
-	munmap(buf, len);
 }
 
 struct ns_result {
@@ -283,17 +278,13 @@ static void root_then_nobody(void *p)
  */
 TEST(dropped_privileges_seen_by_new_uid)
 {
-	const size_t len = 4 << 20;
-	char *buf = shared_buf(len), err[256];
 	const struct wampp_row *row;
 	struct wampp_report r;
 	pid_t pid;
 
-	ASSERT_NE(NULL, buf);
 	pid = spawn_stopped(root_then_nobody, NULL, "wamp_daemon");
 	ASSERT_LT(0, pid);
-	ASSERT_EQ(0, read_as(NOBODY, false, buf, len));
-	ASSERT_EQ(0, wampp_parse(buf, &r, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, read_report_as(NOBODY, false, &r));
 	row = wampp_find(&r, pid);
 	ASSERT_NE(NULL, row) TH_LOG("nobody does not see its daemon");
 	EXPECT_EQ(10, row->writes);
@@ -301,16 +292,13 @@ TEST(dropped_privileges_seen_by_new_uid)
 	EXPECT_STREQ("wamp_daemon", row->comm);
 	wampp_free(&r);
 	/* uid 0 without CAP_SYS_ADMIN no longer does. */
-	ASSERT_EQ(0, read_as(0, true, buf, len));
-	ASSERT_EQ(0, wampp_parse(buf, &r, err, sizeof(err)));
+	ASSERT_EQ(0, read_report_as(0, true, &r));
 	EXPECT_EQ(NULL, wampp_find(&r, pid));
 	wampp_free(&r);
 	reap(pid);
-	ASSERT_EQ(0, read_as(NOBODY, false, buf, len));
-	ASSERT_EQ(0, wampp_parse(buf, &r, err, sizeof(err)));
+	ASSERT_EQ(0, read_report_as(NOBODY, false, &r));
 	EXPECT_EQ(NULL, wampp_find(&r, pid));
 	wampp_free(&r);
-	munmap(buf, len);
 }
 
 /*
@@ -322,14 +310,11 @@ TEST(dropped_privileges_seen_by_new_uid)
  */
 TEST(exec_renames_row)
 {
-	const size_t len = 4 << 20;
-	char *buf = shared_buf(len), err[256];
 	const struct wampp_row *row;
 	struct wampp_report r;
 	pid_t pid;
 	int st;
 
-	ASSERT_NE(NULL, buf);
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
@@ -369,8 +354,7 @@ TEST(exec_renames_row)
 	EXPECT_TRUE(row->flags & WAMP_F_EXITED);
 	wampp_free(&r);
 	/* Exited: judged by its last exec, which was nobody's. */
-	ASSERT_EQ(0, read_as(NOBODY, false, buf, len));
-	ASSERT_EQ(0, wampp_parse(buf, &r, err, sizeof(err)));
+	ASSERT_EQ(0, read_report_as(NOBODY, false, &r));
 	row = wampp_find(&r, pid);
 	ASSERT_NE(NULL, row);
 	EXPECT_STREQ("sh", row->comm);
@@ -398,7 +382,6 @@ TEST(exec_renames_row)
 	EXPECT_EQ(5 + 33, row->writes);
 	EXPECT_EQ(5 * 3 + 33 * 7, row->write_bytes);
 	wampp_free(&r);
-	munmap(buf, len);
 }
 
 TEST_HARNESS_MAIN
