@@ -74,7 +74,7 @@ $(BUILD)/unit/wampstat_test: tests/unit/wampstat_test.c tools/wsview.c \
 		-I$(KSFT) -o $@ tests/unit/wampstat_test.c tools/wsview.c \
 		tools/wampparse.c
 
-unit: deps $(BUILD)/unit/wampstat_test $(BUILD)/tools/wampstat
+unit: deps-build $(BUILD)/unit/wampstat_test $(BUILD)/tools/wampstat
 	$(BUILD)/unit/wampstat_test
 
 # libFuzzer on the parser and every view; FUZZ_SECONDS=180 by default.
@@ -86,7 +86,7 @@ $(BUILD)/fuzz/fuzz_parse: tests/fuzz/fuzz_parse.c tools/wsview.c \
 		-fno-sanitize-recover=undefined -Iinclude -Itools -o $@ \
 		tests/fuzz/fuzz_parse.c tools/wsview.c tools/wampparse.c
 
-fuzz: deps $(BUILD)/fuzz/fuzz_parse
+fuzz: deps-build deps-host $(BUILD)/fuzz/fuzz_parse
 	rm -rf $(BUILD)/fuzz/corpus && cp -r tests/fuzz/corpus $(BUILD)/fuzz/corpus
 	cd $(BUILD)/fuzz && ./fuzz_parse -max_total_time=$(FUZZ_SECONDS) \
 		-max_len=8192 -print_final_stats=1 corpus 2>&1 | \
@@ -136,12 +136,20 @@ selftests: $(SELFTEST_BINS) $(BUILD)/selftests/wamp_writer32 \
 
 # ---- the guest: Debian's current 6.1 kernel under QEMU TCG ----
 
+# What each part needs from Debian's archive (tests/vm/deps.sh): building
+# and linting; the host-only tests beyond the unit tests; the guests.
+deps-build:
+	tests/vm/deps.sh build
+deps-host:
+	tests/vm/deps.sh host
+deps-guest:
+	tests/vm/deps.sh guest
 deps:
-	tests/vm/deps.sh
+	tests/vm/deps.sh build host guest
 
 # Build wamp.ko against the guest kernel's headers, in a copy of the
 # sources per kernel so that builds for several kernels never mix.
-guest-module: deps
+guest-module: deps-build
 	tests/vm/build-module.sh "$$(tests/vm/kernel.sh)" $(BUILD)
 
 # Everything CI runs: lint, host tests, a short fuzz run, every supported
@@ -156,7 +164,7 @@ check: deps lint unit
 
 # The kernel matrix: build, sparse, DKMS, selftests, unload, dmesg per
 # kernel; KERNELS="suite:package ..." narrows it (see tests/vm/matrix.sh).
-check-kernels: deps selftests tools
+check-kernels: deps-build deps-guest selftests tools
 	tests/vm/matrix.sh $(BUILD) $(KERNELS)
 
 $(BUILD)/bench/wamp_bench: tests/bench/wamp_bench.c
@@ -164,35 +172,36 @@ $(BUILD)/bench/wamp_bench: tests/bench/wamp_bench.c
 	$(CC_USER) -O2 -Wall -Wextra -Werror -o $@ $<
 
 # Overhead in guest instructions (QEMU -icount): BENCHMARKS.md.
-bench: deps guest-module $(BUILD)/bench/wamp_bench
+bench: deps-build deps-guest guest-module $(BUILD)/bench/wamp_bench
 	tests/vm/bench.sh "$$(tests/vm/kernel.sh)" $(BUILD) 1000000 --write
 
 # The same loops, shorter, against the same targets: part of make check.
-bench-short: deps guest-module $(BUILD)/bench/wamp_bench
+bench-short: deps-build deps-guest guest-module $(BUILD)/bench/wamp_bench
 	tests/vm/bench.sh "$$(tests/vm/kernel.sh)" $(BUILD) 100000
 
 # KUnit: wamp_kunit.ko in wamp's own 6.1 kernel without BTF (built from
 # Debian's linux-source-6.1 once, cached in WAMP_CACHE).
-kunit: deps
-	tests/vm/kunit.sh "$$(tests/vm/build-kernel.sh kunit)" $(BUILD)
+kunit: deps-build deps-guest
+	tests/vm/run.sh kunit "$$(tests/vm/build-kernel.sh kunit)" $(BUILD)
 
 # The debug kernel (lockdep, KASAN, kmemleak, atomic sleep): KUnit, the
 # selftests and STRESS_CYCLES load/unload cycles under load.
 STRESS_CYCLES ?= 100
-check-debug: deps selftests
-	tests/vm/debug.sh "$$(tests/vm/build-kernel.sh debug)" $(BUILD) \
+check-debug: deps-build deps-guest selftests
+	tests/vm/run.sh debug "$$(tests/vm/build-kernel.sh debug)" $(BUILD) \
 		$(STRESS_CYCLES)
 
 # Only the reference kernel (Debian 12's 6.1), module built here.
-check-quick: deps selftests tools guest-module
-	tests/vm/check.sh "$$(tests/vm/kernel.sh)" $(BUILD)
+check-quick: deps-build deps-guest selftests tools guest-module
+	tests/vm/run.sh check "$$(tests/vm/kernel.sh)" $(BUILD)
 
-demo: deps selftests tools guest-module
-	tests/vm/demo.sh "$$(tests/vm/kernel.sh)" $(BUILD)
+demo: deps-build deps-guest selftests tools guest-module
+	tests/vm/run.sh demo "$$(tests/vm/kernel.sh)" $(BUILD)
 
-lint: deps
+lint: deps-build
 	tests/lint.sh "$$(tests/vm/kernel.sh)" $(BUILD)
 
-.PHONY: all module clean install install-module install-tools tools unit \
-	fuzz dkms-install dkms-remove selftests deps guest-module check demo lint \
+.PHONY: all module module-src clean install install-module install-tools tools unit \
+	fuzz dkms-install dkms-remove selftests deps deps-build deps-host \
+	deps-guest guest-module check demo lint \
 	check-kernels check-quick bench bench-short kunit check-debug

@@ -1,13 +1,26 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Install what building and booting the test guests needs, from Debian's
-# archive.  Idempotent and quiet when everything is there.
+# Install, from Debian's archive, what one part of the work needs; quiet
+# and quick when everything is there.  Usage: deps.sh SET...
+#   build  compiling the module, the tools and the tests, and linting them
+#          (the kselftest harness and checkpatch come from linux-source-6.1)
+#   host   the host-only tests beyond the unit tests: libFuzzer
+#   guest  booting the test guests and what runs in them (QEMU, busybox,
+#          bpftrace, perf, redis, promtool, DKMS, a sid chroot's debootstrap)
 set -euo pipefail
 
-pkgs=(make gcc gcc-multilib bc flex bison libelf-dev libssl-dev kmod cpio
-      qemu-system-x86 busybox-static e2fsprogs sparse dwarves
-      linux-source-6.1 bpftrace linux-perf xz-utils rsync redis-server
-      redis-tools clang libclang-rt-14-dev prometheus debootstrap dkms)
+pkgs=()
+for set in "$@"; do
+	case $set in
+	build) pkgs+=(make gcc gcc-multilib bc flex bison libelf-dev libssl-dev
+		      kmod sparse dwarves linux-source-6.1 xz-utils rsync) ;;
+	host) pkgs+=(clang libclang-rt-14-dev) ;;
+	guest) pkgs+=(qemu-system-x86 busybox-static e2fsprogs cpio bpftrace
+		      linux-perf redis-server redis-tools prometheus
+		      debootstrap dkms) ;;
+	*) echo "deps.sh: unknown set $set" >&2; exit 2 ;;
+	esac
+done
 
 missing=()
 for p in "${pkgs[@]}"; do

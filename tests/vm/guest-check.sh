@@ -11,7 +11,7 @@ here=$(dirname "$0")
 . "$here/guest-lib.sh"
 out=/tmp/out
 rc=0
-# Knobs from the host (check.sh, debug.sh): WAMP_CHURN, WAMP_CHURN_TABLE,
+# Knobs from the host (run.sh check, run.sh debug): WAMP_CHURN, WAMP_CHURN_TABLE,
 # WAMP_FUZZ_WRITES, WAMP_LIGHT.
 [ -f "$out/env" ] && { set -a; . "$out/env"; set +a; }
 

@@ -5,9 +5,14 @@
 # O_DIRECT loop on null_blk run, one reader loops over /proc/wamp and
 # reset, another keeps /proc/wamp open, reading slowly, across the
 # unloads, and two file-operation fuzzers (FOPS: wamp_fops, as root and
-# as nobody) open, operate on and close every wamp file at random.  Then
-# kmemleak scans.  Fails on a failed load or unload, a dead fuzzer, a
-# kmemleak report or any kernel complaint in dmesg.
+# as nobody) open, operate on and close /proc/wamp and the parameters at
+# random, holding them across the unloads.  The fuzzers stop while wamp's
+# tracepoints are registered or unregistered (see tests/vm/boot.sh: QEMU's
+# multi-threaded TCG can livelock on a syscall storm then; the readers and
+# writers here are slower); fops_storm_across_reloads, with one TCG
+# thread, keeps them going.  Then kmemleak scans.  Fails on a failed load
+# or unload, a dead fuzzer, a kmemleak report or any kernel complaint in
+# dmesg.
 # Usage: guest-stress.sh KO [CYCLES (100)] [FOPS]
 set -u
 ko=$1
@@ -55,22 +60,27 @@ loops+=($!)
 # A reader that keeps /proc/wamp open across unloads, reading slowly.
 nice -n 10 bash -c 'exec 4<>/tmp/stress.fifo; while :; do if exec 3</proc/wamp; then while read -r l <&3; do read -r -t 0.02 -u 4 x; done; exec 3<&-; fi; read -r -t 0.05 -u 4 x; done 2>/dev/null' &
 loops+=($!)
-# An open debugfs file pins the module (its fops' owner): unloading waits
-# for the fuzzers to close theirs, as rmmod -w would.
+# Load and unload with the fuzzers stopped (they hold their files open).
+fuzz=()
+load() {
+	[ ${#fuzz[@]} -eq 0 ] || kill -STOP "${fuzz[@]}"
+	busybox insmod "$ko"
+	local r=$?
+	[ ${#fuzz[@]} -eq 0 ] || kill -CONT "${fuzz[@]}"
+	return $r
+}
 unload() {
-	local t
-	for t in $(seq 100); do
-		busybox rmmod wamp 2>/dev/null && return 0
-		read -r -t 0.05 -u 4 x 4<>/tmp/stress.fifo
-	done
+	[ ${#fuzz[@]} -eq 0 ] || kill -STOP "${fuzz[@]}"
 	busybox rmmod wamp
+	local r=$?
+	[ ${#fuzz[@]} -eq 0 ] || kill -CONT "${fuzz[@]}"
+	return $r
 }
 
 # The fuzzers take their file list at start: load the module for it.
-fuzz=()
 if [ -x "$fops" ]; then
 	busybox insmod "$ko" || { echo "stress: insmod failed"; exit 1; }
-	files=(/proc/wamp /sys/kernel/debug/wamp/* /sys/module/wamp/parameters/*)
+	files=(/proc/wamp /sys/module/wamp/parameters/*)
 	for u in 0 65534; do
 		nice -n 10 "$fops" -n 0 -s $((u + 7)) -u $u "${files[@]}" \
 			> "$out/fops.$u" 2>&1 &
@@ -85,7 +95,7 @@ fi
 # with both in one boot of the debug kernel, under this load).
 events=0 done_cycles=0
 for i in $(seq "$cycles"); do
-	if ! busybox insmod "$ko"; then
+	if ! load; then
 		echo "stress: insmod failed in cycle $i"; rc=1; break
 	fi
 	sleep 0.2

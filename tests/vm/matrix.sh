@@ -5,7 +5,7 @@
 # very kernel.  For each: fetch it (kernel.sh), build wamp.ko with W=1,
 # build it again with sparse (C=2), install it with DKMS where the
 # kernel's compiler is this machine's (dkms.sh), boot the kernel under QEMU
-# TCG and run the whole selftest suite (check.sh) on the DKMS-installed
+# TCG and run the whole selftest suite (run.sh check) on the DKMS-installed
 # module loaded by modprobe (else the built one, by insmod), unload, read
 # dmesg.  Prints the matrix,
 # writes BUILD/matrix.txt, and fails unless every cell is green and the
@@ -63,7 +63,7 @@ for spec in "${KERNELS[@]}"; do
 				sizes=(WAMP_CHURN=5000 WAMP_FUZZ_WRITES=10000)
 			fi
 			out=$(env "${sizes[@]}" WAMP_QUIET=1 WAMP_ALLOW_SKIP=1 \
-			      "$here/check.sh" "$kroot" "$build" $ko 2>&1)
+			      "$here/run.sh" check "$kroot" "$build" $ko 2>&1)
 			echo "$out" | tail -3
 			t=$(echo "$out" | sed -n 's/^selftests: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped/\1\/\2\/\3/p')
 			res="$build/$kver/guest/result"
