@@ -18,7 +18,16 @@ CC_USER ?= gcc
 WAMP_CACHE ?= /var/cache/wamp
 export WAMP_CACHE
 
-MODULE_SRC := Kbuild $(wildcard module/*.c module/*.h include/*.h)
+# The module's sources: what DKMS and every test build get, and nothing
+# else.  make module-src DEST=DIR [EXTRA="more paths"] copies them there
+# (keeping DIR's build products, so a rebuild is incremental).
+MODULE_SRC := Kbuild Makefile dkms.conf module include configure
+
+module-src:
+	@test -n "$(DEST)" || { echo "make module-src DEST=DIR" >&2; exit 2; }
+	mkdir -p $(DEST)
+	rsync -aR --delete --exclude='*.o' --exclude='*.ko' \
+		--exclude='.*.cmd' $(MODULE_SRC) $(EXTRA) $(DEST)/
 
 all: module tools
 
@@ -43,8 +52,7 @@ install-tools: tools
 DKMS_SRC := /usr/src/wamp-$(VERSION)
 dkms-install:
 	rm -rf $(DKMS_SRC)
-	mkdir -p $(DKMS_SRC)
-	cp -r Kbuild Makefile dkms.conf module include configure $(DKMS_SRC)/
+	$(MAKE) -s --no-print-directory module-src DEST=$(DKMS_SRC)
 	dkms add -m wamp -v $(VERSION) || true
 	dkms build -m wamp -v $(VERSION) -k $(KVER)
 	dkms install -m wamp -v $(VERSION) -k $(KVER)

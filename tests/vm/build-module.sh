@@ -22,12 +22,9 @@ kver=$(cat "$kroot/.kver")
 suite=$(cat "$kroot/.suite" 2>/dev/null || echo bookworm)
 src="$build/$kver/$tag"
 log="$build/$kver/$tag.log"
-# Repository-relative: Kbuild names tests/kunit/ for wamp_kunit.ko.
-sources=(Kbuild dkms.conf module include configure tests/kunit tests/bench)
-
-mkdir -p "$src"
-(cd "$top" && rsync -aR --delete --exclude='*.o' --exclude='*.ko' \
-	--exclude='.*.cmd' "${sources[@]}" "$src/")
+# The module's sources, and what Kbuild names for wamp_kunit.ko and
+# wamp_floor.ko.
+make -s --no-print-directory -C "$top" module-src DEST="$src" EXTRA="tests/kunit tests/bench"
 
 if [ "$suite" = sid ]; then
 	croot=$("$here/sid-chroot.sh" "$kver")
