@@ -3,8 +3,8 @@
  * The raw_syscalls:sys_enter probe.  Every syscall on the machine passes
  * through here, so the common case (a syscall wamp does not count) is one
  * bounds check and one byte load from a read-mostly table: see
- * wamp_sc_classify() in syscalls.h, the code this probe runs and KUnit
- * tests.
+ * wamp_sc_entry() and wamp_sc_kind() in syscalls.h, the code this probe
+ * runs and KUnit tests.
  */
 #include <linux/kernel.h>
 #include <linux/sched.h>
@@ -62,7 +62,7 @@ static __always_inline bool wamp_in_ia32(void)
 	return in_ia32_syscall();
 }
 
-/* For KUnit: wamp_sc_classify() for a task of the ABI @ia32 says. */
+/* For KUnit: both steps of the classification for a task of ABI @ia32. */
 static bool wamp_kunit_ia32;
 
 static bool wamp_kunit_is_ia32(void)
@@ -73,8 +73,11 @@ static bool wamp_kunit_is_ia32(void)
 WAMP_VISIBLE_IF_KUNIT unsigned int __maybe_unused
 wamp_syscall_kind(unsigned long id, bool ia32)
 {
+	unsigned int k = wamp_sc_entry(id);
+
 	wamp_kunit_ia32 = ia32;
-	return wamp_sc_classify(id, wamp_kunit_is_ia32);
+	return k ? wamp_sc_kind(id, k, wamp_kunit_is_ia32) & WAMP_SC_MASK :
+		   WAMP_SC_NONE;
 }
 
 #define WAMP_IOV_CHUNK	8
@@ -154,19 +157,22 @@ static __always_inline void wamp_sys_count(struct pt_regs *regs,
 }
 
 /*
- * A syscall of kind @kind: out of line, so that the probe's common path
- * (a syscall we do not count) carries no stack frame.  Its first three
- * arguments are the probe's, in the probe's registers, and noipa keeps
- * gcc from dropping the unused one: the common path moves none of them.
+ * A syscall whose table entry @k is set: out of line, so that the probe's
+ * common path (a syscall we do not count) carries no stack frame.  Its
+ * first three arguments are the probe's, in the probe's registers, and
+ * noipa keeps gcc from dropping the unused one: the common path moves none
+ * of them.
  */
 static noinline notrace __attribute__((noipa)) void
 wamp_sys_enter_counted(void *data, struct pt_regs *regs, unsigned long id,
-		       unsigned int kind)
+		       unsigned int k)
 {
-	if (unlikely(in_ia32_syscall()))
-		wamp_sys_count(regs, kind, true, true);
-	else if (unlikely(id & __X32_SYSCALL_BIT))
-		wamp_sys_count(regs, kind, false, true);
+	unsigned int kind = wamp_sc_kind(id, k, wamp_in_ia32);
+
+	if (unlikely(kind & WAMP_SC_ABI_IA32))
+		wamp_sys_count(regs, kind & WAMP_SC_MASK, true, true);
+	else if (unlikely(kind & WAMP_SC_ABI_X32))
+		wamp_sys_count(regs, kind & WAMP_SC_MASK, false, true);
 	else
 		wamp_sys_count(regs, kind, false, false);
 }
@@ -174,12 +180,13 @@ wamp_sys_enter_counted(void *data, struct pt_regs *regs, unsigned long id,
 /*
  * notrace, as the kernel's own trace event probes are: this runs on every
  * syscall, and function tracing it would trace each traced call again.
+ * The classification is syscalls.h's, in its two steps.
  */
 notrace void wamp_probe_sys_enter(void *data, struct pt_regs *regs, long id)
 {
-	unsigned int kind = wamp_sc_classify(id, wamp_in_ia32);
+	unsigned int k = wamp_sc_entry(id);
 
-	if (likely(kind == WAMP_SC_NONE))
+	if (likely(!k))
 		return;
-	wamp_sys_enter_counted(data, regs, id, kind);
+	wamp_sys_enter_counted(data, regs, id, k);
 }

@@ -19,6 +19,9 @@
 #define WAMP_SC_MAX		512
 #define WAMP_SC_IA32_SHIFT	4
 #define WAMP_SC_MASK		0xf
+/* Added to a kind by wamp_sc_classify(): the ABI it found it for. */
+#define WAMP_SC_ABI_IA32	0x10
+#define WAMP_SC_ABI_X32		0x20
 
 /* What a counted syscall is, as its table entry says (4 bits). */
 enum wamp_sc_kind {
@@ -63,30 +66,47 @@ extern u8 wamp_sc_table[WAMP_SC_MAX];
 void wamp_syscalls_init(void);
 unsigned int wamp_sc_x32_kind(unsigned long nr);
 
-/*
- * The kind of syscall @id, for a task that @is_ia32() says is an ia32 one
- * or not: the one classification the probe runs and KUnit tests.  A
- * syscall no ABI of ours counts costs the bounds check and one byte load;
- * the few whose table byte is set for the other ABI only (x86_64 stat,
- * getitimer and getresuid have ia32 write and sync numbers) pay the ABI
- * test too; x32 numbers (with __X32_SYSCALL_BIT) take the slow path.
- * @is_ia32 is called at most once, and only then: inlined with a constant
- * function, it costs what the test costs.
- */
-static __always_inline unsigned int wamp_sc_classify(unsigned long id,
-						     bool (*is_ia32)(void))
-{
-	unsigned int k;
+/* The table entry an x32 number stands for (it is beyond the table). */
+#define WAMP_SC_ENTRY_X32	0x100
 
-	if (likely(id < WAMP_SC_MAX)) {
-		k = wamp_sc_table[id];
-		if (likely(!k))
+/*
+ * How syscalls are classified, in two steps: the probe takes the first on
+ * every syscall and the second only when the first says the syscall may
+ * be ours; wamp_syscall_kind() (for KUnit) is the two in a row.
+ *
+ * Step one: the table entry of syscall @id, 0 if no ABI of ours counts it.
+ * A syscall no ABI of ours counts costs the bounds check and one byte
+ * load; the few whose table byte is set for the other ABI only (x86_64
+ * stat, getitimer and getresuid have ia32 write and sync numbers) and the
+ * x32 numbers (with __X32_SYSCALL_BIT) go on to step two.
+ */
+static __always_inline unsigned int wamp_sc_entry(unsigned long id)
+{
+	if (likely(id < WAMP_SC_MAX))
+		return wamp_sc_table[id];
+	return id & __X32_SYSCALL_BIT ? WAMP_SC_ENTRY_X32 : 0;
+}
+
+/*
+ * Step two: the kind of syscall @id, whose entry @k is nonzero, for a
+ * task that @is_ia32() says is an ia32 one or not, with the ABI it is of
+ * (WAMP_SC_ABI_*); WAMP_SC_NONE if this ABI does not count it.  Inlined
+ * with a constant @is_ia32, the call costs what the test costs.
+ */
+static __always_inline unsigned int wamp_sc_kind(unsigned long id,
+						 unsigned int k,
+						 bool (*is_ia32)(void))
+{
+	if (unlikely(k == WAMP_SC_ENTRY_X32)) {
+		if (is_ia32())
 			return WAMP_SC_NONE;
-		return is_ia32() ? k >> WAMP_SC_IA32_SHIFT : k & WAMP_SC_MASK;
+		k = wamp_sc_x32_kind(id & ~__X32_SYSCALL_BIT);
+		return k ? k | WAMP_SC_ABI_X32 : WAMP_SC_NONE;
 	}
-	if ((id & __X32_SYSCALL_BIT) && !is_ia32())
-		return wamp_sc_x32_kind(id & ~__X32_SYSCALL_BIT);
-	return WAMP_SC_NONE;
+	if (!is_ia32())
+		return k & WAMP_SC_MASK;
+	k >>= WAMP_SC_IA32_SHIFT;
+	return k ? k | WAMP_SC_ABI_IA32 : WAMP_SC_NONE;
 }
 
 #endif /* WAMP_SYSCALLS_H */
