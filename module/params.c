@@ -121,11 +121,10 @@ static const struct kernel_param_ops wamp_uint_ops = {
 	.get = wamp_param_get_uint,
 };
 
-#define WAMP_RANGE(min, max)	__stringify(min) ".." __stringify(max)
-
 /*
  * A parameter: its variable, the range a write must fall in, and its
- * description, which modinfo shows with the range and the default.
+ * description, which modinfo shows with the range and the default.  A
+ * plain number's range and default are wamp.h's <C>_MIN, <C>_MAX, <C>_DEF.
  */
 #define WAMP_DEFINE_PARAM(name, ops, perm, var, min, max, range, def, desc) \
 	static struct wamp_uint_param wamp_param_##name = {		\
@@ -133,37 +132,25 @@ static const struct kernel_param_ops wamp_uint_ops = {
 	};								\
 	module_param_cb(name, &(ops), &wamp_param_##name, perm);	\
 	MODULE_PARM_DESC(name, desc " [" range "] (default " def ")")
+#define WAMP_DEFINE_UINT_PARAM(name, perm, var, c, desc)		\
+	WAMP_DEFINE_PARAM(name, wamp_uint_ops, perm, var, c##_MIN, c##_MAX, \
+			  __stringify(c##_MIN) ".." __stringify(c##_MAX), \
+			  __stringify(c##_DEF), desc)
 
-WAMP_DEFINE_PARAM(table_size, wamp_uint_ops, 0444, wamp_table_size,
-		  WAMP_TABLE_SIZE_MIN, WAMP_TABLE_SIZE_MAX,
-		  WAMP_RANGE(WAMP_TABLE_SIZE_MIN, WAMP_TABLE_SIZE_MAX),
-		  __stringify(WAMP_TABLE_SIZE_DEF),
-		  "Per-task slots per CPU, rounded up to a power of two, 96 bytes each");
-WAMP_DEFINE_PARAM(min_writes, wamp_uint_ops, 0644, wamp_min_writes,
-		  WAMP_MIN_WRITES_MIN, WAMP_MIN_WRITES_MAX,
-		  WAMP_RANGE(WAMP_MIN_WRITES_MIN, WAMP_MIN_WRITES_MAX),
-		  __stringify(WAMP_MIN_WRITES_DEF),
-		  "Writes a task needs before it can be flagged");
-WAMP_DEFINE_PARAM(small_write_bytes, wamp_uint_ops, 0644,
-		  wamp_small_write_bytes, WAMP_SMALL_BYTES_MIN,
-		  WAMP_SMALL_BYTES_MAX,
-		  WAMP_RANGE(WAMP_SMALL_BYTES_MIN, WAMP_SMALL_BYTES_MAX),
-		  __stringify(WAMP_SMALL_BYTES_DEF),
-		  "SMALL: average write below this many bytes");
-WAMP_DEFINE_PARAM(sync_ratio, wamp_uint_ops, 0644, wamp_sync_ratio,
-		  WAMP_SYNC_RATIO_MIN, WAMP_SYNC_RATIO_MAX,
-		  WAMP_RANGE(WAMP_SYNC_RATIO_MIN, WAMP_SYNC_RATIO_MAX),
-		  __stringify(WAMP_SYNC_RATIO_DEF),
-		  "SYNC: sync calls at least this percentage of writes");
+WAMP_DEFINE_UINT_PARAM(table_size, 0444, wamp_table_size, WAMP_TABLE_SIZE,
+		       "Per-task slots per CPU, rounded up to a power of two, 96 bytes each");
+WAMP_DEFINE_UINT_PARAM(min_writes, 0644, wamp_min_writes, WAMP_MIN_WRITES,
+		       "Writes a task needs before it can be flagged");
+WAMP_DEFINE_UINT_PARAM(small_write_bytes, 0644, wamp_small_write_bytes,
+		       WAMP_SMALL_BYTES, "SMALL: average write below this many bytes");
+WAMP_DEFINE_UINT_PARAM(sync_ratio, 0644, wamp_sync_ratio, WAMP_SYNC_RATIO,
+		       "SYNC: sync calls at least this percentage of writes");
 WAMP_DEFINE_PARAM(amp_ratio, wamp_centi_ops, 0644, wamp_amp_ratio,
 		  WAMP_AMP_RATIO_MIN, WAMP_AMP_RATIO_MAX, WAMP_AMP_RATIO_RANGE,
 		  WAMP_AMP_RATIO_DEF_SHOWN,
 		  "AMP: block bytes at least this multiple of write bytes, two decimals");
-WAMP_DEFINE_PARAM(root_only, wamp_uint_ops, 0644, wamp_root_only,
-		  WAMP_ROOT_ONLY_MIN, WAMP_ROOT_ONLY_MAX,
-		  WAMP_RANGE(WAMP_ROOT_ONLY_MIN, WAMP_ROOT_ONLY_MAX),
-		  __stringify(WAMP_ROOT_ONLY_DEF),
-		  "1: only CAP_SYS_ADMIN may read /proc/wamp; 0: anyone, each seeing the rows of its own uid");
+WAMP_DEFINE_UINT_PARAM(root_only, 0644, wamp_root_only, WAMP_ROOT_ONLY,
+		       "1: only CAP_SYS_ADMIN may read /proc/wamp; 0: anyone, each seeing the rows of its own uid");
 
 void wamp_params_thresholds(struct wamp_thresholds *t)
 {
