@@ -52,12 +52,10 @@ static void small_fsync(void *p)
  */
 TEST_F_TIMEOUT(slow, small_writes_with_fsync_flagged, 900)
 {
-	struct blkstat b0, b1;
+	struct quiet_window w;
 	const struct wampp_row *row;
 	unsigned long long jbd2 = 0;
-	struct wampp_report r;
 	char path[PATH_MAX];
-	pid_t pid;
 	int fd;
 
 	if (light())
@@ -66,12 +64,7 @@ TEST_F_TIMEOUT(slow, small_writes_with_fsync_flagged, 900)
 	snprintf(path, sizeof(path), "%s/wamp_aof.%d", mnt(), getpid());
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, reset_quiet("vda", &b0));
-	pid = spawn_stopped(small_fsync, &fd, "wamp_aof");
-	ASSERT_LT(0, pid);
-	ASSERT_EQ(0, read_quiet(&r, "vda", &b1));
-	row = wampp_find(&r, pid);
-	ASSERT_NE(NULL, row);
+	row = run_quiet(_metadata, "vda", small_fsync, &fd, "wamp_aof", &w);
 	EXPECT_EQ(SMALL_WRITES, row->writes);
 	EXPECT_EQ(SMALL_WRITES * SMALL_SIZE, row->write_bytes);
 	EXPECT_EQ(SMALL_SIZE, row->avg_write);
@@ -83,17 +76,17 @@ TEST_F_TIMEOUT(slow, small_writes_with_fsync_flagged, 900)
 	EXPECT_EQ(wamp_amp_centi(row->write_bytes, row->blk_bytes),
 		  row->amp_centi);
 	EXPECT_LE(8000, row->amp_centi);	/* 80.00: 4096 / 48 = 85.3 */
-	for (size_t i = 0; i < r.nrows; i++)
-		if (!strncmp(r.rows[i].comm, "jbd2/vda", 8))
-			jbd2 += r.rows[i].blk_bytes;
+	for (size_t i = 0; i < w.r.nrows; i++)
+		if (!strncmp(w.r.rows[i].comm, "jbd2/vda", 8))
+			jbd2 += w.r.rows[i].blk_bytes;
 	EXPECT_LT(0, jbd2) TH_LOG("no journal writes charged to jbd2");
-	expect_dev_matches_stat(_metadata, &r, "vda", &b0, &b1);
-	expect_blk_sums_to_devices(_metadata, &r);
+	expect_dev_matches_stat(_metadata, &w.r, "vda", &w.before, &w.after);
+	expect_blk_sums_to_devices(_metadata, &w.r);
 	TH_LOG("writer: %llu writes %llu bytes %llu blk, amp %lld.%02lld; jbd2 %llu",
 	       row->writes, row->write_bytes, row->blk_bytes,
 	       row->amp_centi / 100, row->amp_centi % 100, jbd2);
-	wampp_free(&r);
-	reap(pid);
+	wampp_free(&w.r);
+	reap(w.pid);
 	close(fd);
 	unlink(path);
 }
@@ -174,11 +167,9 @@ static void big_file_fsync(void *p)
 /* 64 MiB in 16 KiB writes, one fsync: amp close to 1, not flagged. */
 TEST_F_TIMEOUT(slow, large_sequential_write_not_amplified, 600)
 {
-	struct blkstat b0, b1;
+	struct quiet_window w;
 	const struct wampp_row *row;
-	struct wampp_report r;
 	char path[PATH_MAX];
-	pid_t pid;
 	int fd;
 
 	if (light())
@@ -191,25 +182,20 @@ TEST_F_TIMEOUT(slow, large_sequential_write_not_amplified, 600)
 	snprintf(path, sizeof(path), "%s/wamp_seq.%d", mnt(), getpid());
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, reset_quiet("vda", &b0));
-	pid = spawn_stopped(big_file_fsync, &fd, "wamp_seq");
-	ASSERT_LT(0, pid);
-	ASSERT_EQ(0, read_quiet(&r, "vda", &b1));
-	row = wampp_find(&r, pid);
-	ASSERT_NE(NULL, row);
+	row = run_quiet(_metadata, "vda", big_file_fsync, &fd, "wamp_seq", &w);
 	EXPECT_EQ(4096, row->writes);
 	EXPECT_EQ(64ULL << 20, row->write_bytes);
 	EXPECT_EQ(1, row->syncs);
 	EXPECT_LE(98, row->amp_centi);
 	EXPECT_GE(105, row->amp_centi);
 	EXPECT_STREQ("-", row->flagstr);
-	expect_dev_matches_stat(_metadata, &r, "vda", &b0, &b1);
-	expect_blk_sums_to_devices(_metadata, &r);
+	expect_dev_matches_stat(_metadata, &w.r, "vda", &w.before, &w.after);
+	expect_blk_sums_to_devices(_metadata, &w.r);
 	TH_LOG("64 MiB + fsync: %llu block bytes in %llu requests, amp %lld.%02lld",
 	       row->blk_bytes, row->blk_reqs, row->amp_centi / 100,
 	       row->amp_centi % 100);
-	wampp_free(&r);
-	reap(pid);
+	wampp_free(&w.r);
+	reap(w.pid);
 	close(fd);
 	unlink(path);
 	write_sysctl("/proc/sys/vm/dirty_bytes", "0");

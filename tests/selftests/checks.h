@@ -75,4 +75,57 @@ expect_dev_matches_stat(struct __test_metadata *_metadata,
 	EXPECT_EQ(after->wios - before->wios, d->write_reqs) TH_LOG("%s", disk);
 }
 
+/* Read the report into @r (freed by the caller) and the row of @pid. */
+static inline const struct wampp_row *
+read_row(struct __test_metadata *_metadata, struct wampp_report *r, pid_t pid)
+{
+	const struct wampp_row *row;
+
+	ASSERT_EQ(0, read_report(r));
+	row = wampp_find(r, pid);
+	ASSERT_NE(NULL, row) TH_LOG("no row for %d", pid);
+	return row;
+}
+
+/*
+ * A quiet window on @disk around a workload: reset when the disk completes
+ * no write (its stat in @w->before), run @fn(@arg) in a stopped child
+ * named @comm (@w->pid, for the caller to reap), read the report when the
+ * disk holds still again (@w->r, @w->after); the child's row.
+ */
+struct quiet_window {
+	pid_t pid;
+	struct wampp_report r;
+	struct blkstat before, after;
+};
+
+static inline const struct wampp_row *
+run_quiet(struct __test_metadata *_metadata, const char *disk,
+	  void (*fn)(void *), void *arg, const char *comm,
+	  struct quiet_window *w)
+{
+	const struct wampp_row *row;
+
+	ASSERT_EQ(0, reset_quiet(disk, &w->before));
+	w->pid = spawn_stopped(fn, arg, comm);
+	ASSERT_LT(0, w->pid);
+	ASSERT_EQ(0, read_quiet(&w->r, disk, &w->after));
+	row = wampp_find(&w->r, w->pid);
+	ASSERT_NE(NULL, row) TH_LOG("no row for %s", comm);
+	return row;
+}
+
+/* The row of @pid has @writes writes of @bytes bytes in all. */
+static inline void expect_task_counts(struct __test_metadata *_metadata,
+				      pid_t pid, unsigned long long writes,
+				      unsigned long long bytes)
+{
+	struct wampp_report r;
+	const struct wampp_row *row = read_row(_metadata, &r, pid);
+
+	EXPECT_EQ(writes, row->writes);
+	EXPECT_EQ(bytes, row->write_bytes);
+	wampp_free(&r);
+}
+
 #endif /* WAMP_SELFTEST_CHECKS_H */

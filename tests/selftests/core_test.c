@@ -128,9 +128,7 @@ TEST(large_writes_not_flagged)
 	ASSERT_LE(0, fd);
 	pid = spawn_stopped(big_writes, &fd, "wamp_big");
 	ASSERT_LT(0, pid);
-	ASSERT_EQ(0, read_report(&r));
-	row = wampp_find(&r, pid);
-	ASSERT_NE(NULL, row);
+	row = read_row(_metadata, &r, pid);
 	EXPECT_EQ(1500, row->writes);
 	EXPECT_EQ(1500ULL * 65536, row->write_bytes);
 	EXPECT_EQ(1, row->syncs);
@@ -169,9 +167,7 @@ TEST(ia32_counted_with_ia32_numbers)
 	}
 	ASSERT_EQ(pid, waitpid(pid, &st, WUNTRACED));
 	ASSERT_TRUE(WIFSTOPPED(st));
-	ASSERT_EQ(0, read_report(&r));
-	row = wampp_find(&r, pid);
-	ASSERT_NE(NULL, row);
+	row = read_row(_metadata, &r, pid);
 	EXPECT_EQ(w, row->writes);
 	EXPECT_EQ(b, row->write_bytes);
 	EXPECT_EQ(s, row->syncs);
@@ -315,9 +311,7 @@ TEST(exited_task_kept_and_rows_sum_to_totals)
 		_exit(0);
 	}
 	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
-	ASSERT_EQ(0, read_report(&r));
-	row = wampp_find(&r, pid);
-	ASSERT_NE(NULL, row);
+	row = read_row(_metadata, &r, pid);
 	EXPECT_EQ(123, row->writes);
 	EXPECT_EQ(123 * 7, row->write_bytes);
 	EXPECT_EQ(7, row->avg_write);
@@ -450,9 +444,7 @@ TEST_F_TIMEOUT(slow, agrees_with_bpftrace, 1200)
 	unlink(out);
 	close(ofd);
 
-	ASSERT_EQ(0, read_report(&r));
-	row = wampp_find(&r, child);
-	ASSERT_NE(NULL, row);
+	row = read_row(_metadata, &r, child);
 	EXPECT_EQ(2000, bt_cnt);
 	EXPECT_EQ(bt_cnt, row->writes);
 	EXPECT_EQ(bt_bytes, row->write_bytes);

@@ -170,6 +170,19 @@ unsigned int read_param(const char *name)
 	return (unsigned int)strtoul(buf, NULL, 10);
 }
 
+/* Run @fn(@arg) in a child named @comm, which then exits: its pid. */
+pid_t spawn(void (*fn)(void *), void *arg, const char *comm)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		prctl(PR_SET_NAME, comm);
+		fn(arg);
+		_exit(0);
+	}
+	return pid;
+}
+
 /*
  * Run @fn(@arg) in a child named @comm, which then stops itself.  Returns
  * the stopped child's pid: its row can be read while it is still alive.

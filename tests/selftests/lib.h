@@ -55,6 +55,7 @@ int read_quiet(struct wampp_report *r, const char *disk, struct blkstat *st);
 int read_slots(const struct wampp_report *r, unsigned long long *used,
 	       unsigned long long *cap);
 
+pid_t spawn(void (*fn)(void *), void *arg, const char *comm);
 pid_t spawn_stopped(void (*fn)(void *), void *arg, const char *comm);
 void reap(pid_t pid);
 void ten_writes(void *p);

@@ -96,13 +96,8 @@ TEST_F_TIMEOUT(slow, wampstat_interval_rates, 120)
 
 	if (access(wampstat_path(), X_OK))
 		SKIP(return, "wampstat not built");
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		prctl(PR_SET_NAME, "wamp_paced");
-		paced_writer(NULL);
-		_exit(0);
-	}
+	pid = spawn(paced_writer, NULL, "wamp_paced");
+	ASSERT_LT(0, pid);
 	usleep(500 * 1000);
 	snprintf(cmd, sizeof(cmd), "%s --json -p %d 1 3", wampstat_path(), pid);
 	ASSERT_EQ(0, capture(cmd, out, sizeof(out)));

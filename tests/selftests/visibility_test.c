@@ -62,13 +62,8 @@ TEST(visibility_per_uid)
 
 	mine = spawn_stopped(as_nobody_write77, NULL, "wamp_nobody");
 	ASSERT_LT(0, mine);
-	gone = fork();
-	ASSERT_LE(0, gone);
-	if (gone == 0) {
-		prctl(PR_SET_NAME, "wamp_nobody2");
-		as_nobody_write77(NULL);
-		_exit(0);
-	}
+	gone = spawn(as_nobody_write77, NULL, "wamp_nobody2");
+	ASSERT_LT(0, gone);
 	ASSERT_EQ(gone, waitpid(gone, NULL, 0));
 	roots = spawn_stopped(as_root_write55, NULL, "wamp_rootw");
 	ASSERT_LT(0, roots);
@@ -271,8 +266,8 @@ static void root_then_nobody(void *p)
 
 /*
  * A daemon that writes as root, then drops to its service user: while it
- * runs, its row is that user's, judged by its credentials at the read (as
- * /proc/PID/io is), with every count it made.  Once it has exited it is
+ * runs, its row is that user's, judged by its credentials at the read
+ * (/proc/PID/io's rule on credentials), with every count it made.  Once it has exited it is
  * judged by what it was at its last exec: still root's here, since it
  * never exec'd as nobody.
  */
@@ -301,6 +296,17 @@ TEST(dropped_privileges_seen_by_new_uid)
 	wampp_free(&r);
 }
 
+/* Named @comm, write 3 bytes 5 times: what a wrapper does before exec. */
+static void five_writes(const char *comm)
+{
+	int fd = open("/dev/null", O_WRONLY);
+
+	prctl(PR_SET_NAME, comm);
+	for (int i = 0; i < 5; i++)
+		(void)!write(fd, "123", 3);
+	close(fd);
+}
+
 /*
  * The wrapper shape (sh -c 'echo $$ > pidfile; exec prog') and a
  * container's init (runc:[2:INIT] exec'ing the service): the row of a
@@ -318,12 +324,7 @@ TEST(exec_renames_row)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		int fd = open("/dev/null", O_WRONLY);
-
-		prctl(PR_SET_NAME, "wamp_wrapper");
-		for (int i = 0; i < 5; i++)
-			(void)!write(fd, "123", 3);
-		close(fd);
+		five_writes("wamp_wrapper");
 		if (setresgid(NOBODY, NOBODY, NOBODY) ||
 		    setresuid(NOBODY, NOBODY, NOBODY))
 			_exit(1);
@@ -334,9 +335,7 @@ TEST(exec_renames_row)
 	}
 	ASSERT_EQ(pid, waitpid(pid, &st, WUNTRACED));
 	ASSERT_TRUE(WIFSTOPPED(st));
-	ASSERT_EQ(0, read_report(&r));
-	row = wampp_find(&r, pid);
-	ASSERT_NE(NULL, row);
+	row = read_row(_metadata, &r, pid);
 	EXPECT_STREQ("sh", row->comm);
 	EXPECT_EQ(5, row->writes);
 	EXPECT_FALSE(row->flags & WAMP_F_EXITED);
@@ -345,9 +344,7 @@ TEST(exec_renames_row)
 	ASSERT_EQ(pid, waitpid(pid, &st, 0));
 	ASSERT_TRUE(WIFEXITED(st));
 	EXPECT_EQ(0, WEXITSTATUS(st));
-	ASSERT_EQ(0, read_report(&r));
-	row = wampp_find(&r, pid);
-	ASSERT_NE(NULL, row);
+	row = read_row(_metadata, &r, pid);
 	EXPECT_STREQ("sh", row->comm);
 	EXPECT_EQ(6, row->writes);
 	EXPECT_EQ(5 * 3 + 2, row->write_bytes);
@@ -364,20 +361,13 @@ TEST(exec_renames_row)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		int fd = open("/dev/null", O_WRONLY);
-
-		prctl(PR_SET_NAME, "wamp_pre_dd");
-		for (int i = 0; i < 5; i++)
-			(void)!write(fd, "123", 3);
-		close(fd);
+		five_writes("wamp_pre_dd");
 		execl("/bin/dd", "dd", "if=/dev/zero", "of=/dev/null", "bs=7",
 		      "count=33", "status=none", (char *)NULL);
 		_exit(127);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &st, 0));
-	ASSERT_EQ(0, read_report(&r));
-	row = wampp_find(&r, pid);
-	ASSERT_NE(NULL, row);
+	row = read_row(_metadata, &r, pid);
 	EXPECT_STREQ("dd", row->comm);
 	EXPECT_EQ(5 + 33, row->writes);
 	EXPECT_EQ(5 * 3 + 33 * 7, row->write_bytes);
