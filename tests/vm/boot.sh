@@ -67,7 +67,8 @@ for f in "$kroot/boot/vmlinuz-$kver" "$kroot/usr/lib/modules/$kver/vmlinuz"; do
 	[ -f "$f" ] && { vmlinuz=$f; break; }
 done
 [ -n "$vmlinuz" ] || { echo "boot.sh: no kernel image in $kroot" >&2; exit 1; }
-# WAMP_TCG_THREAD=single runs all vCPUs in one host thread.  QEMU 7.2's
+# WAMP_TCG_THREAD=single runs all vCPUs in one host thread, =multi one
+# thread each (QEMU's default, which -icount does not allow).  QEMU 7.2's
 # multi-threaded TCG can livelock a vCPU that executes the kernel's
 # syscall entry while another vCPU patches it (a tracepoint being
 # registered or unregistered): the vCPU re-executes a stale INT3 at the
@@ -77,7 +78,7 @@ done
 # unload wamp under a syscall storm run single-threaded.
 # shellcheck disable=SC2086
 timeout --foreground -k 10 "${WAMP_TIMEOUT:-1500}" \
-qemu-system-x86_64 -accel tcg,thread="${WAMP_TCG_THREAD:-multi}" -smp "${WAMP_SMP:-2}" -m "${WAMP_MEM:-1024}" \
+qemu-system-x86_64 -accel "tcg${WAMP_TCG_THREAD:+,thread=$WAMP_TCG_THREAD}" -smp "${WAMP_SMP:-2}" -m "${WAMP_MEM:-1024}" \
 	-nographic -no-reboot \
 	-kernel "$vmlinuz" -initrd "$out/initramfs.gz" \
 	-append "console=ttyS0 panic=-1 loglevel=4 WAMP_KROOT=$kroot WAMP_KVER=$kver" \
