@@ -23,6 +23,8 @@ export WAMP_CACHE
 # (keeping DIR's build products, so a rebuild is incremental).
 MODULE_SRC := Kbuild Makefile dkms.conf module include configure
 
+.DEFAULT_GOAL := all
+
 module-src:
 	@test -n "$(DEST)" || { echo "make module-src DEST=DIR" >&2; exit 2; }
 	mkdir -p $(DEST)
@@ -52,7 +54,7 @@ install-tools: tools
 DKMS_SRC := /usr/src/wamp-$(VERSION)
 dkms-install:
 	rm -rf $(DKMS_SRC)
-	$(MAKE) -s --no-print-directory module-src DEST=$(DKMS_SRC)
+	$(MAKE) -s --no-print-directory module-src DEST=$(DKMS_SRC) EXTRA=
 	dkms add -m wamp -v $(VERSION) || true
 	dkms build -m wamp -v $(VERSION) -k $(KVER)
 	dkms install -m wamp -v $(VERSION) -k $(KVER)
@@ -68,7 +70,7 @@ USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude -Itools \
 TOOLS_SRC := tools/wampstat.c tools/wsview.c tools/wampparse.c
 TOOLS_HDR := tools/wsview.h tools/wampparse.h include/wamp.h
 
-$(BUILD)/tools/wampstat: $(TOOLS_SRC) $(TOOLS_HDR)
+$(BUILD)/tools/wampstat: $(TOOLS_SRC) $(TOOLS_HDR) dkms.conf
 	mkdir -p $(@D)
 	$(CC_USER) $(USER_CFLAGS) -o $@ $(TOOLS_SRC)
 

@@ -76,8 +76,7 @@ wamp_syscall_kind(unsigned long id, bool ia32)
 	unsigned int k = wamp_sc_entry(id);
 
 	wamp_kunit_ia32 = ia32;
-	return k ? wamp_sc_kind(id, k, wamp_kunit_is_ia32) & WAMP_SC_MASK :
-		   WAMP_SC_NONE;
+	return k ? wamp_sc_kind(id, k, wamp_kunit_is_ia32) : WAMP_SC_NONE;
 }
 
 #define WAMP_IOV_CHUNK	8

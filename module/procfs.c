@@ -37,16 +37,17 @@
 
 static struct proc_dir_entry *wamp_proc;
 
-static void wamp_seq_comm(struct seq_file *m, const char *comm)
+/* A task's or a disk's name, at most @len bytes, escaped (wamp.h). */
+static void wamp_seq_name(struct seq_file *m, const char *name, size_t len)
 {
 	size_t i;
 
-	if (!comm[0]) {
+	if (!name[0]) {
 		seq_puts(m, "\\000");
 		return;
 	}
-	for (i = 0; i < WAMP_COMM_LEN && comm[i]; i++) {
-		unsigned char ch = comm[i];
+	for (i = 0; i < len && name[i]; i++) {
+		unsigned char ch = name[i];
 
 		if (ch > ' ' && ch < 0x7f && ch != '\\')
 			seq_putc(m, ch);
@@ -153,7 +154,7 @@ WAMP_VISIBLE_IF_KUNIT void wamp_seq_row(struct seq_file *m,
 	seq_put_decimal_ll(m, "", r->pid);
 	seq_put_decimal_ll(m, " ", r->tgid);
 	seq_putc(m, ' ');
-	wamp_seq_comm(m, r->comm);
+	wamp_seq_name(m, r->comm, sizeof(r->comm));
 	wamp_seq_counts(m, &r->c);
 	wamp_seq_flags(m, flags);
 	seq_putc(m, '\n');
@@ -182,7 +183,7 @@ WAMP_VISIBLE_IF_KUNIT void wamp_seq_tail(struct seq_file *m,
 		seq_put_decimal_ull(m, "", MAJOR(d->devt));
 		seq_put_decimal_ull(m, ":", MINOR(d->devt));
 		seq_putc(m, ' ');
-		wamp_seq_comm(m, d->name);
+		wamp_seq_name(m, d->name, sizeof(d->name));
 		for (k = 0; k < WAMP_DC_NR; k++)
 			seq_put_decimal_ull(m, " ", d->dc[k]);
 		seq_putc(m, '\n');

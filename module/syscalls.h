@@ -77,8 +77,10 @@ unsigned int wamp_sc_x32_kind(unsigned long nr);
  * Step one: the table entry of syscall @id, 0 if no ABI of ours counts it.
  * A syscall no ABI of ours counts costs the bounds check and one byte
  * load; the few whose table byte is set for the other ABI only (x86_64
- * stat, getitimer and getresuid have ia32 write and sync numbers) and the
- * x32 numbers (with __X32_SYSCALL_BIT) go on to step two.
+ * numbers that are ia32 write or sync numbers: stat, getitimer,
+ * getresuid, getpmsg, sched_get_priority_max, sched_rr_get_interval, rseq,
+ * sched_setattr among them) and the x32 numbers (with __X32_SYSCALL_BIT)
+ * go on to step two.
  */
 static __always_inline unsigned int wamp_sc_entry(unsigned long id)
 {

@@ -73,6 +73,12 @@ static unsigned int wamp_expected(const struct wamp_sc_case *c, size_t n,
 	return WAMP_SC_NONE;
 }
 
+/* The kind of a syscall, without the ABI it was found for. */
+static unsigned int wamp_kind(unsigned long nr, bool ia32)
+{
+	return wamp_syscall_kind(nr, ia32) & WAMP_SC_MASK;
+}
+
 static int wamp_sc_test_init(struct kunit *test)
 {
 	wamp_syscalls_init();
@@ -85,11 +91,11 @@ static void wamp_sc_test_sweep(struct kunit *test)
 	unsigned long nr;
 
 	for (nr = 0; nr < 1024; nr++) {
-		KUNIT_EXPECT_EQ_MSG(test, wamp_syscall_kind(nr, false),
+		KUNIT_EXPECT_EQ_MSG(test, wamp_kind(nr, false),
 				    wamp_expected(wamp_native_cases,
 						  ARRAY_SIZE(wamp_native_cases), nr),
 				    "native syscall %lu", nr);
-		KUNIT_EXPECT_EQ_MSG(test, wamp_syscall_kind(nr, true),
+		KUNIT_EXPECT_EQ_MSG(test, wamp_kind(nr, true),
 				    wamp_expected(wamp_ia32_cases,
 						  ARRAY_SIZE(wamp_ia32_cases), nr),
 				    "ia32 syscall %lu", nr);
@@ -103,19 +109,19 @@ static void wamp_sc_test_listed(struct kunit *test)
 
 	for (i = 0; i < ARRAY_SIZE(wamp_native_cases); i++)
 		KUNIT_EXPECT_EQ(test,
-				wamp_syscall_kind(wamp_native_cases[i].nr, false),
+				wamp_kind(wamp_native_cases[i].nr, false),
 				wamp_native_cases[i].kind);
 	for (i = 0; i < ARRAY_SIZE(wamp_ia32_cases); i++)
 		KUNIT_EXPECT_EQ(test,
-				wamp_syscall_kind(wamp_ia32_cases[i].nr, true),
+				wamp_kind(wamp_ia32_cases[i].nr, true),
 				wamp_ia32_cases[i].kind);
 	/* The ABIs disagree: ia32's write is native stat, native write ia32 exit. */
-	KUNIT_EXPECT_EQ(test, wamp_syscall_kind(__NR_ia32_write, false),
+	KUNIT_EXPECT_EQ(test, wamp_kind(__NR_ia32_write, false),
 			WAMP_SC_NONE);
-	KUNIT_EXPECT_EQ(test, wamp_syscall_kind(__NR_write, true), WAMP_SC_NONE);
-	KUNIT_EXPECT_EQ(test, wamp_syscall_kind(__NR_getpid, false), WAMP_SC_NONE);
-	KUNIT_EXPECT_EQ(test, wamp_syscall_kind(__NR_read, false), WAMP_SC_NONE);
-	KUNIT_EXPECT_EQ(test, wamp_syscall_kind(__NR_ia32_read, true),
+	KUNIT_EXPECT_EQ(test, wamp_kind(__NR_write, true), WAMP_SC_NONE);
+	KUNIT_EXPECT_EQ(test, wamp_kind(__NR_getpid, false), WAMP_SC_NONE);
+	KUNIT_EXPECT_EQ(test, wamp_kind(__NR_read, false), WAMP_SC_NONE);
+	KUNIT_EXPECT_EQ(test, wamp_kind(__NR_ia32_read, true),
 			WAMP_SC_NONE);
 }
 
@@ -126,15 +132,38 @@ static void wamp_sc_test_x32(struct kunit *test)
 
 	for (nr = 0; nr < 1024; nr++) {
 		KUNIT_EXPECT_EQ_MSG(test,
-				    wamp_syscall_kind(nr | __X32_SYSCALL_BIT, false),
+				    wamp_kind(nr | __X32_SYSCALL_BIT, false),
 				    wamp_expected(wamp_x32_cases,
 						  ARRAY_SIZE(wamp_x32_cases), nr),
 				    "x32 syscall %lu", nr);
 		/* An ia32 task never has the x32 bit set in a valid number. */
 		KUNIT_EXPECT_EQ(test,
-				wamp_syscall_kind(nr | __X32_SYSCALL_BIT, true),
+				wamp_kind(nr | __X32_SYSCALL_BIT, true),
 				WAMP_SC_NONE);
 	}
+}
+
+/*
+ * A counted syscall carries the ABI it was found for, which decides how
+ * the probe reads its registers: none for x86_64, ia32 or x32.
+ */
+static void wamp_sc_test_abi(struct kunit *test)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(wamp_native_cases); i++)
+		KUNIT_EXPECT_EQ(test,
+				wamp_syscall_kind(wamp_native_cases[i].nr, false),
+				wamp_native_cases[i].kind);
+	for (i = 0; i < ARRAY_SIZE(wamp_ia32_cases); i++)
+		KUNIT_EXPECT_EQ(test,
+				wamp_syscall_kind(wamp_ia32_cases[i].nr, true),
+				wamp_ia32_cases[i].kind | WAMP_SC_ABI_IA32);
+	for (i = 0; i < ARRAY_SIZE(wamp_x32_cases); i++)
+		KUNIT_EXPECT_EQ(test,
+				wamp_syscall_kind(wamp_x32_cases[i].nr |
+						  __X32_SYSCALL_BIT, false),
+				wamp_x32_cases[i].kind | WAMP_SC_ABI_X32);
 }
 
 /* Numbers no ABI has: -1 (the entry code's "no syscall"), huge values. */
@@ -147,9 +176,9 @@ static void wamp_sc_test_bogus(struct kunit *test)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(bogus); i++) {
-		KUNIT_EXPECT_EQ(test, wamp_syscall_kind(bogus[i], false),
+		KUNIT_EXPECT_EQ(test, wamp_kind(bogus[i], false),
 				WAMP_SC_NONE);
-		KUNIT_EXPECT_EQ(test, wamp_syscall_kind(bogus[i], true),
+		KUNIT_EXPECT_EQ(test, wamp_kind(bogus[i], true),
 				WAMP_SC_NONE);
 	}
 }
@@ -347,6 +376,7 @@ static struct kunit_case wamp_sc_cases[] = {
 	KUNIT_CASE(wamp_sc_test_sweep),
 	KUNIT_CASE(wamp_sc_test_listed),
 	KUNIT_CASE(wamp_sc_test_x32),
+	KUNIT_CASE(wamp_sc_test_abi),
 	KUNIT_CASE(wamp_sc_test_bogus),
 	{}
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit: the per-CPU per-task store (module/store.c, module/account.h).
+ * KUnit: the per-CPU tables (module/table.[ch]), snapshots and the view
+ * policy (module/snapshot.c, module/view.c).
  *
  * Events are counted by real tasks: kernel threads bound to a CPU, so the
  * table each one lands in, and whether it is alive, are known exactly.

@@ -267,9 +267,9 @@ static void root_then_nobody(void *p)
 /*
  * A daemon that writes as root, then drops to its service user: while it
  * runs, its row is that user's, judged by its credentials at the read
- * (/proc/PID/io's rule on credentials), with every count it made.  Once it has exited it is
- * judged by what it was at its last exec: still root's here, since it
- * never exec'd as nobody.
+ * (/proc/PID/io's rule on credentials), with every count it made.  Once
+ * it has exited it is judged by what it was at its last exec: still
+ * root's here, since it never exec'd as nobody.
  */
 TEST(dropped_privileges_seen_by_new_uid)
 {

@@ -24,7 +24,8 @@ src="$build/$kver/$tag"
 log="$build/$kver/$tag.log"
 # The module's sources, and what Kbuild names for wamp_kunit.ko and
 # wamp_floor.ko.
-make -s --no-print-directory -C "$top" module-src DEST="$src" EXTRA="tests/kunit tests/bench"
+make -s --no-print-directory -C "$top" module-src DEST="$src" \
+	EXTRA="tests/kunit tests/bench" >&2
 
 if [ "$suite" = sid ]; then
 	croot=$("$here/sid-chroot.sh" "$kver")

@@ -22,6 +22,10 @@ for set in "$@"; do
 	esac
 done
 
+# One apt at a time: make -j may run two sets at once.
+exec 9> /var/lock/wamp-deps.lock
+flock 9
+
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

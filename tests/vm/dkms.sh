@@ -29,7 +29,7 @@ run() {
 dkms remove -m wamp -v "$ver" -k "$kver" > /dev/null 2>&1 || true
 dkms remove -m wamp -v "$ver" --all > /dev/null 2>&1 || true
 rm -rf "$src"
-make -s --no-print-directory -C "$top" module-src DEST="$src"
+make -s --no-print-directory -C "$top" module-src DEST="$src" EXTRA= >&2
 # dkms installs only into a kernel's existing /lib/modules/KVER: give the
 # guest kernel its index files, as its package would (not its modules).
 mkdir -p "/lib/modules/$kver"

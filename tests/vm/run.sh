@@ -14,10 +14,10 @@
 #                  under /lib/modules (installed by DKMS) is loaded with
 #                  modprobe.  WAMP_ALLOW_SKIP=1 lets tests skip.
 #   kunit          wamp_kunit.ko's suites (guest-kunit.sh)
-#   debug [CYCLES] the debug kernel (lockdep, KASAN, kmemleak): KUnit and
-#                  the selftests with a thread per vCPU, then the serial
-#                  suites and CYCLES (100) load/unload cycles under load with
-#                  one (guest-debug.sh)
+#   debug [CYCLES] the debug kernel (lockdep, KASAN, kmemleak): KUnit, the
+#                  selftests and CYCLES (100) load/unload cycles under load
+#                  with a thread per vCPU, then the serial suites with one
+#                  (guest-debug.sh)
 #   demo           `make demo` (guest-demo.sh)
 set -euo pipefail
 
@@ -130,7 +130,7 @@ debug)
 		grep '^ok .*# SKIP' "$tap" || true
 		"$here/tap-summary.sh" "$tap"
 	done
-	cat "$out-serial/stress.summary" 2>/dev/null || echo "stress: no summary"
+	cat "$out/stress.summary" 2>/dev/null || echo "stress: no summary"
 	[ "$rc" -eq 0 ] || echo "run.sh: consoles: $out/console.log $out-serial/console.log" >&2
 	;;
 demo)
