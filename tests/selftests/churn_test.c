@@ -343,7 +343,7 @@ static int unload_retrying(void)
 TEST_F_TIMEOUT(slow, fops_storm_across_reloads, 1200)
 {
 	struct { int stop; struct fops_stats st[4]; } *sh;
-	int cycles = light() ? 10 : 30;
+	int cycles = size_of_run("WAMP_RELOADS", 30, 10);
 	unsigned long taint = read_taint(), ops = 0, opens = 0;
 	const char *files[64];
 	size_t n;
@@ -401,7 +401,7 @@ TEST_F_TIMEOUT(slow, fops_storm_across_reloads, 1200)
 TEST_F_TIMEOUT(slow, param_write_refused_while_unloading, 600)
 {
 	unsigned long *sh = shared_buf(4096);	/* stop, accepted, tried */
-	int cycles = light() ? 10 : 40, status;
+	int cycles = size_of_run("WAMP_RELOADS", 40, 10), status;
 	pid_t w;
 
 	if (!getenv("WAMP_KO"))

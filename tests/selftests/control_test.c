@@ -462,9 +462,7 @@ static int fops_as(int uid, unsigned long ops, unsigned int seed,
  */
 TEST_F_TIMEOUT(slow, fops_fuzzed_every_mode, 900)
 {
-	const char *n_env = getenv("WAMP_FOPS_OPS");
-	unsigned long ops = n_env ? strtoul(n_env, NULL, 10) :
-			    light() ? 5000 : 40000;
+	unsigned long ops = size_of_run("WAMP_FOPS_OPS", 40000, 5000);
 	struct fops_stats *st = shared_buf(2 * sizeof(*st));
 	unsigned long taint = read_taint();
 	unsigned int min_writes = read_param("min_writes");
@@ -505,8 +503,8 @@ TEST_F_TIMEOUT(slow, fops_fuzzed_every_mode, 900)
 /*
  * The case of issue 13: 990 readers of a 3200-row table in a cgroup with
  * memory.max=32M.  WAMP_LIGHT (the debug kernel, where each copy costs
- * many times more): 300 readers of 1000 rows, 8M, which still tells
- * (about 37 MiB held without the charge).
+ * many times more) or WAMP_HOLD_SMALL=1: 300 readers of 1000 rows, 8M,
+ * which still tells (about 37 MiB held without the charge).
  */
 struct hold_case {
 	long long memcg_max;
@@ -575,7 +573,8 @@ static long long memcg_current(void)
  */
 TEST_F_TIMEOUT(slow, reader_memory_charged_and_bounded, 1800)
 {
-	const struct hold_case *hc = light() ? &hold_light : &hold_full;
+	const struct hold_case *hc = size_of_run("WAMP_HOLD_SMALL", 0, 1) ?
+				     &hold_light : &hold_full;
 	struct holder *h = shared_buf(4096);
 	struct wampp_report r;
 	char max[32];

@@ -38,6 +38,21 @@ bool light(void)
 	return l && *l;
 }
 
+/*
+ * How big a run is: the environment's @env if set (the kernel matrix sets
+ * smaller sizes on the kernels other than the reference one), else @small
+ * under WAMP_LIGHT, else @full.
+ */
+unsigned long size_of_run(const char *env, unsigned long full,
+			  unsigned long small)
+{
+	const char *v = getenv(env);
+
+	if (v && *v)
+		return strtoul(v, NULL, 10);
+	return light() ? small : full;
+}
+
 int read_report(struct wampp_report *r)
 {
 	char err[256];

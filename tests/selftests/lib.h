@@ -34,6 +34,8 @@ extern char self_dir[];
 
 const char *mnt(void);
 bool light(void);
+unsigned long size_of_run(const char *env, unsigned long full,
+			  unsigned long small);
 int read_report(struct wampp_report *r);
 int write_str(const char *path, const char *s, size_t len);
 int run(const char *cmd);

@@ -37,8 +37,10 @@ modinfo -F version "$ko" | sed 's/^/== wamp version /'
 : > "$out/selftests.tap"
 for s in $(cat "$suites"); do
 	echo "# suite $s" >> "$out/selftests.tap"
+	t0=$SECONDS
 	WAMP_KO=$ko WAMP_MNT=/tmp/mnt "$tdir/wamp_${s}_test" >> "$out/selftests.tap" 2>&1 ||
 		{ echo "# suite $s failed" >> "$out/selftests.tap"; rc=1; }
+	echo "# suite $s took $((SECONDS - t0)) s" >> "$out/selftests.tap"
 done
 cat "$out/selftests.tap"
 

@@ -60,7 +60,9 @@ for spec in "${KERNELS[@]}"; do
 			if [ "$spec" = bookworm:linux-image-amd64 ]; then
 				sizes=(WAMP_CHURN=20000 WAMP_FUZZ_WRITES=100000)
 			else
-				sizes=(WAMP_CHURN=5000 WAMP_FUZZ_WRITES=10000)
+				sizes=(WAMP_CHURN=5000 WAMP_FUZZ_WRITES=10000
+				       WAMP_FOPS_OPS=10000 WAMP_RELOADS=10
+				       WAMP_HOLD_SMALL=1)
 			fi
 			out=$(env "${sizes[@]}" WAMP_QUIET=1 WAMP_ALLOW_SKIP=1 \
 			      "$here/run.sh" check "$kroot" "$build" $ko 2>&1)

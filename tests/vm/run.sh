@@ -58,9 +58,12 @@ check)
 	ko=${1:-$build/$kver/src/wamp.ko}
 	out=$build/$kver/guest
 	# The selftests' sizes.  CI's default keeps the churn test short;
-	# WAMP_CHURN=100000 is the full run.
+	# WAMP_CHURN=100000 is the full run.  The others, if set, go as they
+	# are (see lib.c, size_of_run()).
 	env="WAMP_CHURN=${WAMP_CHURN:-20000}"
-	[ -z "${WAMP_FUZZ_WRITES:-}" ] || env="$env WAMP_FUZZ_WRITES=$WAMP_FUZZ_WRITES"
+	for v in WAMP_FUZZ_WRITES WAMP_FOPS_OPS WAMP_RELOADS WAMP_HOLD_SMALL; do
+		[ -z "${!v:-}" ] || env="$env $v=${!v}"
+	done
 	boot guest multi "$env" guest-check.sh "$ko" "$build/selftests" \
 		"$build/selftests/suites" || rc=$?
 	boot guest-serial single "$env" guest-check.sh "$ko" "$build/selftests" \
