@@ -440,10 +440,17 @@ long long meminfo_kb(const char *key)
 	return v;
 }
 
-/* The machine's used memory, as free(1) counts it: total - available. */
+/*
+ * The machine's memory in use, page cache left out (it comes and goes
+ * with the guest's 9p reads, by megabytes): total - free - buffers -
+ * cache - reclaimable slab.  What a reader makes the kernel hold, charged
+ * or not, is in it.
+ */
 long long mem_used_kb(void)
 {
-	return meminfo_kb("MemTotal") - meminfo_kb("MemAvailable");
+	return meminfo_kb("MemTotal") - meminfo_kb("MemFree") -
+	       meminfo_kb("Buffers") - meminfo_kb("Cached") -
+	       meminfo_kb("SReclaimable");
 }
 
 /* /proc/wamp as read by @uid (see read_as()), parsed: 0 or -errno. */
