@@ -105,9 +105,8 @@ fuzz: deps-build deps-host $(BUILD)/fuzz/fuzz_parse
 KSFT = $(shell tests/vm/ksrc.sh)/tools/testing/selftests
 # The selftests, one binary per topic (tests/selftests/<topic>_test.c),
 # over one helper library, run in this order.  The serial ones load and
-# unload wamp under a syscall storm: they run in a guest with one TCG
-# thread (tests/vm/boot.sh says why), the others in one with a thread per
-# vCPU.
+# unload wamp under a syscall storm: they run in a boot of their own,
+# after the others.
 SELFTESTS := core block visibility control reader
 SELFTESTS_SERIAL := churn
 SELFTEST_LIB := tests/selftests/lib.c tests/selftests/fops.c \

@@ -9,7 +9,7 @@
 #
 # Usage: boot.sh KROOT OUTDIR SCRIPT [ARGS...]
 # Environment: WAMP_SMP (2), WAMP_MEM (1024), WAMP_TIMEOUT (seconds, 1500),
-#              WAMP_TCG_THREAD (multi or single: see below),
+#              WAMP_TCG_THREAD (single, or multi: see below),
 #              WAMP_QEMU_EXTRA (more QEMU options, e.g. -icount ...).
 set -euo pipefail
 
@@ -67,18 +67,19 @@ for f in "$kroot/boot/vmlinuz-$kver" "$kroot/usr/lib/modules/$kver/vmlinuz"; do
 	[ -f "$f" ] && { vmlinuz=$f; break; }
 done
 [ -n "$vmlinuz" ] || { echo "boot.sh: no kernel image in $kroot" >&2; exit 1; }
-# WAMP_TCG_THREAD=single runs all vCPUs in one host thread, =multi one
-# thread each (QEMU's default, which -icount does not allow).  QEMU 7.2's
-# multi-threaded TCG can livelock a vCPU that executes the kernel's
-# syscall entry while another vCPU patches it (a tracepoint being
-# registered or unregistered): the vCPU re-executes a stale INT3 at the
-# jump-label site in syscall_trace_enter() for ever (soft lockup at
-# syscall_trace_enter+0xe9 on Debian's 6.1; reproduced with no wamp file
-# involved, never seen with thread=single).  The tests that load and
-# unload wamp under a syscall storm run single-threaded.
+# WAMP_TCG_THREAD: QEMU's TCG threading, single (the default here: all
+# vCPUs in one host thread, as -icount requires anyway) or multi (a thread
+# per vCPU).  QEMU 7.2's multi-threaded TCG mishandles code that one vCPU
+# patches while another runs it: a vCPU executes a stale INT3 of a
+# finished jump-label or static-call patch.  Seen here with no wamp code
+# involved: Debian 6.12 oopsed at boot ("Oops: int3" at
+# sched_clock_cpu+0x9, 3 s in, before init), and Debian 6.1 livelocked at
+# syscall_trace_enter+0xe9 while a tracepoint was (un)registered under a
+# syscall storm; never with thread=single.  A test verdict must not hang
+# on that, so every boot is single-threaded unless asked otherwise.
 # shellcheck disable=SC2086
 timeout --foreground -k 10 "${WAMP_TIMEOUT:-1500}" \
-qemu-system-x86_64 -accel "tcg${WAMP_TCG_THREAD:+,thread=$WAMP_TCG_THREAD}" -smp "${WAMP_SMP:-2}" -m "${WAMP_MEM:-1024}" \
+qemu-system-x86_64 -accel "tcg,thread=${WAMP_TCG_THREAD:-single}" -smp "${WAMP_SMP:-2}" -m "${WAMP_MEM:-1024}" \
 	-nographic -no-reboot \
 	-kernel "$vmlinuz" -initrd "$out/initramfs.gz" \
 	-append "console=ttyS0 panic=-1 loglevel=4 WAMP_KROOT=$kroot WAMP_KVER=$kver" \

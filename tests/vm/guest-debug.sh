@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Runs inside the debug kernel, under lockdep, KASAN, kmemleak and
 # atomic-sleep checking.  parallel: the KUnit suites, the selftest suites
-# (with unload and dmesg checks), then the load/unload stress; serial (one
-# TCG thread): the serial selftest suites.
+# (with unload and dmesg checks), then the load/unload stress; serial (a
+# second boot): the serial selftest suites.
 # Usage: guest-debug.sh parallel|serial KO KUNIT_KO SELFTEST_DIR [CYCLES]
 set -u
 here=$(dirname "$0")

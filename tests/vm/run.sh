@@ -6,18 +6,18 @@
 # script, and sum up what it left in BUILD/KVER/<run>.
 #
 # Usage: run.sh SUITE KROOT BUILD [ARGS...]
-#   check [KO]     the selftests (guest-check.sh), twice: the suites of
-#                  BUILD/selftests/suites with a TCG thread per vCPU, then
-#                  those of suites.serial (they load and unload wamp under a
-#                  syscall storm) with one TCG thread (boot.sh says why).  KO:
+#   check [KO]     the selftests (guest-check.sh), in two boots: the suites
+#                  of BUILD/selftests/suites, then those of suites.serial
+#                  (they load and unload wamp under a syscall storm, and
+#                  get a fresh guest).  KO:
 #                  the module to test (default BUILD/KVER/src/wamp.ko); one
 #                  under /lib/modules (installed by DKMS) is loaded with
 #                  modprobe.  WAMP_ALLOW_SKIP=1 lets tests skip.
 #   kunit          wamp_kunit.ko's suites (guest-kunit.sh)
 #   debug [CYCLES] the debug kernel (lockdep, KASAN, kmemleak): KUnit, the
-#                  selftests and CYCLES (100) load/unload cycles under load
-#                  with a thread per vCPU, then the serial suites with one
-#                  (guest-debug.sh)
+#                  selftests and CYCLES (100) load/unload cycles under load,
+#                  then the serial suites in a second boot (guest-debug.sh)
+# Every boot runs the vCPUs in one TCG thread: boot.sh says why.
 #   demo           `make demo` (guest-demo.sh)
 set -euo pipefail
 
@@ -28,18 +28,18 @@ shift 3
 here=$(cd "$(dirname "$0")" && pwd)
 kver=$(cat "$kroot/.kver")
 
-# boot RUN THREAD ENV SCRIPT ARGS...: boot with SCRIPT in a fresh
-# BUILD/KVER/RUN, the lines of ENV in its env file (the guest scripts read
-# it), THREAD (multi or single) TCG; the guest's status.
+# boot RUN ENV SCRIPT ARGS...: boot with SCRIPT in a fresh BUILD/KVER/RUN,
+# the lines of ENV in its env file (the guest scripts read it); the
+# guest's status.
 boot() {
-	local run=$1 thread=$2 env=$3 script=$4 dir=$build/$kver/$1 rc
-	shift 4
+	local run=$1 env=$2 script=$3 dir=$build/$kver/$1 rc
+	shift 3
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	[ -z "$env" ] || printf '%s\n' $env > "$dir/env"
-	echo "== $suite: $kver under QEMU TCG, $thread-threaded (console: $dir/console.log)"
+	echo "== $suite: $kver under QEMU TCG (console: $dir/console.log)"
 	set +e
-	WAMP_TCG_THREAD=$thread "$here/boot.sh" "$kroot" "$dir" \
+	"$here/boot.sh" "$kroot" "$dir" \
 		"$here/$script" "$@"
 	rc=$?
 	set -e
@@ -64,9 +64,9 @@ check)
 	for v in WAMP_FUZZ_WRITES WAMP_FOPS_OPS WAMP_RELOADS WAMP_HOLD_SMALL; do
 		[ -z "${!v:-}" ] || env="$env $v=${!v}"
 	done
-	boot guest multi "$env" guest-check.sh "$ko" "$build/selftests" \
+	boot guest "$env" guest-check.sh "$ko" "$build/selftests" \
 		"$build/selftests/suites" || rc=$?
-	boot guest-serial single "$env" guest-check.sh "$ko" "$build/selftests" \
+	boot guest-serial "$env" guest-check.sh "$ko" "$build/selftests" \
 		"$build/selftests/suites.serial" || rc=$?
 	# One TAP file and one result for both boots (matrix.sh reads them).
 	cat "$out-serial/selftests.tap" >> "$out/selftests.tap" 2>/dev/null || rc=1
@@ -95,7 +95,7 @@ check)
 kunit)
 	# W=1 and sparse (C=2) clean, like wamp.ko.
 	"$here/build-module.sh" "$kroot" "$build" kunit WAMP_KUNIT=1 C=2
-	WAMP_QUIET=1 boot kunit-guest multi "" guest-kunit.sh \
+	WAMP_QUIET=1 boot kunit-guest "" guest-kunit.sh \
 		"$build/$kver/kunit/wamp_kunit.ko" || rc=$?
 	out=$build/$kver/kunit-guest
 	grep -E '^ *not ok |^kunit: no results' "$out/kunit.tap" 2>/dev/null || true
@@ -116,9 +116,9 @@ debug)
 	# AE_AML_LOOP_TIMEOUT); q35's is static.
 	export WAMP_QUIET=1 WAMP_MEM=2048 WAMP_TIMEOUT=2400 WAMP_QEMU_EXTRA="-M q35"
 	for run in parallel serial; do
-		dir=debug-guest thread=multi
-		[ $run = parallel ] || { dir=debug-guest-serial; thread=single; }
-		boot $dir $thread "$env" guest-debug.sh $run \
+		dir=debug-guest
+		[ $run = parallel ] || dir=debug-guest-serial
+		boot $dir "$env" guest-debug.sh $run \
 			"$build/$kver/debug/wamp.ko" \
 			"$build/$kver/debug-kunit/wamp_kunit.ko" \
 			"$build/selftests" "$cycles" || rc=$?
@@ -137,7 +137,7 @@ debug)
 	[ "$rc" -eq 0 ] || echo "run.sh: consoles: $out/console.log $out-serial/console.log" >&2
 	;;
 demo)
-	WAMP_QUIET=1 boot demo multi "" guest-demo.sh \
+	WAMP_QUIET=1 boot demo "" guest-demo.sh \
 		"$build/$kver/src/wamp.ko" "$build/tools/wampstat" || {
 		rc=$?
 		cat "$build/$kver/demo/console.log"
