@@ -17,8 +17,8 @@
 #   debug [CYCLES] the debug kernel (lockdep, KASAN, kmemleak): KUnit, the
 #                  selftests and CYCLES (100) load/unload cycles under load,
 #                  then the serial suites in a second boot (guest-debug.sh)
-# Every boot runs the vCPUs in one TCG thread: boot.sh says why.
 #   demo           `make demo` (guest-demo.sh)
+# Every boot runs the vCPUs in one TCG thread: boot.sh says why.
 set -euo pipefail
 
 suite=$1
