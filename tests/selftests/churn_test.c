@@ -94,6 +94,13 @@ TEST(overflow_into_other)
 	ASSERT_EQ(0, reload(""));
 }
 
+/* Milliseconds from @t0 to @t1 (CLOCK_MONOTONIC), for the logs. */
+static long ms_between(const struct timespec *t0, const struct timespec *t1)
+{
+	return (t1->tv_sec - t0->tv_sec) * 1000 +
+	       (t1->tv_nsec - t0->tv_nsec) / 1000000;
+}
+
 /*
  * rmmod while writers and block I/O run and a reader holds /proc/wamp open.
  * The default 30 s were too few on 5.10 with both vCPUs in one TCG thread
@@ -128,8 +135,7 @@ TEST_F_TIMEOUT(slow, rmmod_under_load, 300)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	EXPECT_EQ(0, run("rmmod wamp"));
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	TH_LOG("rmmod took %ld ms", (long)((t1.tv_sec - t0.tv_sec) * 1000 +
-					  (t1.tv_nsec - t0.tv_nsec) / 1000000));
+	TH_LOG("rmmod took %ld ms", ms_between(&t0, &t1));
 	EXPECT_NE(0, access(WAMP_PROC_PATH, F_OK));
 	EXPECT_GT(0, read(fd, buf, sizeof(buf)));
 	close(fd);
@@ -310,9 +316,7 @@ TEST_F_TIMEOUT(slow, churn_bounded_and_exact, 3600)
 	TH_LOG("folded=%llu", folded);
 	TH_LOG("%lu rows with part of a task folded", partial);
 	TH_LOG("overflow=%llu, a read took %ld ms",
-	       wampp_key(&r, WAMP_KEY_OVERFLOW, NULL),
-	       (long)((t1.tv_sec - t0.tv_sec) * 1000 +
-		      (t1.tv_nsec - t0.tv_nsec) / 1000000));
+	       wampp_key(&r, WAMP_KEY_OVERFLOW, NULL), ms_between(&t0, &t1));
 	wampp_free(&r);
 	if (n > 3 * 4096)
 		EXPECT_LT(2 * 4096, reused);

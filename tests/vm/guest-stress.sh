@@ -10,9 +10,9 @@
 # tracepoints are registered or unregistered (see tests/vm/boot.sh: QEMU's
 # multi-threaded TCG, if asked for with WAMP_TCG_THREAD=multi, can livelock
 # on a syscall storm then; the readers and writers here are slower);
-# fops_storm_across_reloads keeps them going.  Then kmemleak scans.  Fails on a failed load
-# or unload, a dead fuzzer, a kmemleak report or any kernel complaint in
-# dmesg.
+# fops_storm_across_reloads keeps them going.  Then kmemleak scans.  Fails
+# on a failed load or unload, a dead fuzzer, a kmemleak report or any
+# kernel complaint in dmesg.
 # Usage: guest-stress.sh KO [CYCLES (100)] [FOPS]
 set -u
 ko=$1
