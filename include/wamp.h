@@ -4,15 +4,19 @@
  * field names, the flag bits and the rules that set them, and the defaults
  * and limits of the thresholds.
  *
- * /proc/wamp, format 1.2:
+ * /proc/wamp, format 1.3:
  *
- *   # wamp 1.2 writes=W write_bytes=B syncs=S blk_reqs=Q blk_bytes=K rows=R
- *     slots=U/C overflow=O nested=N iov_fault=F dev_overflow=D
- *     min_writes=M small_write_bytes=SW sync_ratio=SR amp_ratio=A.AA
- *   pid tgid comm writes write_bytes avg_write syncs blk_reqs blk_bytes amp flags
+ *   # wamp 1.3 writes=W write_bytes=B syncs=S blk_reqs=Q blk_bytes=K
+ *     dirtied=Y wb_bytes=Z jrnl_bytes=J rows=R slots=U/C overflow=O
+ *     nested=N iov_fault=F dev_overflow=D owners=OU/OC owner_evicted=E
+ *     wb_unowned=X wb_unowned_bytes=XB jrnl_kept_bytes=JK min_writes=M
+ *     small_write_bytes=SW sync_ratio=SR amp_ratio=A.AA
+ *   pid tgid comm writes write_bytes avg_write syncs blk_reqs blk_bytes amp
+ *     dirtied wb_bytes jrnl_bytes flags
  *   <one row per task>
  *   - - (other) <the same columns>
  *   # exited rows=F writes=W write_bytes=B syncs=S blk_reqs=Q blk_bytes=K
+ *     dirtied=Y wb_bytes=Z jrnl_bytes=J
  *   # dev device disk write_reqs write_bytes flush_reqs fua_reqs preflush_reqs
  *     discard_reqs discard_bytes requeues
  *   <one row per block device: major:minor, name, counters>
@@ -29,13 +33,27 @@
  * decimals, or "-" when write_bytes is 0.  flags is a comma-separated list
  * of flag names or "-".
  *
- * blk_* of a task are the bytes of the write requests it submitted to a
- * block device (data, not flushes), charged in its own context when the
- * block layer allocates a request for its bio or merges the bio into one.
- * The device rows are what block_rq_issue saw, per disk.
+ * blk_* of a task are the bytes of the write requests sent to a block
+ * device (data, not flushes) on its behalf, charged when the block layer
+ * allocates a request for a bio or merges the bio into one: a bio of
+ * page-cache pages under writeback is charged to the task that last
+ * dirtied that file (its inode), whoever submits it; any other bio to its
+ * submitter.  wb_bytes is the part of blk_bytes that another task (the
+ * flusher, another task's sync, jbd2's ordered-data flush) submitted for
+ * it.  jrnl_bytes is the part of blk_bytes that is the task's share of
+ * the journal commits (jbd2) that carried its changes, split by the
+ * journal blocks its handles dirtied; jrnl_kept_bytes is what of the
+ * commits stayed with the journal thread.  dirtied is the bytes of page
+ * cache the task turned from clean to dirty (what /proc/PID/io counts as
+ * write_bytes for buffered I/O).  The device rows are what block_rq_issue
+ * saw, per disk.  owners is the use of the inode-owner table,
+ * owner_evicted the owners it dropped for lack of room, wb_unowned (_bytes)
+ * the writeback bios (bytes) whose file had no owner known: those stay
+ * with their submitter.
  *
  * Format 1.0 had neither the blk columns nor the device section; 1.1 had
- * no exited line.
+ * no exited line; 1.2 had neither dirtied, wb_bytes nor jrnl_bytes, and
+ * charged every bio to its submitter.
  *
  * Compatibility: a reader must refuse a major version it does not know and
  * must ignore keys, columns and sections it does not know; minor versions
@@ -45,7 +63,7 @@
 #define WAMP_H
 
 #define WAMP_FORMAT_MAJOR	1
-#define WAMP_FORMAT_MINOR	2
+#define WAMP_FORMAT_MINOR	3
 #define WAMP_PROC_NAME		"wamp"
 #define WAMP_PROC_PATH		"/proc/wamp"
 #define WAMP_MAGIC		"# wamp"
@@ -80,8 +98,14 @@
 	C(blk_reqs, 1, "blk_requests",					\
 	  "Block write requests created for the task's bios.")		\
 	C(blk_bytes, 1, "blk_bytes",					\
-	  "Bytes of block write requests the task submitted.")		\
+	  "Bytes of block write requests charged to the task.")		\
 	D(amp, 1)							\
+	C(dirtied, 3, "dirtied_bytes",					\
+	  "Bytes of page cache the task dirtied.")			\
+	C(wb_bytes, 3, "writeback_bytes",				\
+	  "Part of blk_bytes written back for the task by another task.") \
+	C(jrnl_bytes, 3, "journal_bytes",				\
+	  "Part of blk_bytes that is the task's share of journal commits.") \
 	F(flags)
 
 /*
@@ -190,6 +214,11 @@ struct wamp_flag_name {
 #define WAMP_KEY_NESTED		"nested"
 #define WAMP_KEY_IOV_FAULT	"iov_fault"
 #define WAMP_KEY_DEV_OVERFLOW	"dev_overflow"
+#define WAMP_KEY_OWNERS		"owners"
+#define WAMP_KEY_OWNER_EVICTED	"owner_evicted"
+#define WAMP_KEY_WB_UNOWNED	"wb_unowned"
+#define WAMP_KEY_WB_UNOWNED_BYTES "wb_unowned_bytes"
+#define WAMP_KEY_JRNL_KEPT_BYTES "jrnl_kept_bytes"
 #define WAMP_KEY_MIN_WRITES	"min_writes"
 #define WAMP_KEY_SMALL_BYTES	"small_write_bytes"
 #define WAMP_KEY_SYNC_RATIO	"sync_ratio"
@@ -223,6 +252,10 @@ struct wamp_flag_name {
 #define WAMP_ROOT_ONLY_DEF	0
 #define WAMP_ROOT_ONLY_MIN	0
 #define WAMP_ROOT_ONLY_MAX	1
+/* Entries of the inode-owner table (rounded up to a power of two). */
+#define WAMP_OWNER_SIZE_DEF	4096
+#define WAMP_OWNER_SIZE_MIN	64
+#define WAMP_OWNER_SIZE_MAX	1048576
 /* Slots per CPU in the per-task table (rounded up to a power of two). */
 #define WAMP_TABLE_SIZE_DEF	1024
 #define WAMP_TABLE_SIZE_MIN	16

@@ -8,8 +8,18 @@
  * its own context: block_getrq (a new request was allocated for the bio)
  * and block_bio_backmerge/frontmerge (the bio was added to an existing
  * request).  Each write bio with data is charged exactly once, so per-task
- * bytes plus (other) equal what the devices are sent.  A bio handled
- * outside task context goes to (other).
+ * bytes plus (other) equal what the devices are sent.
+ *
+ * To whom: a bio whose first page is a page-cache page under writeback
+ * writes back a file's dirty data, and is charged to the task that last
+ * dirtied that file (owner.c), as wb_bytes when another task submits it.
+ * A block of a journal commit is split among the tasks whose handles the
+ * transaction carries (jrnl.c).  Any other bio (direct I/O, metadata
+ * buffers, checkpoints, swap, bounce and encryption pages, which belong
+ * to no file) is charged to its submitter, or to (other) outside task
+ * context.  A cloned bio (a stacked
+ * device's) shares the original's pages, so it is charged to the same
+ * task; only the bio that becomes a request is charged, never both.
  *
  * Per device: block_rq_issue counts what is dispatched to each disk:
  * write requests and bytes (as /sys/block/<disk>/stat counts writes),
@@ -20,7 +30,12 @@
 #include <linux/blkdev.h>
 #include <linux/blk-mq.h>
 #include <linux/bio.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/page-flags.h>
 #include <linux/preempt.h>
+#include "jrnl.h"
+#include "owner.h"
 #include "table.h"
 #include "tp.h"
 
@@ -36,24 +51,76 @@ static bool wamp_op_is_data_write(unsigned int op)
 	return (op & 1) && op != WAMP_OP(REQ_OP_DISCARD);
 }
 
-static void wamp_blk_bio(struct bio *bio, enum wamp_event ev)
+/*
+ * The file whose dirty data @bio writes back, or NULL.  A page under
+ * writeback keeps its mapping until the writeback ends (truncation waits
+ * for it), which is after this bio completes.  Anonymous and movable
+ * pages, and pages of no mapping (bounce, fscrypt), are no file's.
+ */
+static struct inode *wamp_bio_wb_inode(struct bio *bio)
+{
+	struct address_space *mapping;
+	struct page *page;
+
+	if (!bio_has_data(bio))
+		return NULL;
+	page = compound_head(bio_page(bio));
+	if (!PageWriteback(page))
+		return NULL;
+	mapping = READ_ONCE(page->mapping);
+	if (!mapping || ((unsigned long)mapping & PAGE_MAPPING_FLAGS))
+		return NULL;
+	return mapping->host;
+}
+
+/* Whether @id is the task running here (its own fsync, say). */
+static bool wamp_ident_is_current(const struct wamp_ident *id)
+{
+	return in_task() && id->pid == current->pid &&
+	       id->start_time == current->start_time;
+}
+
+/*
+ * Charge @bio (@rq: it got a request of its own; else it was merged) to
+ * the task that dirtied its file, else to its submitter.
+ */
+static void wamp_blk_bio(struct bio *bio, bool rq)
 {
 	unsigned int bytes = bio->bi_iter.bi_size;
+	struct wamp_ident id;
+	struct inode *inode;
 
 	/* An empty preflush bio is a cache flush, not data. */
 	if (!bytes || !wamp_op_is_data_write(WAMP_OP(bio_op(bio))))
 		return;
-	wamp_store_account(ev, bytes, in_task() ? 0 : WAMP_ACC_OTHER);
+	inode = wamp_bio_wb_inode(bio);
+	if (inode) {
+		if (wamp_owner_find(inode, &id) != WAMP_OWNER_FOUND) {
+			wamp_store_unowned(bytes);
+		} else if (!wamp_ident_is_current(&id)) {
+			wamp_store_account_for(&id, rq ? WAMP_EV_WB_RQ :
+						   WAMP_EV_WB_MERGE, bytes);
+			return;
+		}
+	} else if (wamp_jrnl_charge(bytes, rq)) {
+		return;		/* a journal block, split by jrnl.c */
+	}
+	if (rq)
+		wamp_store_account(WAMP_EV_BLK_RQ, bytes,
+				   in_task() ? 0 : WAMP_ACC_OTHER);
+	else
+		wamp_store_account(WAMP_EV_BLK_MERGE, bytes,
+				   in_task() ? 0 : WAMP_ACC_OTHER);
 }
 
 WAMP_GETRQ_PROBE(wamp_probe_getrq)
 {
-	wamp_blk_bio(bio, WAMP_EV_BLK_RQ);
+	wamp_blk_bio(bio, true);
 }
 
 WAMP_BIO_MERGE_PROBE(wamp_probe_bio_merge)
 {
-	wamp_blk_bio(bio, WAMP_EV_BLK_MERGE);
+	wamp_blk_bio(bio, false);
 }
 
 WAMP_RQ_PROBE(wamp_probe_rq_issue)

@@ -49,6 +49,26 @@
 				struct request *wamp_rq, struct bio *bio
 #endif
 
+/*
+ * The dirtying tracepoint: writeback_dirty_folio (v5.16), before it
+ * writeback_dirty_page, which accounted one page at a time.  A probe
+ * declared with WAMP_DIRTY_PROBE() gets @wamp_dirty (the folio or page)
+ * and @mapping; wamp_dirty_bytes() is what folio_account_dirtied() hands
+ * to task_io_account_write().
+ */
+#ifdef WAMP_HAVE_TP_DIRTY_FOLIO
+#define WAMP_DIRTY_TP		writeback_dirty_folio
+#define WAMP_TP_DIRTY_ARGS	struct folio *wamp_dirty, \
+				struct address_space *mapping
+#define wamp_dirty_bytes(f)	((u64)folio_nr_pages(f) * PAGE_SIZE)
+#else
+#define WAMP_DIRTY_TP		writeback_dirty_page
+#define WAMP_TP_DIRTY_ARGS	struct page *wamp_dirty, \
+				struct address_space *mapping
+#define wamp_dirty_bytes(p)	((void)(p), (u64)PAGE_SIZE)
+#endif
+#define WAMP_DIRTY_PROBE(fn)	void fn(void *data, WAMP_TP_DIRTY_ARGS)
+
 /* Declares or defines a block probe with this kernel's argument list. */
 #define WAMP_RQ_PROBE(fn)		void fn(void *data, WAMP_TP_RQ_ARGS)
 #define WAMP_GETRQ_PROBE(fn)		void fn(void *data, WAMP_TP_GETRQ_ARGS)

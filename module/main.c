@@ -7,6 +7,8 @@
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include "debugfs.h"
+#include "jrnl.h"
+#include "owner.h"
 #include "params.h"
 #include "procfs.h"
 #include "syscalls.h"
@@ -21,22 +23,33 @@ static int __init wamp_init(void)
 	ret = wamp_store_init();
 	if (ret)
 		return ret;
-	ret = wamp_procfs_init();
+	ret = wamp_owner_init();
 	if (ret)
 		goto err_store;
+	ret = wamp_jrnl_init();
+	if (ret)
+		goto err_owner;
+	ret = wamp_procfs_init();
+	if (ret)
+		goto err_jrnl;
 	wamp_debugfs_init();
 	/* Probes last: everything they and the readers touch exists. */
 	ret = wamp_tp_init();
 	if (ret)
 		goto err_debugfs;
-	pr_info("format %d.%d, %u slots per CPU, %zu bytes per CPU, %u CPUs\n",
+	pr_info("format %d.%d, %u slots per CPU, %zu bytes per CPU, %u CPUs, %u owners in %zu bytes\n",
 		WAMP_FORMAT_MAJOR, WAMP_FORMAT_MINOR, wamp_table_size,
-		wamp_store_bytes_per_cpu(), num_possible_cpus());
+		wamp_store_bytes_per_cpu(), num_possible_cpus(),
+		wamp_owner_size, wamp_owner_bytes());
 	return 0;
 
 err_debugfs:
 	wamp_debugfs_exit();
 	wamp_procfs_exit();
+err_jrnl:
+	wamp_jrnl_exit();
+err_owner:
+	wamp_owner_exit();
 err_store:
 	wamp_store_exit();
 	return ret;
@@ -47,6 +60,8 @@ static void __exit wamp_exit(void)
 	wamp_tp_exit();		/* includes tracepoint_synchronize_unregister() */
 	wamp_debugfs_exit();
 	wamp_procfs_exit();
+	wamp_jrnl_exit();
+	wamp_owner_exit();
 	wamp_store_exit();
 }
 

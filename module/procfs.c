@@ -137,6 +137,11 @@ WAMP_VISIBLE_IF_KUNIT void wamp_seq_header(struct seq_file *m,
 		   WAMP_KEY_IOV_FAULT "=%llu " WAMP_KEY_DEV_OVERFLOW "=%llu",
 		   s->nr_rows, s->slots_used, s->slots_cap, s->overflow,
 		   s->nested, s->iov_fault, s->dev_overflow);
+	seq_printf(m, " " WAMP_KEY_OWNERS "=%u/%u " WAMP_KEY_OWNER_EVICTED "=%llu "
+		   WAMP_KEY_WB_UNOWNED "=%llu " WAMP_KEY_WB_UNOWNED_BYTES "=%llu "
+		   WAMP_KEY_JRNL_KEPT_BYTES "=%llu",
+		   s->owners_used, s->owners_cap, s->owner_evicted,
+		   s->wb_unowned, s->wb_unowned_bytes, s->jrnl_kept_bytes);
 	seq_printf(m, " " WAMP_KEY_MIN_WRITES "=%u " WAMP_KEY_SMALL_BYTES "=%u "
 		   WAMP_KEY_SYNC_RATIO "=%u " WAMP_KEY_AMP_RATIO "=",
 		   s->th.min_writes, s->th.small_write_bytes, s->th.sync_ratio);

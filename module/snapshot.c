@@ -19,6 +19,7 @@
 #include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
+#include "owner.h"
 #include "snapshot.h"
 #include "params.h"
 #include "view.h"
@@ -324,6 +325,7 @@ static struct wamp_snapshot *wamp_snap_try(size_t cap, size_t dcap,
 	}
 	wamp_params_thresholds(&snap->th);
 	snap->slots_cap = num_possible_cpus() << wamp_bits;
+	wamp_owner_stats(&snap->owners_used, &snap->owners_cap);
 	for_each_possible_cpu(cpu) {
 		c = per_cpu_ptr(wamp_cpus, cpu);
 		if (!wamp_snap_cpu_stable(snap, cap, c) ||
@@ -337,6 +339,10 @@ static struct wamp_snapshot *wamp_snap_try(size_t cap, size_t dcap,
 		snap->iov_fault += READ_ONCE(c->iov_fault);
 		snap->nested += local64_read(&c->nested);
 		snap->dev_overflow += local64_read(&c->dev_overflow);
+		snap->owner_evicted += local64_read(&c->owner_evicted);
+		snap->wb_unowned += local64_read(&c->wb_unowned);
+		snap->wb_unowned_bytes += local64_read(&c->wb_unowned_bytes);
+		snap->jrnl_kept_bytes += local64_read(&c->jrnl_kept_bytes);
 		snap->slots_used += READ_ONCE(c->used);
 	}
 	wamp_snap_merge(snap, v);

@@ -42,6 +42,12 @@ struct wamp_snapshot {
 	u64 nested;
 	u64 iov_fault;
 	u64 dev_overflow;
+	u64 owner_evicted;
+	u64 wb_unowned;
+	u64 wb_unowned_bytes;
+	u64 jrnl_kept_bytes;
+	unsigned int owners_used;
+	unsigned int owners_cap;
 	unsigned int slots_used;
 	unsigned int slots_cap;
 	struct wamp_thresholds th;

@@ -44,7 +44,7 @@ struct wamp_cpu __percpu *wamp_cpus __read_mostly;
 unsigned int wamp_bits __read_mostly;
 static DEFINE_MUTEX(wamp_reset_lock);
 
-static_assert(sizeof(struct wamp_slot) == 96);
+static_assert(sizeof(struct wamp_slot) == 120);
 static_assert(sizeof(struct wamp_counts) == WAMP_TC_NR * sizeof(u64));
 static_assert(WAMP_TABLE_SIZE_MAX <= 1u << 16);	/* u16 @order entries */
 static_assert(TASK_COMM_LEN == WAMP_COMM_LEN);
@@ -67,20 +67,47 @@ static void wamp_slot_ident(struct wamp_slot *s, bool sys)
 	s->comm[WAMP_COMM_LEN - 1] = '\0';
 }
 
-/* Make @s current's, with zero counts; its @state is the caller's. */
-static void wamp_slot_own(struct wamp_slot *s, bool sys)
+/* Who current is, as its slot would record it (@sys: as above). */
+void wamp_ident_current(struct wamp_ident *id, bool sys)
 {
 	struct task_struct *t = current;
 	struct pid_namespace *ns = task_active_pid_ns(t);
 
-	s->start_time = t->start_time;
-	s->pid = t->pid;
-	s->tgid = t->tgid;
+	id->start_time = t->start_time;
+	id->pid = t->pid;
+	id->tgid = t->tgid;
 	/* An exiting task may have lost its pid already: no namespace. */
-	s->ns_inum = ns ? ns->ns.inum : 0;
-	s->vpid = ns ? task_pid_nr_ns(t, ns) : 0;
-	s->vtgid = ns ? task_tgid_nr_ns(t, ns) : 0;
-	wamp_slot_ident(s, sys);
+	id->ns_inum = ns ? ns->ns.inum : 0;
+	id->vpid = ns ? task_pid_nr_ns(t, ns) : 0;
+	id->vtgid = ns ? task_tgid_nr_ns(t, ns) : 0;
+	id->uid = wamp_cred_uid(current_cred());
+	id->exec_id = (u32)t->self_exec_id - !sys;
+	memcpy(id->comm, t->comm, WAMP_COMM_LEN);
+	id->comm[WAMP_COMM_LEN - 1] = '\0';
+}
+
+/*
+ * Make @s the slot of @id (NULL: current), with zero counts; its @state is
+ * the caller's.
+ */
+static void wamp_slot_own(struct wamp_slot *s, bool sys,
+			  const struct wamp_ident *id)
+{
+	struct wamp_ident cur;
+
+	if (!id) {
+		wamp_ident_current(&cur, sys);
+		id = &cur;
+	}
+	s->start_time = id->start_time;
+	s->pid = id->pid;
+	s->tgid = id->tgid;
+	s->uid = id->uid;
+	s->ns_inum = id->ns_inum;
+	s->vpid = id->vpid;
+	s->vtgid = id->vtgid;
+	s->exec_id = id->exec_id;
+	memcpy(s->comm, id->comm, WAMP_COMM_LEN);
 	memset(&s->c, 0, sizeof(s->c));
 }
 
@@ -101,11 +128,12 @@ void wamp_slot_refresh(struct wamp_cpu *c, struct wamp_slot *s)
  * takes the free slot @i.  Readers walk @order up to @used, so they visit
  * the claimed slots only, whatever the size of the table.
  */
-struct wamp_counts *wamp_slot_claim(struct wamp_cpu *c, u32 i, bool sys)
+struct wamp_counts *wamp_slot_claim(struct wamp_cpu *c, u32 i, bool sys,
+				    const struct wamp_ident *id)
 {
 	struct wamp_slot *s = &c->slots[i];
 
-	wamp_slot_own(s, sys);
+	wamp_slot_own(s, sys, id);
 	/* Publish the key before readers may look at the slot. */
 	smp_store_release(&s->state, WAMP_SLOT_USED);
 	WRITE_ONCE(c->order[c->used], i);
@@ -123,7 +151,8 @@ struct wamp_counts *wamp_slot_claim(struct wamp_cpu *c, u32 i, bool sys)
  * costs one scan per tick, not one per event.  With no slot to take, the
  * event goes to (other) and counts as an overflow.
  */
-struct wamp_counts *wamp_slot_reclaim(struct wamp_cpu *c, u32 i, bool sys)
+struct wamp_counts *wamp_slot_reclaim(struct wamp_cpu *c, u32 i, bool sys,
+				      const struct wamp_ident *id)
 {
 	struct wamp_slot *s = NULL;
 	unsigned int n, k;
@@ -146,7 +175,7 @@ struct wamp_counts *wamp_slot_reclaim(struct wamp_cpu *c, u32 i, bool sys)
 	for (k = 0; k < WAMP_TC_NR; k++)
 		WRITE_ONCE(c->exited.tc[k], c->exited.tc[k] + s->c.tc[k]);
 	WRITE_ONCE(c->folded, c->folded + 1);
-	wamp_slot_own(s, sys);	/* still in use: @state and @used stay */
+	wamp_slot_own(s, sys, id);	/* in use: @state and @used stay */
 	raw_write_seqcount_end(&c->gen);
 	return &s->c;
 
@@ -159,12 +188,82 @@ overflow:
 void wamp_account_nested(struct wamp_cpu *c, enum wamp_event ev, u64 bytes)
 {
 	const int n = wamp_event_count(ev), b = wamp_event_bytes(ev);
+	const int b2 = wamp_event_bytes2(ev);
 
 	local64_inc(&c->nested);
 	if (n != WAMP_TC_NONE)
 		local64_inc(&c->nested_tc[n]);
 	if (b != WAMP_TC_NONE)
 		local64_add(bytes, &c->nested_tc[b]);
+	if (b2 != WAMP_TC_NONE)
+		local64_add(bytes, &c->nested_tc[b2]);
+}
+
+/*
+ * The counts of @id's slot on this CPU (the task that dirtied the pages a
+ * bio writes back): found, claimed or taken over for it as for current in
+ * wamp_slot_counts(), whether it still runs or not.  Never refreshes the
+ * name: that is done from the task's own syscalls.
+ */
+static struct wamp_counts *wamp_slot_counts_for(struct wamp_cpu *c,
+						const struct wamp_ident *id)
+{
+	u32 i = __hash_32((u32)id->pid) >> c->hash_shift, first = i;
+	struct wamp_slot *s;
+	unsigned int n;
+
+	for (n = 0; n < WAMP_WINDOW; n++, i = (i + 1) & c->mask) {
+		s = &c->slots[i];
+		if (!s->state)
+			return wamp_slot_claim(c, i, false, id);
+		if (s->pid == id->pid && s->start_time == id->start_time)
+			return &s->c;
+	}
+	return wamp_slot_reclaim(c, first, false, id);
+}
+
+/*
+ * Count one block event for the task @id instead of current: the same
+ * rules as wamp_store_account(), out of line (a bio, not a syscall).
+ */
+void wamp_store_account_for(const struct wamp_ident *id, enum wamp_event ev,
+			    u64 bytes)
+{
+	struct wamp_cpu *c;
+
+	preempt_disable_notrace();
+	c = this_cpu_ptr(wamp_cpus);
+	if (unlikely(c->busy++)) {
+		barrier();
+		wamp_account_nested(c, ev, bytes);
+		goto out;
+	}
+	barrier();
+	wamp_counts_add(wamp_slot_counts_for(c, id), ev, bytes);
+out:
+	barrier();
+	c->busy--;
+	preempt_enable_notrace();
+}
+
+/* Journal bytes of a commit that stay with the journal thread. */
+void wamp_store_jrnl_kept(u64 bytes)
+{
+	preempt_disable_notrace();
+	local64_add(bytes, &this_cpu_ptr(wamp_cpus)->jrnl_kept_bytes);
+	preempt_enable_notrace();
+}
+
+/* A writeback bio whose file has no owner known: its submitter pays. */
+void wamp_store_unowned(u64 bytes)
+{
+	struct wamp_cpu *c;
+
+	preempt_disable_notrace();
+	c = this_cpu_ptr(wamp_cpus);
+	local64_inc(&c->wb_unowned);
+	local64_add(bytes, &c->wb_unowned_bytes);
+	preempt_enable_notrace();
 }
 
 /*
@@ -227,6 +326,10 @@ static void wamp_cpu_clear(struct wamp_cpu *c)
 	for (k = 0; k < WAMP_TC_NR; k++)
 		local64_set(&c->nested_tc[k], 0);
 	local64_set(&c->dev_overflow, 0);
+	local64_set(&c->wb_unowned, 0);
+	local64_set(&c->wb_unowned_bytes, 0);
+	local64_set(&c->owner_evicted, 0);
+	local64_set(&c->jrnl_kept_bytes, 0);
 	local_irq_restore(flags);
 	raw_write_seqcount_end(&c->gen);
 }

@@ -28,27 +28,36 @@ struct wamp_counts {
 
 /*
  * The events the probes count, and the task counters each one adds to:
- * X(event, counter it adds one to, counter it adds its bytes to), NONE
- * for neither.
+ * X(event, counter it adds one to, counters it adds its bytes to), NONE
+ * for none.  The WB_ events are bios of page-cache writeback charged to
+ * the task that dirtied the file, which another task submitted: they add
+ * to blk_bytes and, as its part written back for it, to wb_bytes; the
+ * JRNL_ events are a task's share of a journal commit (jrnl_bytes).
  */
 #define WAMP_EVENTS(X)							\
-	X(WRITE, writes, write_bytes)		/* a write syscall */	\
-	X(SYNC, syncs, NONE)			/* a sync syscall */	\
-	X(BLK_RQ, blk_reqs, blk_bytes)		/* a new request for current's bio */ \
-	X(BLK_MERGE, NONE, blk_bytes)		/* current's bio merged into one */
+	X(WRITE, writes, write_bytes, NONE)	/* a write syscall */	\
+	X(SYNC, syncs, NONE, NONE)		/* a sync syscall */	\
+	X(BLK_RQ, blk_reqs, blk_bytes, NONE)	/* a new request for a bio */ \
+	X(BLK_MERGE, NONE, blk_bytes, NONE)	/* a bio merged into one */ \
+	X(WB_RQ, blk_reqs, blk_bytes, wb_bytes)	/* the same, written back */ \
+	X(WB_MERGE, NONE, blk_bytes, wb_bytes)				\
+	X(JRNL_RQ, blk_reqs, blk_bytes, jrnl_bytes) /* its journal share */ \
+	X(JRNL_MERGE, NONE, blk_bytes, jrnl_bytes)			\
+	X(DIRTY, NONE, dirtied, NONE)		/* page cache dirtied */
 
 #define WAMP_TC_NONE	(-1)
-#define WAMP_EVENT_ENUM(ev, n, b)	WAMP_EV_##ev,
+#define WAMP_EVENT_ENUM(ev, n, b, b2)	WAMP_EV_##ev,
 
 enum wamp_event { WAMP_EVENTS(WAMP_EVENT_ENUM) WAMP_EV_NR };
 
 /*
- * The counter an event adds one to, and the one it adds its bytes to
+ * The counter an event adds one to, and the ones it adds its bytes to
  * (WAMP_TC_NONE: none).  Constant for a constant @e: the probes inline
  * straight-line code for their own event.
  */
-#define WAMP_EVENT_COUNT(ev, n, b)	e == WAMP_EV_##ev ? WAMP_TC_##n :
-#define WAMP_EVENT_BYTES(ev, n, b)	e == WAMP_EV_##ev ? WAMP_TC_##b :
+#define WAMP_EVENT_COUNT(ev, n, b, b2)	e == WAMP_EV_##ev ? WAMP_TC_##n :
+#define WAMP_EVENT_BYTES(ev, n, b, b2)	e == WAMP_EV_##ev ? WAMP_TC_##b :
+#define WAMP_EVENT_BYTES2(ev, n, b, b2)	e == WAMP_EV_##ev ? WAMP_TC_##b2 :
 
 static __always_inline int wamp_event_count(enum wamp_event e)
 {
@@ -58,6 +67,11 @@ static __always_inline int wamp_event_count(enum wamp_event e)
 static __always_inline int wamp_event_bytes(enum wamp_event e)
 {
 	return WAMP_EVENTS(WAMP_EVENT_BYTES) WAMP_TC_NONE;
+}
+
+static __always_inline int wamp_event_bytes2(enum wamp_event e)
+{
+	return WAMP_EVENTS(WAMP_EVENT_BYTES2) WAMP_TC_NONE;
 }
 
 #define WAMP_LOCAL64_FIELD(name, ...)	local64_t name;
@@ -84,10 +98,29 @@ struct wamp_dev {
 #define WAMP_SLOT_USED	1u
 
 /*
- * One slot of a CPU's table: 96 bytes.  A task is identified by its pid and
- * its start time, so a task that inherits a recycled pid never lands in a
- * dead task's slot.  Only the owning CPU writes a slot; @state is published
- * last with a release store, and readers on other CPUs acquire it first.
+ * Who a task is, as a slot records it: what wamp_slot_own() copies into a
+ * slot it claims, and what the inode-owner table keeps of the task that
+ * dirtied a file, so that its writeback can claim a slot for it on any
+ * CPU, even after it exited (owner.c).
+ */
+struct wamp_ident {
+	u64 start_time;
+	pid_t pid;
+	pid_t tgid;
+	kuid_t uid;
+	u32 ns_inum;
+	pid_t vpid;
+	pid_t vtgid;
+	u32 exec_id;
+	char comm[WAMP_COMM_LEN];
+};
+
+/*
+ * One slot of a CPU's table: 120 bytes.  A task is identified by its pid
+ * and its start time, so a task that inherits a recycled pid never lands
+ * in a dead task's slot.  Only the owning CPU writes a slot; @state is
+ * published last with a release store, and readers on other CPUs acquire
+ * it first.
  *
  * @uid is the task's uid if its real, effective and saved uids agreed when
  * it claimed the slot or last exec'd (the rule of /proc/PID/io), else
@@ -143,6 +176,10 @@ struct wamp_cpu {
 	local64_t nested;
 	local64_t nested_tc[WAMP_TC_NR];
 	local64_t dev_overflow;
+	local64_t wb_unowned;		/* writeback bios of no known owner */
+	local64_t wb_unowned_bytes;
+	local64_t owner_evicted;	/* owners dropped for lack of room */
+	local64_t jrnl_kept_bytes;	/* journal bytes left to jbd2 */
 };
 
 /* How wamp_store_account() charges an event. */
@@ -159,10 +196,17 @@ struct wamp_dev *wamp_store_dev(struct gendisk *disk);
 void wamp_store_cpu_stats(int cpu, unsigned int *used, u64 *overflow,
 			  u64 *nested);
 size_t wamp_store_bytes_per_cpu(void);
+void wamp_ident_current(struct wamp_ident *id, bool sys);
+void wamp_store_account_for(const struct wamp_ident *id, enum wamp_event ev,
+			    u64 bytes);
+void wamp_store_unowned(u64 bytes);
+void wamp_store_jrnl_kept(u64 bytes);
 
 /* The slow paths of the inline code below (table.c). */
-struct wamp_counts *wamp_slot_claim(struct wamp_cpu *c, u32 i, bool sys);
-struct wamp_counts *wamp_slot_reclaim(struct wamp_cpu *c, u32 i, bool sys);
+struct wamp_counts *wamp_slot_claim(struct wamp_cpu *c, u32 i, bool sys,
+				    const struct wamp_ident *id);
+struct wamp_counts *wamp_slot_reclaim(struct wamp_cpu *c, u32 i, bool sys,
+				      const struct wamp_ident *id);
 void wamp_slot_refresh(struct wamp_cpu *c, struct wamp_slot *s);
 void wamp_account_nested(struct wamp_cpu *c, enum wamp_event ev, u64 bytes);
 
@@ -170,11 +214,14 @@ static __always_inline void wamp_counts_add(struct wamp_counts *c,
 					    enum wamp_event ev, u64 bytes)
 {
 	const int n = wamp_event_count(ev), b = wamp_event_bytes(ev);
+	const int b2 = wamp_event_bytes2(ev);
 
 	if (n != WAMP_TC_NONE)
 		WRITE_ONCE(c->tc[n], c->tc[n] + 1);
 	if (b != WAMP_TC_NONE)
 		WRITE_ONCE(c->tc[b], c->tc[b] + bytes);
+	if (b2 != WAMP_TC_NONE)
+		WRITE_ONCE(c->tc[b2], c->tc[b2] + bytes);
 }
 
 /*
@@ -194,7 +241,7 @@ static __always_inline struct wamp_counts *wamp_slot_counts(struct wamp_cpu *c,
 	for (n = 0; n < WAMP_WINDOW; n++, i = (i + 1) & c->mask) {
 		s = &c->slots[i];
 		if (!s->state)
-			return wamp_slot_claim(c, i, sys);
+			return wamp_slot_claim(c, i, sys, NULL);
 		if (s->pid == t->pid && s->start_time == t->start_time) {
 			/* The task exec'd since: its name (and uid) changed. */
 			if (sys && unlikely(s->exec_id != (u32)t->self_exec_id))
@@ -202,7 +249,7 @@ static __always_inline struct wamp_counts *wamp_slot_counts(struct wamp_cpu *c,
 			return &s->c;
 		}
 	}
-	return wamp_slot_reclaim(c, first, sys);
+	return wamp_slot_reclaim(c, first, sys, NULL);
 }
 
 /*

@@ -8,10 +8,18 @@
  */
 #include <linux/kernel.h>
 #include <linux/string.h>
+#include <linux/stringify.h>
 #include <linux/tracepoint.h>
 #include <linux/blkdev.h>
 #include <trace/events/syscalls.h>
 #include <trace/events/block.h>
+#include <trace/events/writeback.h>
+#include <linux/jbd2.h>
+#include <trace/events/jbd2.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/notifier.h>
+#include "jrnl.h"
 #include "tp.h"
 
 /*
@@ -34,6 +42,11 @@ WAMP_CHECK_PROBE(block_bio_backmerge, wamp_probe_bio_merge);
 WAMP_CHECK_PROBE(block_bio_frontmerge, wamp_probe_bio_merge);
 WAMP_CHECK_PROBE(block_rq_issue, wamp_probe_rq_issue);
 WAMP_CHECK_PROBE(block_rq_requeue, wamp_probe_rq_requeue);
+#define WAMP_CHECK_PROBE_OF(tp, probe)	WAMP_CHECK_PROBE(tp, probe)
+WAMP_CHECK_PROBE_OF(WAMP_DIRTY_TP, wamp_probe_dirty);
+WAMP_CHECK_PROBE(jbd2_handle_stats, wamp_probe_jbd2_handle_stats);
+WAMP_CHECK_PROBE(jbd2_commit_logging, wamp_probe_jbd2_commit_logging);
+WAMP_CHECK_PROBE(jbd2_end_commit, wamp_probe_jbd2_end_commit);
 
 struct wamp_tp {
 	const char *name;
@@ -45,9 +58,13 @@ struct wamp_tp {
 
 /*
  * Device totals first, then the per-task charges, so that a request is
- * never charged to a task while its device could not be counted.
+ * never charged to a task while its device could not be counted.  The
+ * dirtying probe before the block ones: a file is owned before its
+ * writeback is looked at.  Without it, dirtied stays 0 and writeback
+ * stays with its submitter.
  */
 static struct wamp_tp wamp_tps[] = {
+	{ .name = __stringify(WAMP_DIRTY_TP), .probe = wamp_probe_dirty },
 	{ .name = "block_rq_issue", .probe = wamp_probe_rq_issue,
 	  .required = true },
 	{ .name = "block_rq_requeue", .probe = wamp_probe_rq_requeue },
@@ -60,19 +77,108 @@ static struct wamp_tp wamp_tps[] = {
 	  .required = true },
 };
 
-static void wamp_tp_lookup(struct tracepoint *tp, void *priv)
+/*
+ * jbd2's tracepoints, for journal attribution: in the jbd2 module on
+ * Debian's kernels, so they come and go with it (the module notifier
+ * below, as LTTng's lttng-tracepoint.c does), or built in.  The end of a
+ * commit before its start: a record is never left claimed.
+ */
+static struct wamp_tp wamp_jbd2_tps[] = {
+	{ .name = "jbd2_end_commit", .probe = wamp_probe_jbd2_end_commit },
+	{ .name = "jbd2_handle_stats", .probe = wamp_probe_jbd2_handle_stats },
+	{ .name = "jbd2_commit_logging",
+	  .probe = wamp_probe_jbd2_commit_logging },
+};
+
+/* Serializes the registration of wamp_jbd2_tps (notifier, init, exit). */
+static DEFINE_MUTEX(wamp_jbd2_lock);
+
+static void wamp_tp_match(struct tracepoint *tp, struct wamp_tp *tps,
+			  size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(wamp_tps); i++)
-		if (!strcmp(tp->name, wamp_tps[i].name))
-			wamp_tps[i].tp = tp;
+	for (i = 0; i < n; i++)
+		if (!strcmp(tp->name, tps[i].name))
+			tps[i].tp = tp;
 }
+
+static void wamp_tp_lookup(struct tracepoint *tp, void *priv)
+{
+	wamp_tp_match(tp, wamp_tps, ARRAY_SIZE(wamp_tps));
+	wamp_tp_match(tp, wamp_jbd2_tps, ARRAY_SIZE(wamp_jbd2_tps));
+}
+
+/* Register the jbd2 probes found and not registered yet. */
+static void wamp_jbd2_register(void)
+{
+	struct wamp_tp *w;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(wamp_jbd2_tps); i++) {
+		w = &wamp_jbd2_tps[i];
+		if (!w->tp || w->registered)
+			continue;
+		ret = tracepoint_probe_register(w->tp, w->probe, NULL);
+		if (ret)
+			pr_info("cannot register on %s: %d: journal commits stay with jbd2\n",
+				w->name, ret);
+		else
+			w->registered = true;
+	}
+}
+
+/* Unregister the jbd2 probes on tracepoints of @mod (NULL: all). */
+static void wamp_jbd2_unregister(struct module *mod)
+{
+	struct wamp_tp *w;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(wamp_jbd2_tps); i++) {
+		w = &wamp_jbd2_tps[i];
+		if (!w->tp || (mod && !within_module((unsigned long)w->tp, mod)))
+			continue;
+		if (w->registered)
+			tracepoint_probe_unregister(w->tp, w->probe, NULL);
+		w->registered = false;
+		w->tp = NULL;
+	}
+}
+
+static int wamp_tp_module_notify(struct notifier_block *nb,
+				 unsigned long val, void *data)
+{
+	struct tp_module *tp_mod = data;
+	struct module *mod = tp_mod->mod;
+	unsigned int i;
+
+	mutex_lock(&wamp_jbd2_lock);
+	if (val == MODULE_STATE_COMING) {
+		for (i = 0; i < mod->num_tracepoints; i++)
+			wamp_tp_match(tracepoint_ptr_deref(&mod->tracepoints_ptrs[i]),
+				      wamp_jbd2_tps, ARRAY_SIZE(wamp_jbd2_tps));
+		wamp_jbd2_register();
+	} else if (val == MODULE_STATE_GOING) {
+		wamp_jbd2_unregister(mod);
+	}
+	mutex_unlock(&wamp_jbd2_lock);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block wamp_tp_module_nb = {
+	.notifier_call = wamp_tp_module_notify,
+};
 
 void wamp_tp_exit(void)
 {
 	size_t i = ARRAY_SIZE(wamp_tps);
 
+	/* No notifier call runs past this point. */
+	unregister_tracepoint_module_notifier(&wamp_tp_module_nb);
+	mutex_lock(&wamp_jbd2_lock);
+	wamp_jbd2_unregister(NULL);
+	mutex_unlock(&wamp_jbd2_lock);
 	while (i--) {
 		if (!wamp_tps[i].registered)
 			continue;
@@ -109,6 +215,16 @@ int wamp_tp_init(void)
 			goto err_unregister;
 		}
 		w->registered = true;
+	}
+	/* Built-in jbd2 now; a jbd2 module now (replayed) or when it loads. */
+	mutex_lock(&wamp_jbd2_lock);
+	wamp_jbd2_register();
+	mutex_unlock(&wamp_jbd2_lock);
+	ret = register_tracepoint_module_notifier(&wamp_tp_module_nb);
+	if (ret) {
+		pr_err("cannot register the tracepoint module notifier: %d\n",
+		       ret);
+		goto err_unregister;
 	}
 	return 0;
 

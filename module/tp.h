@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The tracepoints (tp.c) and the probes registered on them: the syscall
- * probe (probe.c) and the block probes (blk.c), whose argument lists come
- * from compat.h.
+ * probe (probe.c), the block probes (blk.c) and the dirtying probe
+ * (dirty.c), whose argument lists come from compat.h.
  */
 #ifndef WAMP_TP_H
 #define WAMP_TP_H
 
+struct address_space;
 struct bio;
+struct folio;
+struct page;
 struct pt_regs;
 struct request;
 struct request_queue;
@@ -20,5 +23,6 @@ WAMP_GETRQ_PROBE(wamp_probe_getrq);
 WAMP_BIO_MERGE_PROBE(wamp_probe_bio_merge);
 WAMP_RQ_PROBE(wamp_probe_rq_issue);
 WAMP_RQ_PROBE(wamp_probe_rq_requeue);
+WAMP_DIRTY_PROBE(wamp_probe_dirty);
 
 #endif /* WAMP_TP_H */
