@@ -151,7 +151,8 @@ static int build_tasks(const struct wampp_report *cur,
 		for (k = 0; k < WAMP_TC_NR; k++)
 			t.tc[k] = r->tc[k] - (p ? p->tc[k] : 0);
 		t.ntasks = 1;
-		if (prev && !t.writes && !t.syncs && !t.blk_bytes)
+		if (prev && !t.writes && !t.syncs && !t.blk_bytes &&
+		    !t.dirtied)
 			continue;	/* idle over the interval */
 		e = find_or_add(res, &cap, &t, o);
 		if (!e)
@@ -382,13 +383,15 @@ void ws_print_text(FILE *f, const struct ws_result *res,
 		}
 		return;
 	}
-	fprintf(f, "  %7s %7s %-16s %10s %12s %6s %8s %10s %12s %7s %s\n",
+	fprintf(f, "  %7s %7s %-16s %10s %12s %6s %8s %10s %12s %7s %12s %12s %12s %s\n",
 		o->view == WS_COMMS ? "TASKS" : o->view == WS_PROCS ? "TGID" : "PID",
 		o->view == WS_TASKS ? "TGID" : o->view == WS_PROCS ? "TASKS" : "",
 		"COMM", s > 0 ? "WRITES/s" : "WRITES",
 		s > 0 ? "BYTES/s" : "BYTES", "AVG", s > 0 ? "SYNCS/s" : "SYNCS",
 		s > 0 ? "BREQS/s" : "BLK_REQS", s > 0 ? "BBYTES/s" : "BLK_BYTES",
-		"AMP", "FLAGS");
+		"AMP", s > 0 ? "DIRTIED/s" : "DIRTIED",
+		s > 0 ? "WBBYTES/s" : "WB_BYTES",
+		s > 0 ? "JRNL/s" : "JRNL_BYTES", "FLAGS");
 	for (i = 0; i < res->n; i++) {
 		e = &res->ents[i];
 		flags_str(e->flags, fl, sizeof(fl));
@@ -410,7 +413,11 @@ void ws_print_text(FILE *f, const struct ws_result *res,
 		print_num(f, e->syncs, s, 8);
 		print_num(f, e->blk_reqs, s, 10);
 		print_num(f, e->blk_bytes, s, 12);
-		fprintf(f, " %7s %s\n", amp, fl);
+		fprintf(f, " %7s", amp);
+		print_num(f, e->dirtied, s, 12);
+		print_num(f, e->wb_bytes, s, 12);
+		print_num(f, e->jrnl_bytes, s, 12);
+		fprintf(f, " %s\n", fl);
 	}
 }
 

@@ -383,6 +383,61 @@ static void json_at_0(FILE *f, const struct ws_result *res,
 	ws_print_json(f, res, o, 0);
 }
 
+/*
+ * Format 1.3: dirtied and wb_bytes, in every view and format.  The flusher
+ * row has nothing left: the writeback went to the dirtier (dd).
+ */
+TEST(attribution_columns)
+{
+	static const char txt[] =
+		"# wamp 1.3 writes=4096 write_bytes=16777216 syncs=0 blk_reqs=130 blk_bytes=16805888 dirtied=16777216 wb_bytes=16777216 jrnl_bytes=20480 rows=2 slots=2/2048 overflow=0 nested=0 iov_fault=0 dev_overflow=0 owners=3/4096 owner_evicted=0 wb_unowned=1 wb_unowned_bytes=4096 jrnl_kept_bytes=8192 min_writes=1000 small_write_bytes=512 sync_ratio=10 amp_ratio=2.00\n"
+		"pid tgid comm writes write_bytes avg_write syncs blk_reqs blk_bytes amp dirtied wb_bytes jrnl_bytes flags\n"
+		"301 301 dd 4096 16777216 4096 0 128 16797696 1.00 16777216 16777216 20480 -\n"
+		"57 57 jbd2/vda-8 0 0 - 0 2 8192 - 0 0 0 -\n"
+		"- - (other) 0 0 - 0 0 0 - 0 0 0 -\n"
+		"# exited rows=0 writes=0 write_bytes=0 syncs=0 blk_reqs=0 blk_bytes=0 dirtied=0 wb_bytes=0 jrnl_bytes=0\n"
+		"# dev device disk write_reqs write_bytes flush_reqs fua_reqs preflush_reqs discard_reqs discard_bytes requeues\n"
+		"254:0 vda 130 16805888 0 0 0 0 0 0\n"
+		"# system write_bytes=16777216 dev_write_bytes=16805888 amp=1.00\n";
+	struct ws_opts o = { .format = WS_TEXT };
+	const struct wampp_row *dd;
+	struct wampp_report r;
+	struct ws_result res;
+	char err[256], *out;
+
+	ASSERT_EQ(0, wampp_parse(txt, &r, err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(3, r.minor);
+	dd = wampp_find(&r, 301);
+	ASSERT_NE(NULL, dd);
+	EXPECT_EQ(16777216, dd->dirtied);
+	EXPECT_EQ(16777216, dd->wb_bytes);
+	EXPECT_EQ(20480, dd->jrnl_bytes);
+	EXPECT_EQ(100, dd->amp_centi);
+	EXPECT_EQ(8192, wampp_key(&r, WAMP_KEY_JRNL_KEPT_BYTES, NULL));
+	EXPECT_EQ(0, wampp_find(&r, 57)->wb_bytes);
+	EXPECT_EQ(1, wampp_key(&r, WAMP_KEY_WB_UNOWNED, NULL));
+	EXPECT_EQ(4096, wampp_key(&r, WAMP_KEY_WB_UNOWNED_BYTES, NULL));
+	ASSERT_EQ(0, ws_build(&r, NULL, 0, &o, &res));
+	out = render(ws_print_text, &res, &o);
+	EXPECT_NE(NULL, strstr(out, "DIRTIED     WB_BYTES   JRNL_BYTES FLAGS\n"))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "    16777216     16777216        20480 -\n"))
+		TH_LOG("%s", out);
+	free(out);
+	out = render(json_at_0, &res, &o);
+	EXPECT_NE(NULL, strstr(out, "\"wb_bytes\":16777216,\"jrnl_bytes\":20480"))
+		TH_LOG("%s", out);
+	free(out);
+	out = render(ws_print_prom, &res, &o);
+	EXPECT_NE(NULL, strstr(out, "# TYPE wamp_task_writeback_bytes_total counter\n"))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "wamp_task_dirtied_bytes_total{pid=\"301\""))
+		TH_LOG("%s", out);
+	free(out);
+	ws_result_free(&res);
+	wampp_free(&r);
+}
+
 /* wampstat shows the exited line in every format, and its interval. */
 TEST(exited_line_shown)
 {
