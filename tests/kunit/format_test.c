@@ -205,14 +205,15 @@ static void wamp_fmt_test_row(struct kunit *test)
 	struct seq_file *m = wamp_seq(test);
 	struct wamp_row r = {
 		.pid = 4242, .tgid = 4240, .comm = "redis-server",
-		.c = { .tc = { 11032, 529536, 11032, 11117, 45539328 } },
+		.c = { .tc = { 11032, 529536, 11032, 11117, 45539328, 45187072,
+			       4096, 33947648 } },
 		.flags = WAMP_F_SMALL | WAMP_F_SYNC | WAMP_F_AMP,
 	};
 
 	wamp_seq_row(m, &r, r.flags);
 	wamp_expect_seqv(test, m, (const char *const []){
 		"4242 4240 redis-server 11032 529536 48 ",
-		"11032 11117 45539328 85.99 SMALL,SYNC,AMP\n", NULL });
+		"11032 11117 45539328 85.99 45187072 4096 33947648 SMALL,SYNC,AMP\n", NULL });
 
 	/* No writes: avg and amp are "-"; no flags: "-". */
 	memset(&r.c, 0, sizeof(r.c));
@@ -221,22 +222,24 @@ static void wamp_fmt_test_row(struct kunit *test)
 	r.flags = 0;
 	strscpy(r.comm, "kworker/0:1H", sizeof(r.comm));
 	wamp_seq_row(m, &r, r.flags);
-	wamp_expect_seq(test, m, "4242 4240 kworker/0:1H 0 0 - 0 3 12288 - -\n");
+	wamp_expect_seq(test, m, "4242 4240 kworker/0:1H 0 0 - 0 3 12288 - 0 0 0 -\n");
 
 	/* Writes of 0 bytes: avg 0, amp "-" (nothing written). */
 	r.c.writes = 2;
 	r.flags = WAMP_F_EXITED;
 	wamp_seq_row(m, &r, r.flags);
-	wamp_expect_seq(test, m, "4242 4240 kworker/0:1H 2 0 0 0 3 12288 - EXITED\n");
+	wamp_expect_seq(test, m, "4242 4240 kworker/0:1H 2 0 0 0 3 12288 - 0 0 0 EXITED\n");
 
 	r.flags = WAMP_F_SMALL | WAMP_F_SYNC | WAMP_F_AMP | WAMP_F_EXITED;
-	r.c = (struct wamp_counts){ .tc = { U64_MAX, U64_MAX, U64_MAX, U64_MAX, 0 } };
+	r.c = (struct wamp_counts){ .tc = { U64_MAX, U64_MAX, U64_MAX, U64_MAX, 0,
+					    U64_MAX, U64_MAX, U64_MAX } };
 	wamp_seq_row(m, &r, r.flags);
 	wamp_expect_seqv(test, m, (const char *const []){
 		"4242 4240 kworker/0:1H ",
 		"18446744073709551615 18446744073709551615 1 ",
 		"18446744073709551615 18446744073709551615 0 0.00 ",
-		"SMALL,SYNC,AMP,EXITED\n", NULL });
+		"18446744073709551615 18446744073709551615 ",
+		"18446744073709551615 SMALL,SYNC,AMP,EXITED\n", NULL });
 
 	r.c = (struct wamp_counts){ .tc = { 3, 1, 0, 1, U64_MAX } };
 	r.flags = WAMP_F_AMP;
@@ -244,7 +247,7 @@ static void wamp_fmt_test_row(struct kunit *test)
 	wamp_seq_row(m, &r, r.flags);
 	wamp_expect_seqv(test, m, (const char *const []){
 		"-1 4240 kworker/0:1H 3 1 0 0 1 ",
-		"18446744073709551615 184467440737095516.15 AMP\n", NULL });
+		"18446744073709551615 184467440737095516.15 0 0 0 AMP\n", NULL });
 }
 
 /* comm is escaped as in /proc/mounts: one field whatever a task calls itself. */
@@ -255,16 +258,16 @@ static void wamp_fmt_test_comm(struct kunit *test)
 
 	memcpy(r.comm, "a b\\c\t\x7f\xff\n,", 11);
 	wamp_seq_row(m, &r, r.flags);
-	wamp_expect_seq(test, m, "1 1 a\\040b\\134c\\011\\177\\377\\012, 0 0 - 0 0 0 - -\n");
+	wamp_expect_seq(test, m, "1 1 a\\040b\\134c\\011\\177\\377\\012, 0 0 - 0 0 0 - 0 0 0 -\n");
 
 	memset(r.comm, 0, sizeof(r.comm));
 	wamp_seq_row(m, &r, r.flags);
-	wamp_expect_seq(test, m, "1 1 \\000 0 0 - 0 0 0 - -\n");
+	wamp_expect_seq(test, m, "1 1 \\000 0 0 - 0 0 0 - 0 0 0 -\n");
 
 	/* 15 bytes and the NUL: the longest comm. */
 	strscpy(r.comm, "abcdefghijklmno", sizeof(r.comm));
 	wamp_seq_row(m, &r, r.flags);
-	wamp_expect_seq(test, m, "1 1 abcdefghijklmno 0 0 - 0 0 0 - -\n");
+	wamp_expect_seq(test, m, "1 1 abcdefghijklmno 0 0 - 0 0 0 - 0 0 0 -\n");
 }
 
 static void wamp_fmt_test_header(struct kunit *test)
@@ -273,7 +276,8 @@ static void wamp_fmt_test_header(struct kunit *test)
 	struct wamp_snapshot *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
-	s->total = (struct wamp_counts){ .tc = { 11032, 529536, 11032, 11117, 45539328 } };
+	s->total = (struct wamp_counts){ .tc = { 11032, 529536, 11032, 11117, 45539328,
+						 45187072, 16777216, 24903680 } };
 	s->nr_rows = 3;
 	s->slots_used = 5;
 	s->slots_cap = 2048;
@@ -281,11 +285,17 @@ static void wamp_fmt_test_header(struct kunit *test)
 	s->nested = 7;
 	s->iov_fault = 8;
 	s->dev_overflow = 9;
+	s->owners_used = 10;
+	s->owners_cap = 4096;
+	s->owner_evicted = 11;
+	s->wb_unowned = 12;
+	s->wb_unowned_bytes = 49152;
+	s->jrnl_kept_bytes = 65536;
 	s->th = (struct wamp_thresholds){ 1000, 512, 10, 205 };
 	wamp_seq_header(m, s);
 	wamp_expect_seq(test, m,
-			"# wamp 1.2 writes=11032 write_bytes=529536 syncs=11032 blk_reqs=11117 blk_bytes=45539328 rows=3 slots=5/2048 overflow=6 nested=7 iov_fault=8 dev_overflow=9 min_writes=1000 small_write_bytes=512 sync_ratio=10 amp_ratio=2.05\n"
-			"pid tgid comm writes write_bytes avg_write syncs blk_reqs blk_bytes amp flags\n");
+			"# wamp 1.3 writes=11032 write_bytes=529536 syncs=11032 blk_reqs=11117 blk_bytes=45539328 dirtied=45187072 wb_bytes=16777216 jrnl_bytes=24903680 rows=3 slots=5/2048 overflow=6 nested=7 iov_fault=8 dev_overflow=9 owners=10/4096 owner_evicted=11 wb_unowned=12 wb_unowned_bytes=49152 jrnl_kept_bytes=65536 min_writes=1000 small_write_bytes=512 sync_ratio=10 amp_ratio=2.05\n"
+			"pid tgid comm writes write_bytes avg_write syncs blk_reqs blk_bytes amp dirtied wb_bytes jrnl_bytes flags\n");
 	s->th.amp_ratio = WAMP_AMP_RATIO_MAX;
 	s->total = (struct wamp_counts){};
 	wamp_seq_header(m, s);
@@ -308,16 +318,16 @@ static void wamp_fmt_test_tail(struct kunit *test)
 	};
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
-	s->other = (struct wamp_counts){ .tc = { 4, 100, 1, 2, 8192 } };
-	s->exited = (struct wamp_counts){ .tc = { 5, 6, 7, 8, 9 } };
+	s->other = (struct wamp_counts){ .tc = { 4, 100, 1, 2, 8192, 0, 0, 0 } };
+	s->exited = (struct wamp_counts){ .tc = { 5, 6, 7, 8, 9, 10, 11, 12 } };
 	s->folded = 3;
 	s->total.write_bytes = 1000;
 	s->devs = devs;
 	s->nr_devs = 2;
 	wamp_seq_tail(m, s);
 	wamp_expect_seq(test, m,
-			"- - (other) 4 100 25 1 2 8192 81.92 -\n"
-			"# exited rows=3 writes=5 write_bytes=6 syncs=7 blk_reqs=8 blk_bytes=9\n"
+			"- - (other) 4 100 25 1 2 8192 81.92 0 0 0 -\n"
+			"# exited rows=3 writes=5 write_bytes=6 syncs=7 blk_reqs=8 blk_bytes=9 dirtied=10 wb_bytes=11 jrnl_bytes=12\n"
 			"# dev device disk write_reqs write_bytes flush_reqs fua_reqs preflush_reqs discard_reqs discard_bytes requeues\n"
 			"8:0 sda 10 40960 2 3 4 5 6 7\n"
 			"259:1048575 odd\\040name 0 8192 0 0 0 0 0 0\n"
@@ -330,8 +340,8 @@ static void wamp_fmt_test_tail(struct kunit *test)
 	s->total.write_bytes = 0;
 	wamp_seq_tail(m, s);
 	wamp_expect_seq(test, m,
-			"- - (other) 0 0 - 0 0 0 - -\n"
-			"# exited rows=0 writes=0 write_bytes=0 syncs=0 blk_reqs=0 blk_bytes=0\n"
+			"- - (other) 0 0 - 0 0 0 - 0 0 0 -\n"
+			"# exited rows=0 writes=0 write_bytes=0 syncs=0 blk_reqs=0 blk_bytes=0 dirtied=0 wb_bytes=0 jrnl_bytes=0\n"
 			"# dev device disk write_reqs write_bytes flush_reqs fua_reqs preflush_reqs discard_reqs discard_bytes requeues\n"
 			"# system write_bytes=0 dev_write_bytes=0 amp=-\n");
 }

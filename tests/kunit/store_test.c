@@ -14,6 +14,8 @@
 #include <linux/kthread.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/fs.h>
+#include "owner.h"
 #include "params.h"
 #include "snapshot.h"
 #include "table.h"
@@ -782,7 +784,91 @@ static void wamp_store_test_sizes(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, per_cpu_ptr(wamp_cpus, cpu)->hash_shift,
 				27);
 	}
-	KUNIT_EXPECT_EQ(test, sizeof(struct wamp_slot), 96);
+	KUNIT_EXPECT_EQ(test, sizeof(struct wamp_slot), 120);
+}
+
+/*
+ * A bio written back for another task: charged to that task's identity,
+ * with a slot claimed for it even though it is not running (here: never
+ * was), as blk and wb bytes; the submitter gains nothing.
+ */
+static void wamp_store_test_account_for(struct kunit *test)
+{
+	struct wamp_ident id = {
+		.start_time = 1, .pid = 999999, .tgid = 999999,
+		.uid = GLOBAL_ROOT_UID, .exec_id = 7, .comm = "dirtier",
+	};
+	struct wamp_snapshot *s;
+	const struct wamp_row *r;
+
+	wamp_store_account_for(&id, WAMP_EV_WB_RQ, 8192);
+	wamp_store_account_for(&id, WAMP_EV_WB_MERGE, 4096);
+	wamp_store_account_for(&id, WAMP_EV_JRNL_RQ, 4096);
+	wamp_store_account_for(&id, WAMP_EV_JRNL_MERGE, 512);
+	s = wamp_snap(test);
+	KUNIT_EXPECT_EQ(test, s->nr_rows, 1);
+	r = wamp_find(s, 999999, 1);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_STREQ(test, r->comm, "dirtier");
+	KUNIT_EXPECT_TRUE(test, r->flags & WAMP_F_EXITED);
+	KUNIT_EXPECT_EQ(test, r->c.blk_reqs, 2);
+	KUNIT_EXPECT_EQ(test, r->c.blk_bytes, 16896);
+	KUNIT_EXPECT_EQ(test, r->c.wb_bytes, 12288);
+	KUNIT_EXPECT_EQ(test, r->c.jrnl_bytes, 4608);
+	KUNIT_EXPECT_EQ(test, s->total.blk_bytes, 16896);
+	wamp_snapshot_free(s);
+}
+
+/* The inode-owner table: found, keyed against reuse, bounded. */
+static void wamp_store_test_owner(struct kunit *test)
+{
+	struct inode *in = kunit_kcalloc(test, 200, sizeof(*in), GFP_KERNEL);
+	struct wamp_ident id;
+	unsigned int used, cap, i;
+	struct wamp_snapshot *s;
+
+	KUNIT_ASSERT_NOT_NULL(test, in);
+	wamp_owner_size = 64;
+	KUNIT_ASSERT_EQ(test, wamp_owner_init(), 0);
+	for (i = 0; i < 200; i++) {
+		in[i].i_ino = 1000 + i;
+		in[i].i_generation = i;
+	}
+	KUNIT_EXPECT_EQ(test, wamp_owner_find(&in[0], &id), WAMP_OWNER_NONE);
+	wamp_owner_dirtied(&in[0]);
+	KUNIT_ASSERT_EQ(test, wamp_owner_find(&in[0], &id), WAMP_OWNER_FOUND);
+	KUNIT_EXPECT_EQ(test, id.pid, current->pid);
+	KUNIT_EXPECT_EQ(test, id.start_time, current->start_time);
+	KUNIT_EXPECT_STREQ(test, id.comm, current->comm);
+	/* Dirtied again by its owner: the entry is only read. */
+	wamp_owner_dirtied(&in[0]);
+	wamp_owner_stats(&used, &cap);
+	KUNIT_EXPECT_EQ(test, used, 1);
+	KUNIT_EXPECT_EQ(test, cap, 64);
+	/* The same address, another file: not the dead file's owner. */
+	in[0].i_generation++;
+	KUNIT_EXPECT_EQ(test, wamp_owner_find(&in[0], &id), WAMP_OWNER_NONE);
+	in[0].i_generation--;
+	in[0].i_ino++;
+	KUNIT_EXPECT_EQ(test, wamp_owner_find(&in[0], &id), WAMP_OWNER_NONE);
+	/* The new file, once dirtied, is owned in the same entry. */
+	wamp_owner_dirtied(&in[0]);
+	KUNIT_EXPECT_EQ(test, wamp_owner_find(&in[0], &id), WAMP_OWNER_FOUND);
+	wamp_owner_stats(&used, &cap);
+	KUNIT_EXPECT_EQ(test, used, 1);
+	/* 200 files in 64 entries: each took a free entry or evicted one. */
+	for (i = 1; i < 200; i++) {
+		wamp_owner_dirtied(&in[i]);
+		KUNIT_EXPECT_EQ(test, wamp_owner_find(&in[i], &id),
+				WAMP_OWNER_FOUND);
+	}
+	wamp_owner_stats(&used, &cap);
+	s = wamp_snap(test);
+	KUNIT_EXPECT_LE(test, used, 64);
+	KUNIT_EXPECT_EQ(test, used + s->owner_evicted, 200);
+	KUNIT_EXPECT_EQ(test, s->owners_used, used);
+	wamp_snapshot_free(s);
+	wamp_owner_exit();
 }
 
 static struct kunit_case wamp_store_cases[] = {
@@ -803,6 +889,8 @@ static struct kunit_case wamp_store_cases[] = {
 	KUNIT_CASE(wamp_store_test_exec_renames),
 	KUNIT_CASE(wamp_store_test_dev_unnamed),
 	KUNIT_CASE(wamp_store_test_sizes),
+	KUNIT_CASE(wamp_store_test_account_for),
+	KUNIT_CASE(wamp_store_test_owner),
 	{}
 };
 
