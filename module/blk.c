@@ -68,7 +68,7 @@ static struct inode *wamp_bio_wb_inode(struct bio *bio)
 	if (!PageWriteback(page))
 		return NULL;
 	mapping = READ_ONCE(page->mapping);
-	if (!mapping || ((unsigned long)mapping & PAGE_MAPPING_FLAGS))
+	if (!mapping || ((unsigned long)mapping & WAMP_MAPPING_FLAGS))
 		return NULL;
 	return mapping->host;
 }

@@ -69,6 +69,13 @@
 #endif
 #define WAMP_DIRTY_PROBE(fn)	void fn(void *data, WAMP_TP_DIRTY_ARGS)
 
+/* The low bits of page->mapping that say it is no file's mapping. */
+#ifdef WAMP_HAVE_FOLIO_MAPPING_FLAGS
+#define WAMP_MAPPING_FLAGS	FOLIO_MAPPING_FLAGS
+#else
+#define WAMP_MAPPING_FLAGS	PAGE_MAPPING_FLAGS
+#endif
+
 /* Declares or defines a block probe with this kernel's argument list. */
 #define WAMP_RQ_PROBE(fn)		void fn(void *data, WAMP_TP_RQ_ARGS)
 #define WAMP_GETRQ_PROBE(fn)		void fn(void *data, WAMP_TP_GETRQ_ARGS)

@@ -316,7 +316,8 @@ void wamp_probe_jbd2_commit_logging(void *data, journal_t *journal,
 		blocks += c->who[i].blocks;
 		handles += c->who[i].handles;
 	}
-	c->by_blocks = blocks != 0;
+	/* By blocks, the kernel threads' included; by handles if none. */
+	c->by_blocks = blocks + c->rest_blocks != 0;
 	c->rest = c->by_blocks ? c->rest_blocks : c->rest_handles;
 	c->weight = c->by_blocks ? blocks + c->rest_blocks : handles;
 }

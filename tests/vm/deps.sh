@@ -15,7 +15,7 @@ for set in "$@"; do
 	build) pkgs+=(make gcc gcc-multilib bc flex bison libelf-dev libssl-dev
 		      kmod sparse dwarves linux-source-6.1 xz-utils rsync) ;;
 	host) pkgs+=(clang libclang-rt-14-dev) ;;
-	guest) pkgs+=(qemu-system-x86 busybox-static e2fsprogs cpio bpftrace
+	guest) pkgs+=(qemu-system-x86 busybox-static e2fsprogs xfsprogs cpio bpftrace
 		      linux-perf redis-server redis-tools prometheus
 		      debootstrap dkms) ;;
 	*) echo "deps.sh: unknown set $set" >&2; exit 2 ;;

@@ -104,7 +104,8 @@ kunit)
 debug)
 	cycles=${1:-100}
 	"$here/build-module.sh" "$kroot" "$build" debug
-	"$here/build-module.sh" "$kroot" "$build" debug-kunit WAMP_KUNIT=1
+	# W=1 and sparse (C=2) clean, like wamp.ko (make check runs KUnit here).
+	"$here/build-module.sh" "$kroot" "$build" debug-kunit WAMP_KUNIT=1 C=2
 	# KASAN and lockdep make a fork cost many times what it costs in
 	# check-kernels: the churn and fuzz selftests run shorter here, the
 	# churn on a 16-slot table so that it still folds rows.
