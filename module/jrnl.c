@@ -245,8 +245,10 @@ void wamp_probe_jbd2_end_commit(void *data, journal_t *journal,
 {
 	struct wamp_jrnl_commit *c = wamp_jrnl_mine();
 
-	if (c)
-		smp_store_release(&c->task, NULL);
+	if (!c)
+		return;
+	/* Its fields were only ever this thread's: the release frees it. */
+	smp_store_release(&c->task, NULL);
 }
 
 /*
@@ -370,6 +372,13 @@ bool wamp_jrnl_charge(u64 bytes, bool rq)
 		wamp_store_jrnl_kept(bytes - attrib);
 	}
 	return true;
+}
+
+/* What the journal tables take: per CPU, and the commit records. */
+size_t wamp_jrnl_bytes(void)
+{
+	return sizeof(struct wamp_jrnl_cpu) * num_possible_cpus() +
+	       sizeof(struct wamp_jrnl_commit) * WAMP_JRNL_COMMITS;
 }
 
 int wamp_jrnl_init(void)

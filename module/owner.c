@@ -125,7 +125,7 @@ void wamp_owner_dirtied(struct inode *inode)
 	WRITE_ONCE(o->gen, inode->i_generation);
 	WRITE_ONCE(o->stamp, now);
 	wamp_ident_current(&o->id, false);
-	/* Pairs with the acquire in wamp_owner_find(). */
+	/* The entry, then the count: pairs with wamp_owner_find(). */
 	smp_store_release(&o->seq, seq + 2);
 out:
 	preempt_enable_notrace();
@@ -145,6 +145,7 @@ enum wamp_owner_found wamp_owner_find(struct inode *inode,
 		o = wamp_owner_slot(h + n);
 		if (READ_ONCE(o->inode) != (unsigned long)inode)
 			continue;
+		/* The count, then the entry: pairs with wamp_owner_dirtied(). */
 		seq = smp_load_acquire(&o->seq);
 		if (seq & 1)
 			return WAMP_OWNER_NONE;
@@ -153,7 +154,8 @@ enum wamp_owner_found wamp_owner_find(struct inode *inode,
 		    READ_ONCE(o->gen) != inode->i_generation)
 			return WAMP_OWNER_NONE;
 		memcpy(id, &o->id, sizeof(*id));
-		smp_rmb();	/* the copy, before the count is checked */
+		/* The copy, before the count is checked again. */
+		smp_rmb();
 		return READ_ONCE(o->seq) == seq ? WAMP_OWNER_FOUND :
 						  WAMP_OWNER_NONE;
 	}

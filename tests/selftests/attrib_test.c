@@ -237,14 +237,17 @@ static const char *xfs_disk(void)
 	int idx;
 	FILE *f;
 
+	static const char modprobe[] =
+		"modprobe -d \"$WAMP_KROOT\" -S \"$WAMP_KVER\" xfs 2>/dev/null";
+
 	if (run("command -v mkfs.xfs >/dev/null") ||
-	    run("modprobe -d \"$WAMP_KROOT\" -S \"$WAMP_KVER\" xfs 2>/dev/null || modprobe xfs 2>/dev/null || grep -qw xfs /proc/filesystems"))
+	    (run(modprobe) && run("grep -qw xfs /proc/filesystems")))
 		return NULL;
 	run("mountpoint -q /sys/kernel/config || mount -t configfs none /sys/kernel/config");
-	snprintf(cmd, sizeof(cmd),
-		 "mkdir -p " XFS_NULLB " && echo 1 > " XFS_NULLB "/memory_backed && "
-		 "echo 1024 > " XFS_NULLB "/size && echo 1 > " XFS_NULLB "/power");
-	if (run(cmd))
+	if (run("mkdir -p " XFS_NULLB) ||
+	    write_sysctl(XFS_NULLB "/memory_backed", "1") ||
+	    write_sysctl(XFS_NULLB "/size", "1024") ||
+	    write_sysctl(XFS_NULLB "/power", "1"))
 		return NULL;
 	f = fopen(XFS_NULLB "/index", "r");
 	if (!f)
@@ -498,6 +501,10 @@ TEST_F_TIMEOUT(slow, journal_commits_charged_to_writer, 300)
 	unlink(a.path);
 }
 
+#define REDIS_AOF	"--appendonly yes --appendfsync always --save ''"
+#define REDIS_DAEMON	"--daemonize yes --pidfile /tmp/wamp_redis.pid"
+#define REDIS_LOG	"--logfile /tmp/wamp_redis.log"
+
 /* The pid in @path (a pidfile), or -1. */
 static pid_t read_pidfile(const char *path)
 {
@@ -529,11 +536,10 @@ TEST_F_TIMEOUT(slow, redis_appendfsync_always_charged_to_redis, 600)
 	if (run("command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null"))
 		SKIP(return, "redis not installed");
 	run("ip link set lo up");
-	snprintf(cmd, sizeof(cmd),
-		 "mkdir -p %s/wamp_redis && redis-server --port 6398 --dir %s/wamp_redis "
-		 "--appendonly yes --appendfsync always --save '' --daemonize yes "
-		 "--pidfile /tmp/wamp_redis.pid --logfile /tmp/wamp_redis.log",
-		 mnt(), mnt());
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/wamp_redis", mnt());
+	ASSERT_EQ(0, run(cmd));
+	snprintf(cmd, sizeof(cmd), "redis-server --port 6398 --dir %s/wamp_redis %s %s %s",
+		 mnt(), REDIS_AOF, REDIS_DAEMON, REDIS_LOG);
 	ASSERT_EQ(0, run(cmd));
 	for (int i = 0; i < 100 && redis <= 0; i++) {
 		if (!run("redis-cli -p 6398 ping >/dev/null 2>&1"))
