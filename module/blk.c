@@ -34,6 +34,7 @@
 #include <linux/mm.h>
 #include <linux/page-flags.h>
 #include <linux/preempt.h>
+#include <linux/rcupdate.h>
 #include "jrnl.h"
 #include "owner.h"
 #include "table.h"
@@ -87,23 +88,39 @@ static bool wamp_ident_is_current(const struct wamp_ident *id)
 static void wamp_blk_bio(struct bio *bio, bool rq)
 {
 	unsigned int bytes = bio->bi_iter.bi_size;
+	enum wamp_owner_found found;
 	struct wamp_ident id;
 	struct inode *inode;
 
 	/* An empty preflush bio is a cache flush, not data. */
 	if (!bytes || !wamp_op_is_data_write(WAMP_OP(bio_op(bio))))
 		return;
+	/*
+	 * The journal thread's bios while it writes a commit's log are the
+	 * commit's, even on a page another buffer's writeback holds (the log
+	 * copy of a metadata block may be written from its page): its file
+	 * data went out before (ordered mode), and is charged below.
+	 */
+	if (wamp_jrnl_charge(bytes, rq))
+		return;
+	found = WAMP_OWNER_NONE;
+	/*
+	 * The inode outlives the writeback of its pages, and is RCU-freed:
+	 * probes are not RCU readers everywhere (7.x: SRCU), so be one.
+	 */
+	rcu_read_lock();
 	inode = wamp_bio_wb_inode(bio);
+	if (inode)
+		found = wamp_owner_find(inode, &id);
+	rcu_read_unlock();
 	if (inode) {
-		if (wamp_owner_find(inode, &id) != WAMP_OWNER_FOUND) {
+		if (found != WAMP_OWNER_FOUND) {
 			wamp_store_unowned(bytes);
 		} else if (!wamp_ident_is_current(&id)) {
 			wamp_store_account_for(&id, rq ? WAMP_EV_WB_RQ :
 						   WAMP_EV_WB_MERGE, bytes);
 			return;
 		}
-	} else if (wamp_jrnl_charge(bytes, rq)) {
-		return;		/* a journal block, split by jrnl.c */
 	}
 	if (rq)
 		wamp_store_account(WAMP_EV_BLK_RQ, bytes,

@@ -24,9 +24,13 @@
  *   journal thread (jrnl_kept_bytes).
  *
  * What is never attributed and stays with the journal thread: commits no
- * task's handle is known for, checkpointing, the journal superblock, and
- * the fast-commit area.  A record is only ever read by the thread that
- * owns it, so a bio never sees one half made.
+ * task's handle is known for, checkpoints it writes, journal superblock
+ * updates outside a commit, and the fast-commit area.  A superblock update
+ * the thread writes inside a commit (the log tail moving on) is part of
+ * that commit's cost and is split like its log blocks.  Checkpoints a task
+ * writes itself while it waits for log space are that task's.  A record
+ * is only ever read by the thread that owns it, so a bio never sees one
+ * half made.
  */
 #include <linux/kernel.h>
 #include <linux/jiffies.h>
@@ -36,6 +40,7 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/seqlock.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 #include "jrnl.h"
 #include "table.h"
@@ -91,6 +96,8 @@ struct wamp_jrnl_commit {
 };
 
 static struct wamp_jrnl_cpu __percpu *wamp_jrnl_cpus;
+/* Claims and releases of the commit records (wamp_jrnl_claim()). */
+static DEFINE_RAW_SPINLOCK(wamp_jrnl_lock);
 static struct wamp_jrnl_commit *wamp_jrnl_commits;
 
 /* This CPU's entry for (@dev, @tid): found, free, or the stalest one. */
@@ -247,8 +254,9 @@ void wamp_probe_jbd2_end_commit(void *data, journal_t *journal,
 
 	if (!c)
 		return;
-	/* Its fields were only ever this thread's: the release frees it. */
-	smp_store_release(&c->task, NULL);
+	raw_spin_lock(&wamp_jrnl_lock);
+	WRITE_ONCE(c->task, NULL);
+	raw_spin_unlock(&wamp_jrnl_lock);
 }
 
 /*
@@ -257,29 +265,28 @@ void wamp_probe_jbd2_end_commit(void *data, journal_t *journal,
  */
 static struct wamp_jrnl_commit *wamp_jrnl_claim(void)
 {
-	struct wamp_jrnl_commit *c;
-	struct task_struct *t;
-	bool gone;
+	struct wamp_jrnl_commit *c, *got = NULL;
 	int i;
 
-	for (i = 0; i < WAMP_JRNL_COMMITS; i++) {
+	/*
+	 * Under the lock, a record's owner fields are whole whenever its
+	 * liveness is judged: a claim in progress is never taken for a dead
+	 * thread's record.  Once a commit, in the journal thread.
+	 */
+	raw_spin_lock(&wamp_jrnl_lock);
+	rcu_read_lock();
+	for (i = 0; i < WAMP_JRNL_COMMITS && !got; i++) {
 		c = &wamp_jrnl_commits[i];
-		t = READ_ONCE(c->task);
-		if (t) {
-			rcu_read_lock();
-			gone = !wamp_live_task(c->pid, c->start_time);
-			rcu_read_unlock();
-			if (!gone)
-				continue;
-		}
-		if (cmpxchg(&c->task, t, current) == t)
-			goto claimed;
+		if (c->task && wamp_live_task(c->pid, c->start_time))
+			continue;
+		c->pid = current->pid;
+		c->start_time = current->start_time;
+		WRITE_ONCE(c->task, current);
+		got = c;
 	}
-	return NULL;
-claimed:
-	c->pid = current->pid;
-	c->start_time = current->start_time;
-	return c;
+	rcu_read_unlock();
+	raw_spin_unlock(&wamp_jrnl_lock);
+	return got;
 }
 
 /*
@@ -345,7 +352,8 @@ bool wamp_jrnl_charge(u64 bytes, bool rq)
 	if (!in_task() || !(current->flags & PF_KTHREAD))
 		return false;
 	c = wamp_jrnl_mine();
-	if (!c || !c->weight || c->rest == c->weight)
+	if (!c || !c->weight || c->rest >= c->weight ||
+	    c->n > WAMP_JRNL_SPLIT)
 		return false;
 	attrib = mul_u64_u64_div_u64(bytes, c->weight - c->rest, c->weight);
 	for (i = 0; i < c->n; i++) {

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Runs inside the guest for `make demo`: redis with appendfsync always under
 # redis-benchmark (the small-write-plus-fsync shape), next to a large
-# sequential copy with one fsync, then /proc/wamp and wampstat's reports.
+# sequential copy with one fsync and a buffered one that another task's
+# sync writes back, then /proc/wamp and wampstat's reports.
 # Usage: guest-demo.sh KO WAMPSTAT
 set -u
 ko=$1
@@ -26,6 +27,10 @@ redis-benchmark -p 6399 -t set -n 2000 -c 4 -d 16 -q >/dev/null 2>&1
 
 echo "== dd: 64 MiB in 1 MiB writes, one fsync at the end"
 dd if=/dev/zero of=/tmp/mnt/big bs=1M count=64 conv=fsync status=none
+
+echo "== dd: 16 MiB in 4 KiB writes, no fsync; then sync(1), another task, writes it back"
+dd if=/dev/zero of=/tmp/mnt/buffered bs=4k count=4096 status=none
+sync
 
 echo "== cat /proc/wamp (tasks with 100+ writes or 1+ MiB written or sent to disk)"
 cat /proc/wamp > /tmp/wamp.txt
