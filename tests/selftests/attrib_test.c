@@ -155,11 +155,12 @@ static void fill_file(void *p)
 /*
  * Run fill_file(@a) in a stopped child with the flusher off, check that
  * it dirtied what /proc/<pid>/io says, then have @flush write it back
- * (NULL: the flusher) and read the report at a quiet disk.  The child is
+ * (NULL: the flusher) and read the report at a quiet @disk.  The child is
  * left for the caller to reap.
  */
 static pid_t dirty_then_flush(struct __test_metadata *_metadata,
-			      struct file_arg *a, const char *comm,
+			      const char *disk, struct file_arg *a,
+			      const char *comm,
 			      void (*flush)(void), struct wampp_report *r,
 			      struct blkstat *before, struct blkstat *after)
 {
@@ -168,7 +169,7 @@ static pid_t dirty_then_flush(struct __test_metadata *_metadata,
 	pid_t pid;
 
 	flusher_off();
-	EXPECT_EQ(0, reset_quiet("vda", before));
+	EXPECT_EQ(0, reset_quiet(disk, before));
 	pid = spawn_stopped(fill_file, a, comm);
 	EXPECT_LT(0, pid);
 	if (pid <= 0)
@@ -185,7 +186,7 @@ static pid_t dirty_then_flush(struct __test_metadata *_metadata,
 		flusher_now();
 	EXPECT_EQ(0, wait_clean()) TH_LOG("dirty data left");
 	flusher_default();
-	EXPECT_EQ(0, read_quiet(r, "vda", after));
+	EXPECT_EQ(0, read_quiet(r, disk, after));
 	return pid;
 }
 
@@ -203,7 +204,7 @@ TEST_F_TIMEOUT(slow, flusher_writeback_charged_to_dirtier, 300)
 	pid_t pid;
 
 	snprintf(a.path, sizeof(a.path), "%s/wamp_dd.%d", mnt(), getpid());
-	pid = dirty_then_flush(_metadata, &a, "wamp_dd", NULL, &r, &before,
+	pid = dirty_then_flush(_metadata, "vda", &a, "wamp_dd", NULL, &r, &before,
 			       &after);
 	ASSERT_LT(0, pid);
 	row = wampp_find(&r, pid);
@@ -274,14 +275,27 @@ static void xfs_undo(void)
 	run("umount " XFS_MNT " 2>/dev/null; rmdir " XFS_NULLB " 2>/dev/null");
 }
 
+static void sync_elsewhere(void);
+static pid_t wamp_syncer;
+
 /*
- * The data case on xfs: a buffered writer's file written back by the
- * flusher is charged to the writer.  xfs's log has no attribution: it
- * stays with whoever writes it (xfs's log workers), as the README says.
+ * The data cases on xfs: a buffered writer's file written back by the
+ * flusher, by another task's sync, and stores through a shared mapping:
+ * each charged to the task that dirtied it.  xfs's log has no
+ * attribution: it stays with whoever writes it (its log workers, or the
+ * sync caller forcing the log), as the README says.
  */
-TEST_F_TIMEOUT(slow, xfs_flusher_writeback_charged_to_dirtier, 300)
+TEST_F_TIMEOUT(slow, xfs_data_charged_to_dirtier, 300)
 {
-	struct file_arg a = { .bs = 4096, .count = 2048 };
+	static const struct {
+		const char *comm;
+		bool mmap;
+		bool sync;
+	} cases[] = {
+		{ "wamp_xfs_dd", false, false },
+		{ "wamp_xfs_buf", false, true },
+		{ "wamp_xfs_map", true, false },
+	};
 	struct blkstat before, after;
 	const struct wampp_row *row;
 	const struct wampp_dev *d;
@@ -294,28 +308,36 @@ TEST_F_TIMEOUT(slow, xfs_flusher_writeback_charged_to_dirtier, 300)
 		xfs_undo();
 		SKIP(return, "no xfs (mkfs.xfs, the xfs module, null_blk configfs)");
 	}
-	snprintf(a.path, sizeof(a.path), XFS_MNT "/wamp_dd.%d", getpid());
-	flusher_off();
-	EXPECT_EQ(0, reset_quiet(disk, &before));
-	pid = spawn_stopped(fill_file, &a, "wamp_xfs_dd");
-	ASSERT_LT(0, pid);
-	flusher_now();
-	EXPECT_EQ(0, wait_clean());
-	flusher_default();
-	EXPECT_EQ(0, read_quiet(&r, disk, &after));
-	row = wampp_find(&r, pid);
-	ASSERT_NE(NULL, row);
-	EXPECT_EQ(8 * MIB, row->dirtied);
-	EXPECT_EQ(8 * MIB, row->wb_bytes);
-	EXPECT_EQ(8 * MIB, row->blk_bytes);
-	d = wampp_find_dev(&r, disk);
-	ASSERT_NE(NULL, d);
-	expect_dev_matches_stat(_metadata, &r, disk, &before, &after);
-	expect_blk_sums_to_devices(_metadata, &r);
-	TH_LOG("xfs: writer %llu of %s's %llu bytes; others %llu",
-	       row->blk_bytes, disk, d->write_bytes, blk_but(&r, pid));
-	wampp_free(&r);
-	reap(pid);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct file_arg a = { .bs = 4096, .count = 2048,
+				      .mmap = cases[i].mmap };
+		void (*flush)(void) = NULL;
+
+		if (cases[i].sync)
+			flush = sync_elsewhere;
+		snprintf(a.path, sizeof(a.path), XFS_MNT "/%s.%d",
+			 cases[i].comm, getpid());
+		wamp_syncer = 0;
+		pid = dirty_then_flush(_metadata, disk, &a, cases[i].comm,
+				       flush, &r, &before, &after);
+		ASSERT_LT(0, pid);
+		row = wampp_find(&r, pid);
+		ASSERT_NE(NULL, row);
+		EXPECT_EQ(8 * MIB, row->wb_bytes) TH_LOG("%s", cases[i].comm);
+		EXPECT_EQ(8 * MIB, row->blk_bytes) TH_LOG("%s", cases[i].comm);
+		if (wamp_syncer > 0 && wampp_find(&r, wamp_syncer))
+			EXPECT_EQ(0, wampp_find(&r, wamp_syncer)->wb_bytes);
+		d = wampp_find_dev(&r, disk);
+		ASSERT_NE(NULL, d);
+		expect_dev_matches_stat(_metadata, &r, disk, &before, &after);
+		expect_blk_sums_to_devices(_metadata, &r);
+		TH_LOG("xfs %s: writer %llu of %s's %llu bytes; others %llu",
+		       cases[i].comm, row->blk_bytes, disk, d->write_bytes,
+		       blk_but(&r, pid));
+		wampp_free(&r);
+		reap(pid);
+		unlink(a.path);
+	}
 	xfs_undo();
 }
 
@@ -324,8 +346,6 @@ static void do_sync(void *p)
 	(void)p;
 	sync();
 }
-
-static pid_t wamp_syncer;
 
 /* Another task's sync(2) writes the data back. */
 static void sync_elsewhere(void)
@@ -348,7 +368,7 @@ TEST_F_TIMEOUT(slow, sync_by_another_charged_to_writer, 300)
 	pid_t pid;
 
 	snprintf(a.path, sizeof(a.path), "%s/wamp_buf.%d", mnt(), getpid());
-	pid = dirty_then_flush(_metadata, &a, "wamp_buffered", sync_elsewhere,
+	pid = dirty_then_flush(_metadata, "vda", &a, "wamp_buffered", sync_elsewhere,
 			       &r, &before, &after);
 	ASSERT_LT(0, pid);
 	row = wampp_find(&r, pid);
@@ -381,7 +401,7 @@ TEST_F_TIMEOUT(slow, mmap_stores_charged_to_mapper, 300)
 	pid_t pid;
 
 	snprintf(a.path, sizeof(a.path), "%s/wamp_map.%d", mnt(), getpid());
-	pid = dirty_then_flush(_metadata, &a, "wamp_mapper", NULL, &r, &before,
+	pid = dirty_then_flush(_metadata, "vda", &a, "wamp_mapper", NULL, &r, &before,
 			       &after);
 	ASSERT_LT(0, pid);
 	row = wampp_find(&r, pid);
