@@ -101,11 +101,13 @@ length (the file grows, journal commits fall differently): bench-short's
 Compare the two rows of one run.
 
 Memory, from the module's own allocation sizes (debugfs \`wamp/cpus\`):
-$bpc bytes per CPU at the default table_size=1024 (98 per task slot: 96
-for the slot, 2 for its index in the claim order; $(( bpc - 98 * 1024 )) for the
+$bpc bytes per CPU at the default table_size=1024 (122 per task slot: 120
+for the slot, 2 for its index in the claim order; $(( bpc - 122 * 1024 )) for the
 per-CPU header and device table), so
 $(( bpc * 2 )) bytes on 2 CPUs, $(( bpc * 64 )) on 64 and $(( bpc * 256 ))
-on 256; $(v bytes_per_cpu_16384) bytes per CPU at table_size=16384.
+on 256; $(v bytes_per_cpu_16384) bytes per CPU at table_size=16384.  Not
+counted here: the inode-owner table (88 bytes per entry, one for the
+machine) and the journal tables (README, "Memory").
 EOT
 }
 table | tee "$out/table.md"
