@@ -57,14 +57,14 @@ static_assert(DISK_NAME_LEN == WAMP_DISK_LEN);
  * credentials are committed, so it records the count before, and the
  * task's next counted syscall takes name, uid and count again.
  */
-static void wamp_slot_ident(struct wamp_slot *s, bool sys)
+static void wamp_slot_ident(kuid_t *uid, u32 *exec_id, char *comm, bool sys)
 {
 	struct task_struct *t = current;
 
-	s->uid = wamp_cred_uid(current_cred());
-	s->exec_id = (u32)t->self_exec_id - !sys;
-	memcpy(s->comm, t->comm, WAMP_COMM_LEN);
-	s->comm[WAMP_COMM_LEN - 1] = '\0';
+	*uid = wamp_cred_uid(current_cred());
+	*exec_id = (u32)t->self_exec_id - !sys;
+	memcpy(comm, t->comm, WAMP_COMM_LEN);
+	comm[WAMP_COMM_LEN - 1] = '\0';
 }
 
 /* Who current is, as its slot would record it (@sys: as above). */
@@ -80,10 +80,7 @@ void wamp_ident_current(struct wamp_ident *id, bool sys)
 	id->ns_inum = ns ? ns->ns.inum : 0;
 	id->vpid = ns ? task_pid_nr_ns(t, ns) : 0;
 	id->vtgid = ns ? task_tgid_nr_ns(t, ns) : 0;
-	id->uid = wamp_cred_uid(current_cred());
-	id->exec_id = (u32)t->self_exec_id - !sys;
-	memcpy(id->comm, t->comm, WAMP_COMM_LEN);
-	id->comm[WAMP_COMM_LEN - 1] = '\0';
+	wamp_slot_ident(&id->uid, &id->exec_id, id->comm, sys);
 }
 
 /*
@@ -119,7 +116,7 @@ static void wamp_slot_own(struct wamp_slot *s, bool sys,
 void wamp_slot_refresh(struct wamp_cpu *c, struct wamp_slot *s)
 {
 	raw_write_seqcount_begin(&c->gen);
-	wamp_slot_ident(s, true);
+	wamp_slot_ident(&s->uid, &s->exec_id, s->comm, true);
 	raw_write_seqcount_end(&c->gen);
 }
 
@@ -200,50 +197,13 @@ void wamp_account_nested(struct wamp_cpu *c, enum wamp_event ev, u64 bytes)
 }
 
 /*
- * The counts of @id's slot on this CPU (the task that dirtied the pages a
- * bio writes back): found, claimed or taken over for it as for current in
- * wamp_slot_counts(), whether it still runs or not.  Never refreshes the
- * name: that is done from the task's own syscalls.
- */
-static struct wamp_counts *wamp_slot_counts_for(struct wamp_cpu *c,
-						const struct wamp_ident *id)
-{
-	u32 i = __hash_32((u32)id->pid) >> c->hash_shift, first = i;
-	struct wamp_slot *s;
-	unsigned int n;
-
-	for (n = 0; n < WAMP_WINDOW; n++, i = (i + 1) & c->mask) {
-		s = &c->slots[i];
-		if (!s->state)
-			return wamp_slot_claim(c, i, false, id);
-		if (s->pid == id->pid && s->start_time == id->start_time)
-			return &s->c;
-	}
-	return wamp_slot_reclaim(c, first, false, id);
-}
-
-/*
- * Count one block event for the task @id instead of current: the same
- * rules as wamp_store_account(), out of line (a bio, not a syscall).
+ * Count one block event for the task @id records instead of current: the
+ * same code as wamp_store_account(), out of line (a bio, not a syscall).
  */
 void wamp_store_account_for(const struct wamp_ident *id, enum wamp_event ev,
 			    u64 bytes)
 {
-	struct wamp_cpu *c;
-
-	preempt_disable_notrace();
-	c = this_cpu_ptr(wamp_cpus);
-	if (unlikely(c->busy++)) {
-		barrier();
-		wamp_account_nested(c, ev, bytes);
-		goto out;
-	}
-	barrier();
-	wamp_counts_add(wamp_slot_counts_for(c, id), ev, bytes);
-out:
-	barrier();
-	c->busy--;
-	preempt_enable_notrace();
+	wamp_store_charge(id, ev, bytes, 0);
 }
 
 /* Journal bytes of a commit that stay with the journal thread. */

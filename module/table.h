@@ -225,40 +225,47 @@ static __always_inline void wamp_counts_add(struct wamp_counts *c,
 }
 
 /*
- * The counts of @current's slot on this CPU: found, claimed, or one of an
+ * The counts of a task's slot on this CPU: found, claimed, or one of an
  * exited task's taken over (its counts folded); (other) if there is none.
- * @sys: called for a syscall, the only place the task's name and uid are
- * taken after an exec (see wamp_slot_ident()).
+ * The task is current (@id NULL) or the one @id records (a bio charged to
+ * the task that dirtied its pages, alive or not).  @sys: called for a
+ * syscall of current, the only place the task's name and uid are taken
+ * after an exec (see wamp_slot_ident()).
  */
-static __always_inline struct wamp_counts *wamp_slot_counts(struct wamp_cpu *c,
-							    bool sys)
+static __always_inline struct wamp_counts *
+wamp_slot_counts(struct wamp_cpu *c, bool sys, const struct wamp_ident *id)
 {
 	struct task_struct *t = current;
-	u32 i = __hash_32((u32)t->pid) >> c->hash_shift, first = i;
+	pid_t pid = id ? id->pid : t->pid;
+	u64 start_time = id ? id->start_time : t->start_time;
+	u32 i = __hash_32((u32)pid) >> c->hash_shift, first = i;
 	struct wamp_slot *s;
 	unsigned int n;
 
 	for (n = 0; n < WAMP_WINDOW; n++, i = (i + 1) & c->mask) {
 		s = &c->slots[i];
 		if (!s->state)
-			return wamp_slot_claim(c, i, sys, NULL);
-		if (s->pid == t->pid && s->start_time == t->start_time) {
+			return wamp_slot_claim(c, i, sys, id);
+		if (s->pid == pid && s->start_time == start_time) {
 			/* The task exec'd since: its name (and uid) changed. */
-			if (sys && unlikely(s->exec_id != (u32)t->self_exec_id))
+			if (!id && sys &&
+			    unlikely(s->exec_id != (u32)t->self_exec_id))
 				wamp_slot_refresh(c, s);
 			return &s->c;
 		}
 	}
-	return wamp_slot_reclaim(c, first, sys, NULL);
+	return wamp_slot_reclaim(c, first, sys, id);
 }
 
 /*
- * Count one event for current, or for (other) with WAMP_ACC_OTHER.
- * Callable from any context.  Inlined with constant @ev and @how, so that
- * each caller gets the straight-line code of its own event.
+ * Count one event for current, for the task @id records (NULL: current),
+ * or for (other) with WAMP_ACC_OTHER.  Callable from any context.  Inlined
+ * with constant @ev, @how and @id, so that each caller gets the
+ * straight-line code of its own event.
  */
-static __always_inline void wamp_store_account(enum wamp_event ev, u64 bytes,
-					       unsigned int how)
+static __always_inline void wamp_store_charge(const struct wamp_ident *id,
+					      enum wamp_event ev, u64 bytes,
+					      unsigned int how)
 {
 	struct wamp_cpu *c;
 	bool sys;
@@ -282,13 +289,20 @@ static __always_inline void wamp_store_account(enum wamp_event ev, u64 bytes,
 	barrier();
 	if (unlikely(how & WAMP_ACC_IOV_FAULT))
 		WRITE_ONCE(c->iov_fault, c->iov_fault + 1);
-	sys = ev == WAMP_EV_WRITE || ev == WAMP_EV_SYNC;
+	sys = !id && (ev == WAMP_EV_WRITE || ev == WAMP_EV_SYNC);
 	wamp_counts_add(how & WAMP_ACC_OTHER ? &c->other :
-			wamp_slot_counts(c, sys), ev, bytes);
+			wamp_slot_counts(c, sys, id), ev, bytes);
 out:
 	barrier();
 	c->busy--;
 	preempt_enable_notrace();
+}
+
+/* Count one event for current, or for (other) with WAMP_ACC_OTHER. */
+static __always_inline void wamp_store_account(enum wamp_event ev, u64 bytes,
+					       unsigned int how)
+{
+	wamp_store_charge(NULL, ev, bytes, how);
 }
 
 #endif /* WAMP_TABLE_H */
