@@ -168,34 +168,31 @@ static void fill_file(void *p)
 }
 
 /*
- * Run fill_file(@a) in a stopped child with the flusher off, check that
+ * run_quiet() for writeback: run fill_file(@a) in a stopped child named
+ * @comm with the flusher off (@w->pid, for the caller to reap), check that
  * it dirtied what /proc/<pid>/io says, then have @flush write it back
- * (NULL: the flusher) and read the report at a quiet @disk.  The child is
- * left for the caller to reap.
+ * (NULL: the flusher) and read the report at a quiet @disk (@w->r,
+ * @w->before, @w->after); the child's row.
  */
-static pid_t dirty_then_flush(struct __test_metadata *_metadata,
-			      const char *disk, struct file_arg *a,
-			      const char *comm,
-			      void (*flush)(void), struct wampp_report *r,
-			      struct blkstat *before, struct blkstat *after)
+static const struct wampp_row *
+dirty_then_flush(struct __test_metadata *_metadata, const char *disk,
+		 struct file_arg *a, const char *comm, void (*flush)(void),
+		 struct quiet_window *w)
 {
 	const struct wampp_row *row;
 	struct wampp_report mid;
-	pid_t pid;
 
 	flusher_off();
-	EXPECT_EQ(0, reset_quiet(disk, before));
-	pid = spawn_stopped(fill_file, a, comm);
-	EXPECT_LT(0, pid);
-	if (pid <= 0)
-		return pid;
+	EXPECT_EQ(0, reset_quiet(disk, &w->before));
+	w->pid = spawn_stopped(fill_file, a, comm);
+	ASSERT_LT(0, w->pid);
 	/*
 	 * Dirtied, and (nearly) nothing written back yet: xfs may write a
 	 * little on its own (72 KiB seen on 6.1), so the writeback is only
 	 * judged at the end, in full.
 	 */
-	row = read_row(_metadata, &mid, pid);
-	expect_proc_io(_metadata, pid, pid, row->dirtied);
+	row = read_row(_metadata, &mid, w->pid);
+	expect_proc_io(_metadata, w->pid, w->pid, row->dirtied);
 	EXPECT_EQ(a->bs * a->count, row->dirtied);
 	EXPECT_LT(row->wb_bytes, a->bs * a->count);
 	wampp_free(&mid);
@@ -205,8 +202,10 @@ static pid_t dirty_then_flush(struct __test_metadata *_metadata,
 		flusher_now();
 	EXPECT_EQ(0, wait_clean()) TH_LOG("dirty data left");
 	flusher_default();
-	EXPECT_EQ(0, read_quiet(r, disk, after));
-	return pid;
+	EXPECT_EQ(0, read_quiet(&w->r, disk, &w->after));
+	row = wampp_find(&w->r, w->pid);
+	ASSERT_NE(NULL, row) TH_LOG("no row for %s", comm);
+	return row;
 }
 
 /*
@@ -217,29 +216,23 @@ static pid_t dirty_then_flush(struct __test_metadata *_metadata,
 TEST_F_TIMEOUT(slow, flusher_writeback_charged_to_dirtier, 300)
 {
 	struct file_arg a = { .bs = 4096, .count = 4096 };
-	struct blkstat before, after;
 	const struct wampp_row *row;
-	struct wampp_report r;
-	pid_t pid;
+	struct quiet_window w;
 
 	snprintf(a.path, sizeof(a.path), "%s/wamp_dd.%d", mnt(), getpid());
-	pid = dirty_then_flush(_metadata, "vda", &a, "wamp_dd", NULL, &r, &before,
-			       &after);
-	ASSERT_LT(0, pid);
-	row = wampp_find(&r, pid);
-	ASSERT_NE(NULL, row);
+	row = dirty_then_flush(_metadata, "vda", &a, "wamp_dd", NULL, &w);
 	EXPECT_EQ(16 * MIB, row->dirtied);
 	EXPECT_EQ(16 * MIB, row->wb_bytes);
 	expect_data_and_own_journal(_metadata, row, 16 * MIB);
-	EXPECT_LT(blk_but(&r, pid), KTHREAD_SLACK);
-	expect_dev_matches_stat(_metadata, &r, "vda", &before, &after);
-	expect_blk_sums_to_devices(_metadata, &r);
+	EXPECT_LT(blk_but(&w.r, w.pid), KTHREAD_SLACK);
+	expect_dev_matches_stat(_metadata, &w.r, "vda", &w.before, &w.after);
+	expect_blk_sums_to_devices(_metadata, &w.r);
 	TH_LOG("dd: dirtied %llu, blk %llu (wb %llu, journal %llu) in %llu requests; others %llu",
 	       row->dirtied, row->blk_bytes, row->wb_bytes, row->jrnl_bytes,
 	       row->blk_reqs,
-	       blk_but(&r, pid));
-	wampp_free(&r);
-	reap(pid);
+	       blk_but(&w.r, w.pid));
+	wampp_free(&w.r);
+	reap(w.pid);
 	unlink(a.path);
 }
 
@@ -315,12 +308,10 @@ TEST_F_TIMEOUT(slow, xfs_data_charged_to_dirtier, 300)
 		{ "wamp_xfs_buf", false, true },
 		{ "wamp_xfs_map", true, false },
 	};
-	struct blkstat before, after;
 	const struct wampp_row *row;
 	const struct wampp_dev *d;
-	struct wampp_report r;
+	struct quiet_window w;
 	const char *disk;
-	pid_t pid;
 
 	disk = xfs_disk();
 	if (!disk) {
@@ -337,24 +328,21 @@ TEST_F_TIMEOUT(slow, xfs_data_charged_to_dirtier, 300)
 		snprintf(a.path, sizeof(a.path), XFS_MNT "/%s.%d",
 			 cases[i].comm, getpid());
 		wamp_syncer = 0;
-		pid = dirty_then_flush(_metadata, disk, &a, cases[i].comm,
-				       flush, &r, &before, &after);
-		ASSERT_LT(0, pid);
-		row = wampp_find(&r, pid);
-		ASSERT_NE(NULL, row);
+		row = dirty_then_flush(_metadata, disk, &a, cases[i].comm,
+				       flush, &w);
 		EXPECT_EQ(8 * MIB, row->wb_bytes) TH_LOG("%s", cases[i].comm);
 		EXPECT_EQ(8 * MIB, row->blk_bytes) TH_LOG("%s", cases[i].comm);
-		if (wamp_syncer > 0 && wampp_find(&r, wamp_syncer))
-			EXPECT_EQ(0, wampp_find(&r, wamp_syncer)->wb_bytes);
-		d = wampp_find_dev(&r, disk);
+		if (wamp_syncer > 0 && wampp_find(&w.r, wamp_syncer))
+			EXPECT_EQ(0, wampp_find(&w.r, wamp_syncer)->wb_bytes);
+		d = wampp_find_dev(&w.r, disk);
 		ASSERT_NE(NULL, d);
-		expect_dev_matches_stat(_metadata, &r, disk, &before, &after);
-		expect_blk_sums_to_devices(_metadata, &r);
+		expect_dev_matches_stat(_metadata, &w.r, disk, &w.before, &w.after);
+		expect_blk_sums_to_devices(_metadata, &w.r);
 		TH_LOG("xfs %s: writer %llu of %s's %llu bytes; others %llu",
 		       cases[i].comm, row->blk_bytes, disk, d->write_bytes,
-		       blk_but(&r, pid));
-		wampp_free(&r);
-		reap(pid);
+		       blk_but(&w.r, w.pid));
+		wampp_free(&w.r);
+		reap(w.pid);
 		unlink(a.path);
 	}
 	xfs_undo();
@@ -382,31 +370,26 @@ TEST_F_TIMEOUT(slow, sync_by_another_charged_to_writer, 300)
 {
 	struct file_arg a = { .bs = 65536, .count = 128 };
 	const struct wampp_row *row, *syncer;
-	struct blkstat before, after;
-	struct wampp_report r;
-	pid_t pid;
+	struct quiet_window w;
 
 	snprintf(a.path, sizeof(a.path), "%s/wamp_buf.%d", mnt(), getpid());
-	pid = dirty_then_flush(_metadata, "vda", &a, "wamp_buffered", sync_elsewhere,
-			       &r, &before, &after);
-	ASSERT_LT(0, pid);
-	row = wampp_find(&r, pid);
-	ASSERT_NE(NULL, row);
+	row = dirty_then_flush(_metadata, "vda", &a, "wamp_buffered",
+			       sync_elsewhere, &w);
 	EXPECT_EQ(8 * MIB, row->wb_bytes);
 	expect_data_and_own_journal(_metadata, row, 8 * MIB);
-	syncer = wampp_find(&r, wamp_syncer);
+	syncer = wampp_find(&w.r, wamp_syncer);
 	ASSERT_NE(NULL, syncer) TH_LOG("no row for the sync caller");
 	EXPECT_EQ(1, syncer->syncs);
 	EXPECT_EQ(0, syncer->wb_bytes);
 	EXPECT_LT(syncer->blk_bytes, KTHREAD_SLACK);
-	EXPECT_LT(blk_but(&r, pid), KTHREAD_SLACK);
-	expect_dev_matches_stat(_metadata, &r, "vda", &before, &after);
-	expect_blk_sums_to_devices(_metadata, &r);
+	EXPECT_LT(blk_but(&w.r, w.pid), KTHREAD_SLACK);
+	expect_dev_matches_stat(_metadata, &w.r, "vda", &w.before, &w.after);
+	expect_blk_sums_to_devices(_metadata, &w.r);
 	TH_LOG("writer: blk %llu (wb %llu, journal %llu); sync caller: blk %llu; others %llu",
 	       row->blk_bytes, row->wb_bytes, row->jrnl_bytes, syncer->blk_bytes,
-	       blk_but(&r, pid));
-	wampp_free(&r);
-	reap(pid);
+	       blk_but(&w.r, w.pid));
+	wampp_free(&w.r);
+	reap(w.pid);
 	unlink(a.path);
 }
 
@@ -414,25 +397,19 @@ TEST_F_TIMEOUT(slow, sync_by_another_charged_to_writer, 300)
 TEST_F_TIMEOUT(slow, mmap_stores_charged_to_mapper, 300)
 {
 	struct file_arg a = { .bs = 4096, .count = 1024, .mmap = true };
-	struct blkstat before, after;
 	const struct wampp_row *row;
-	struct wampp_report r;
-	pid_t pid;
+	struct quiet_window w;
 
 	snprintf(a.path, sizeof(a.path), "%s/wamp_map.%d", mnt(), getpid());
-	pid = dirty_then_flush(_metadata, "vda", &a, "wamp_mapper", NULL, &r, &before,
-			       &after);
-	ASSERT_LT(0, pid);
-	row = wampp_find(&r, pid);
-	ASSERT_NE(NULL, row);
+	row = dirty_then_flush(_metadata, "vda", &a, "wamp_mapper", NULL, &w);
 	EXPECT_EQ(0, row->writes);
 	EXPECT_EQ(4 * MIB, row->wb_bytes);
 	expect_data_and_own_journal(_metadata, row, 4 * MIB);
-	EXPECT_LT(blk_but(&r, pid), KTHREAD_SLACK);
-	expect_dev_matches_stat(_metadata, &r, "vda", &before, &after);
-	expect_blk_sums_to_devices(_metadata, &r);
-	wampp_free(&r);
-	reap(pid);
+	EXPECT_LT(blk_but(&w.r, w.pid), KTHREAD_SLACK);
+	expect_dev_matches_stat(_metadata, &w.r, "vda", &w.before, &w.after);
+	expect_blk_sums_to_devices(_metadata, &w.r);
+	wampp_free(&w.r);
+	reap(w.pid);
 	unlink(a.path);
 }
 
