@@ -4,15 +4,15 @@
  * field names, the flag bits and the rules that set them, and the defaults
  * and limits of the thresholds.
  *
- * /proc/wamp, format 1.3:
+ * /proc/wamp, format 1.4:
  *
- *   # wamp 1.3 writes=W write_bytes=B syncs=S blk_reqs=Q blk_bytes=K
+ *   # wamp 1.4 writes=W write_bytes=B syncs=S blk_reqs=Q blk_bytes=K
  *     dirtied=Y wb_bytes=Z jrnl_bytes=J rows=R slots=U/C overflow=O
  *     nested=N iov_fault=F dev_overflow=D owners=OU/OC owner_evicted=E
  *     wb_unowned=X wb_unowned_bytes=XB jrnl_kept_bytes=JK min_writes=M
  *     small_write_bytes=SW sync_ratio=SR amp_ratio=A.AA
  *   pid tgid comm writes write_bytes avg_write syncs blk_reqs blk_bytes amp
- *     dirtied wb_bytes jrnl_bytes flags
+ *     dirtied wb_bytes jrnl_bytes cgroup flags
  *   <one row per task>
  *   - - (other) <the same columns>
  *   # exited rows=F writes=W write_bytes=B syncs=S blk_reqs=Q blk_bytes=K
@@ -21,6 +21,10 @@
  *     discard_reqs discard_bytes requeues
  *   <one row per block device: major:minor, name, counters>
  *   # system write_bytes=B dev_write_bytes=D amp=A.AA
+ *   # cgroup io=IO rows=G slots=GU/GC overflow=GO
+ *   id writes write_bytes avg_write syncs blk_reqs blk_bytes amp flags path
+ *   <one row per cgroup v2>
+ *   - <the same counters> - (other)
  *
  * (lines shown wrapped are one line).  The first line carries the totals
  * and the thresholds in force; the task rows, the (other) row and the
@@ -51,9 +55,29 @@
  * the writeback bios (bytes) whose file had no owner known: those stay
  * with their submitter.
  *
+ * The cgroup section (since 1.4) has one row per cgroup of the unified
+ * (v2) hierarchy that had an event since load or reset: id is the
+ * cgroup's id (cgroup_id(): the inode number of its directory in cgroupfs
+ * and its file handle), writes, write_bytes and syncs are the syscalls of
+ * tasks while they were in it, blk_reqs and blk_bytes the write bios the
+ * kernel itself charged to it (the bio's blkcg, as io.stat counts them:
+ * cgroup writeback gives the flusher's bios the cgroup that owns the
+ * inode's pages; a journal commit is jbd2's, so the root's), path its path
+ * from the reader's cgroup-namespace root, escaped as comm is.  Rows are a
+ * cgroup's own events, not its subtree's; the root cgroup is a row of its
+ * own.  io is v2 when the io controller is on the unified hierarchy, v1
+ * when it is bound to a v1 hierarchy (bios then count in (other) only),
+ * none without block cgroups.  rows is the number of rows shown, slots the
+ * per-CPU cgroup entries used and available, overflow the events counted
+ * in (other) for lack of an entry.  The task column cgroup is the id of
+ * the task's cgroup: now for a live task, at its last counted syscall for
+ * an exited one ("-" if unknown).  A cgroup that was removed is flagged
+ * REMOVED and keeps its row until a reset.
+ *
  * Format 1.0 had neither the blk columns nor the device section; 1.1 had
  * no exited line; 1.2 had neither dirtied, wb_bytes nor jrnl_bytes, and
- * charged every bio to its submitter.
+ * charged every bio to its submitter; 1.3 had neither the cgroup column
+ * nor the cgroup section.
  *
  * Compatibility: a reader must refuse a major version it does not know and
  * must ignore keys, columns and sections it does not know; minor versions
@@ -63,7 +87,7 @@
 #define WAMP_H
 
 #define WAMP_FORMAT_MAJOR	1
-#define WAMP_FORMAT_MINOR	3
+#define WAMP_FORMAT_MINOR	4
 #define WAMP_PROC_NAME		"wamp"
 #define WAMP_PROC_PATH		"/proc/wamp"
 #define WAMP_MAGIC		"# wamp"
@@ -106,7 +130,31 @@
 	  "Part of blk_bytes written back for the task by another task.") \
 	C(jrnl_bytes, 3, "journal_bytes",				\
 	  "Part of blk_bytes that is the task's share of journal commits.") \
+	K(cgroup)							\
 	F(flags)
+
+/*
+ * The columns of a cgroup row (the "# cgroup" section, since format 1.4):
+ * K(name) a key, C(name, prom, help) a counter (the task counter of the
+ * same name: the first WAMP_CG_NR task counters), D(name) derived, F the
+ * flags.  path is last.
+ */
+#define WAMP_CG_COLUMNS(K, C, D, F)					\
+	K(id)								\
+	C(writes, "writes",						\
+	  "Write-family syscalls of tasks while in the cgroup.")	\
+	C(write_bytes, "write_bytes",					\
+	  "Bytes those write syscalls asked to write.")			\
+	D(avg_write)							\
+	C(syncs, "syncs",						\
+	  "Sync-family syscalls of tasks while in the cgroup.")		\
+	C(blk_reqs, "blk_requests",					\
+	  "Block write requests created for bios charged to the cgroup.") \
+	C(blk_bytes, "blk_bytes",					\
+	  "Bytes of write bios the kernel charged to the cgroup (io.stat wbytes).") \
+	D(amp)								\
+	F(flags)							\
+	K(path)
 
 /*
  * The columns of a device row (the "# dev" section, since format 1.1):
@@ -133,13 +181,14 @@
 /*
  * The flags, in the order they are printed: X(name, bit).  SMALL: many
  * writes, small on average; SYNC: many writes, a sync every few; AMP:
- * device bytes a multiple of written; EXITED: state, not a finding (the
- * task is gone).
+ * device bytes a multiple of written; EXITED, REMOVED: state, not a
+ * finding (the task is gone; the cgroup was removed: cgroup rows only).
  */
 #define WAMP_FLAGS(X)							\
 	X(SMALL, 0x1u)							\
 	X(SYNC, 0x2u)							\
 	X(AMP, 0x4u)							\
+	X(REMOVED, 0x40u)						\
 	X(EXITED, 0x80u)
 
 /* Helpers to expand the lists. */
@@ -155,10 +204,19 @@
 #define WAMP_TASK_COUNTERS(X)						\
 	WAMP_TASK_COLUMNS(WAMP_NOTHING, X, WAMP_NOTHING, WAMP_NOTHING)
 #define WAMP_DEV_COUNTERS(X)	WAMP_DEV_COLUMNS(WAMP_NOTHING, X)
+#define WAMP_CG_COUNTERS(X)						\
+	WAMP_CG_COLUMNS(WAMP_NOTHING, X, WAMP_NOTHING, WAMP_NOTHING)
 
 /* Indices of the counters in the arrays that hold them (tc[], dc[]). */
 enum wamp_task_counter { WAMP_TASK_COUNTERS(WAMP_TASK_INDEX) WAMP_TC_NR };
 enum wamp_dev_counter { WAMP_DEV_COUNTERS(WAMP_DEV_INDEX) WAMP_DC_NR };
+
+/*
+ * A cgroup's counters are the first task counters, in the same order, so
+ * that one event adds to the same index in both (wamp.h's users check it).
+ */
+#define WAMP_CG_ONE(name, ...)	+ 1
+enum { WAMP_CG_NR = 0 WAMP_CG_COUNTERS(WAMP_CG_ONE) };
 
 /*
  * Members of a struct that holds a task's (a device's) counters, by name
@@ -187,6 +245,9 @@ enum wamp_dev_counter { WAMP_DEV_COUNTERS(WAMP_DEV_INDEX) WAMP_DC_NR };
 	WAMP_TASK_COLUMNS(WAMP_COL_NAME, WAMP_COL_NAME, WAMP_COL_NAME,	\
 			  WAMP_COL_NAME)
 #define WAMP_DEV_HEADER	WAMP_DEV_COLUMNS(WAMP_COL_NAME, WAMP_COL_NAME)
+#define WAMP_CG_HEADER							\
+	WAMP_CG_COLUMNS(WAMP_COL_NAME, WAMP_COL_NAME, WAMP_COL_NAME,	\
+			WAMP_COL_NAME)
 
 enum wamp_flag { WAMP_FLAGS(WAMP_FLAG_ENUM) };
 
@@ -201,6 +262,7 @@ struct wamp_flag_name {
 #define WAMP_DEV_MAGIC		"# dev"
 #define WAMP_SYSTEM_MAGIC	"# system"
 #define WAMP_EXITED_MAGIC	"# exited"
+#define WAMP_CGROUP_MAGIC	"# cgroup"
 
 /* Keys of the first line (the totals are the task counters' names). */
 #define WAMP_KEY_WRITES		"writes"
@@ -223,6 +285,11 @@ struct wamp_flag_name {
 #define WAMP_KEY_SMALL_BYTES	"small_write_bytes"
 #define WAMP_KEY_SYNC_RATIO	"sync_ratio"
 #define WAMP_KEY_AMP_RATIO	"amp_ratio"
+/* Keys of the cgroup section's line (and rows=, slots=, overflow=). */
+#define WAMP_KEY_IO		"io"
+#define WAMP_IO_V2		"v2"	/* bios charged per cgroup v2 */
+#define WAMP_IO_V1		"v1"	/* io bound to a v1 hierarchy */
+#define WAMP_IO_NONE		"none"	/* no block cgroups */
 /* Keys of the system line. */
 #define WAMP_KEY_DEV_WRITE_BYTES "dev_write_bytes"
 #define WAMP_KEY_AMP		"amp"
@@ -256,6 +323,10 @@ struct wamp_flag_name {
 #define WAMP_OWNER_SIZE_DEF	4096
 #define WAMP_OWNER_SIZE_MIN	64
 #define WAMP_OWNER_SIZE_MAX	1048576
+/* Entries per CPU in the cgroup table (rounded up to a power of two). */
+#define WAMP_CG_SIZE_DEF	256
+#define WAMP_CG_SIZE_MIN	16
+#define WAMP_CG_SIZE_MAX	16384
 /* Slots per CPU in the per-task table (rounded up to a power of two). */
 #define WAMP_TABLE_SIZE_DEF	1024
 #define WAMP_TABLE_SIZE_MIN	16

@@ -21,6 +21,9 @@
  * device's) shares the original's pages, so it is charged to the same
  * task; only the bio that becomes a request is charged, never both.
  *
+ * Per cgroup: each such bio is also counted, once, for the cgroup the
+ * kernel charges it to (cgroup.c).
+ *
  * Per device: block_rq_issue counts what is dispatched to each disk:
  * write requests and bytes (as /sys/block/<disk>/stat counts writes),
  * flushes, FUA and preflush flags, discards; block_rq_requeue counts
@@ -30,6 +33,8 @@
 #include <linux/blkdev.h>
 #include <linux/blk-mq.h>
 #include <linux/bio.h>
+#include <linux/blk-cgroup.h>
+#include <linux/cgroup.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/page-flags.h>
@@ -95,6 +100,9 @@ static void wamp_blk_bio(struct bio *bio, bool rq)
 	/* An empty preflush bio is a cache flush, not data. */
 	if (!bytes || !wamp_op_is_data_write(WAMP_OP(bio_op(bio))))
 		return;
+	/* The cgroup the kernel charges it to (io.stat), whoever the task. */
+	wamp_store_cg_bio(wamp_bio_cgroup(bio),
+			  rq ? WAMP_EV_BLK_RQ : WAMP_EV_BLK_MERGE, bytes);
 	/*
 	 * The journal thread's bios while it writes a commit's log are the
 	 * commit's, even on a page another buffer's writeback holds (the log

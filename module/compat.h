@@ -28,6 +28,10 @@
 #error "wamp needs CONFIG_TRACEPOINTS"
 #endif
 
+#ifndef CONFIG_CGROUPS
+#error "wamp needs CONFIG_CGROUPS (every task is in a cgroup it reports)"
+#endif
+
 /*
  * Probe argument lists of the block tracepoints.  A probe is declared as
  * wamp_probe_x(void *data, WAMP_TP_RQ_ARGS) and uses @rq (or @bio); the
@@ -98,6 +102,35 @@
 #define wamp_rq_disk(rq)	((rq)->q->disk)
 #else
 #define wamp_rq_disk(rq)	((rq)->rq_disk)
+#endif
+
+/*
+ * The cgroup the kernel charges a bio to, as io.stat counts it: its
+ * blkcg's, if the io controller is on the unified hierarchy, else NULL
+ * (no block cgroups, or io bound to a v1 hierarchy, whose cgroups are not
+ * the v2 ones tasks are counted in).  The bio's blkg holds its blkcg,
+ * which holds its cgroup.  wamp_cg_io() names the case for the report.
+ * Macros: this header comes before any other (see the top).
+ */
+#if !IS_ENABLED(CONFIG_BLK_CGROUP)
+#define wamp_bio_cgroup(bio)	((void)(bio), (struct cgroup *)NULL)
+#define wamp_cg_io()		WAMP_IO_NONE
+#else
+#ifdef WAMP_HAVE_BIO_BLKCG_CSS
+#define wamp_bio_css(bio)	bio_blkcg_css(bio)
+#else
+#define wamp_bio_css(b) ({						\
+	struct bio *wamp_b = (b);					\
+	wamp_b->bi_blkg ? &wamp_b->bi_blkg->blkcg->css : NULL;		\
+})
+#endif
+#define wamp_io_on_dfl()	cgroup_subsys_on_dfl(io_cgrp_subsys)
+#define wamp_cg_io()		(wamp_io_on_dfl() ? WAMP_IO_V2 : WAMP_IO_V1)
+#define wamp_bio_cgroup(bio) ({						\
+	struct cgroup_subsys_state *wamp_css =				\
+		wamp_io_on_dfl() ? wamp_bio_css(bio) : NULL;		\
+	wamp_css ? wamp_css->cgroup : NULL;				\
+})
 #endif
 
 #endif /* WAMP_COMPAT_H */

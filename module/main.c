@@ -37,9 +37,9 @@ static int __init wamp_init(void)
 	ret = wamp_tp_init();
 	if (ret)
 		goto err_debugfs;
-	pr_info("format %d.%d, %u slots per CPU, %zu bytes per CPU, %u CPUs, %u owners in %zu bytes, journal tables %zu bytes\n",
+	pr_info("format %d.%d, %u slots and %u cgroup entries per CPU, %zu bytes per CPU, %u CPUs, %u owners in %zu bytes, journal tables %zu bytes\n",
 		WAMP_FORMAT_MAJOR, WAMP_FORMAT_MINOR, wamp_table_size,
-		wamp_store_bytes_per_cpu(), num_possible_cpus(),
+		wamp_cg_size, wamp_store_bytes_per_cpu(), num_possible_cpus(),
 		wamp_owner_size, wamp_owner_bytes(), wamp_jrnl_bytes());
 	return 0;
 

@@ -14,6 +14,7 @@ struct wamp_uint_param {
 
 extern unsigned int wamp_table_size;
 extern unsigned int wamp_owner_size;
+extern unsigned int wamp_cg_size;
 extern unsigned int wamp_root_only;
 void wamp_params_thresholds(struct wamp_thresholds *t);
 

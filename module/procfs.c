@@ -22,6 +22,7 @@
 #include <linux/kdev_t.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
+#include <linux/nsproxy.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
@@ -161,6 +162,11 @@ WAMP_VISIBLE_IF_KUNIT void wamp_seq_row(struct seq_file *m,
 	seq_putc(m, ' ');
 	wamp_seq_name(m, r->comm, sizeof(r->comm));
 	wamp_seq_counts(m, &r->c);
+	if (r->cgid)
+		seq_put_decimal_ull(m, "", r->cgid);
+	else
+		seq_putc(m, '-');
+	seq_putc(m, ' ');
 	wamp_seq_flags(m, flags);
 	seq_putc(m, '\n');
 }
@@ -176,7 +182,7 @@ WAMP_VISIBLE_IF_KUNIT void wamp_seq_tail(struct seq_file *m,
 
 	seq_puts(m, "- - " WAMP_OTHER_COMM);
 	wamp_seq_counts(m, &s->other);
-	seq_puts(m, "-\n");
+	seq_puts(m, "- -\n");
 	seq_puts(m, WAMP_EXITED_MAGIC);
 	seq_put_decimal_ull(m, " " WAMP_KEY_ROWS "=", s->folded);
 	wamp_seq_keys(m, &s->exited);
@@ -201,16 +207,80 @@ WAMP_VISIBLE_IF_KUNIT void wamp_seq_tail(struct seq_file *m,
 	seq_putc(m, '\n');
 }
 
+/* The counters of a cgroup row, as a task row has them. */
+static void wamp_seq_cg_counts(struct seq_file *m,
+			       const struct wamp_cg_counts *cc)
+{
+	struct wamp_counts t = {};
+	struct wamp_counts *c = &t;
+
+	memcpy(t.tc, cc->cc, sizeof(cc->cc));
+	WAMP_CG_COLUMNS(WAMP_NOTHING, WAMP_SEQ_COUNTER, WAMP_SEQ_DERIVED,
+			WAMP_NOTHING)
+	seq_putc(m, ' ');
+}
+
+/* The cgroup section's line and header (the rows follow). */
+WAMP_VISIBLE_IF_KUNIT void wamp_seq_cg_header(struct seq_file *m,
+					      const struct wamp_snapshot *s)
+{
+	seq_puts(m, WAMP_CGROUP_MAGIC " " WAMP_KEY_IO "=");
+	seq_puts(m, s->cg_io);
+	seq_put_decimal_ull(m, " " WAMP_KEY_ROWS "=", s->nr_cgs);
+	seq_put_decimal_ull(m, " " WAMP_KEY_SLOTS "=", s->cg_used);
+	seq_put_decimal_ull(m, "/", s->cg_cap);
+	seq_put_decimal_ull(m, " " WAMP_KEY_OVERFLOW "=", s->cg_overflow);
+	seq_putc(m, '\n');
+	seq_puts(m, WAMP_CG_HEADER + 1);
+	seq_putc(m, '\n');
+}
+
+/* One cgroup's row, with @flags; the (other) row for NULL. */
+WAMP_VISIBLE_IF_KUNIT void wamp_seq_cg_row(struct seq_file *m,
+					   const struct wamp_snapshot *s,
+					   const struct wamp_cg_row *r,
+					   unsigned int flags)
+{
+	const char *path;
+
+	if (!r) {
+		seq_putc(m, '-');
+		wamp_seq_cg_counts(m, &s->cg_other);
+		seq_puts(m, "- " WAMP_OTHER_COMM "\n");
+		return;
+	}
+	seq_put_decimal_ull(m, "", r->id);
+	wamp_seq_cg_counts(m, &r->c);
+	wamp_seq_flags(m, flags);
+	seq_putc(m, ' ');
+	path = s->cg_paths + r->path;
+	wamp_seq_name(m, path, strlen(path));
+	seq_putc(m, '\n');
+}
+
+/* The flags of a cgroup row: its state and, at @th, its findings. */
+static unsigned int wamp_cg_flags(const struct wamp_cg_row *r,
+				  const struct wamp_thresholds *th)
+{
+	return r->flags | wamp_classify(r->c.cc[WAMP_TC_writes],
+					r->c.cc[WAMP_TC_write_bytes],
+					r->c.cc[WAMP_TC_syncs],
+					r->c.cc[WAMP_TC_blk_bytes], th);
+}
+
 /*
- * Positions: 0 the header, 1..nr_rows the tasks, nr_rows + 1 (other).  A
- * file opened for writing only has no snapshot, and nothing to show (the
- * VFS refuses it read(), but lseek() still walks the records).
+ * Positions: 0 the header, 1..nr_rows the tasks, nr_rows + 1 (other) and
+ * what follows it up to the system line, nr_rows + 2 the cgroup section's
+ * header, then its nr_cgs rows and its (other) row.  A file opened for
+ * writing only has no snapshot, and nothing to show (the VFS refuses it
+ * read(), but lseek() still walks the records).
  */
 static void *wamp_seq_start(struct seq_file *m, loff_t *pos)
 {
 	const struct wamp_snapshot *s = m->private;
 
-	if (!s || *pos < 0 || *pos > (loff_t)s->nr_rows + 1)
+	if (!s || *pos < 0 ||
+	    *pos > (loff_t)s->nr_rows + 3 + (loff_t)s->nr_cgs)
 		return NULL;
 	return (void *)(uintptr_t)(*pos + 1);
 }
@@ -232,8 +302,16 @@ static int wamp_seq_show(struct seq_file *m, void *v)
 
 	if (idx == 0)
 		wamp_seq_header(m, s);
-	else if (idx > s->nr_rows)
+	else if (idx == s->nr_rows + 1)
 		wamp_seq_tail(m, s);
+	else if (idx == s->nr_rows + 2)
+		wamp_seq_cg_header(m, s);
+	else if (idx == s->nr_rows + 3 + s->nr_cgs)
+		wamp_seq_cg_row(m, s, NULL, 0);
+	else if (idx > s->nr_rows)
+		wamp_seq_cg_row(m, s, &s->cgs[idx - s->nr_rows - 3],
+				wamp_cg_flags(&s->cgs[idx - s->nr_rows - 3],
+					      &s->th));
 	else
 		wamp_seq_row(m, &s->rows[idx - 1],
 			     wamp_view_flags(&s->rows[idx - 1], &s->th));
@@ -263,6 +341,7 @@ static int wamp_proc_open(struct inode *inode, struct file *file)
 		view.all_uids = ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN);
 		view.uid = file->f_cred->fsuid;
 		view.ns = proc_pid_ns(file_inode(file)->i_sb);
+		view.cgns = current->nsproxy->cgroup_ns;
 		if (READ_ONCE(wamp_root_only) && !view.all_uids)
 			return -EACCES;
 		snap = wamp_snapshot_take(&view);

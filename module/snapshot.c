@@ -19,6 +19,7 @@
 #include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
+#include "cgroup.h"
 #include "owner.h"
 #include "snapshot.h"
 #include "params.h"
@@ -47,7 +48,7 @@
  * compaction; and a kmalloc'ed array is rounded up to a power of two.
  * Beyond a few pages, vmalloc: order-0 pages, the exact number.
  */
-static void *wamp_snap_alloc(size_t size)
+void *wamp_snap_alloc(size_t size)
 {
 	if (size <= WAMP_SNAP_KMALLOC_MAX)
 		return kmalloc(size, WAMP_GFP_SNAP);
@@ -135,6 +136,18 @@ static int wamp_row_cmp(const void *a, const void *b)
 }
 
 /*
+ * The id of the cgroup of a slot's last syscall, 0 if none is known.  A
+ * cgroup entry, once a slot points to it, is there until unload: a reset
+ * that empties it also empties the slot, and the copy is then retried.
+ */
+static u64 wamp_slot_cgid(const struct wamp_slot *s)
+{
+	const struct wamp_cg *e = READ_ONCE(s->cge);
+
+	return e ? READ_ONCE(e->id) : 0;
+}
+
+/*
  * Copy the claimed slots of one CPU into @snap->rows from @snap->nr_rows on
  * and add up what they counted into @sum; false if @snap has no room.
  */
@@ -163,6 +176,8 @@ static bool wamp_snap_cpu(struct wamp_snapshot *snap, size_t cap,
 		r->vpid = s->vpid;
 		r->vtgid = s->vtgid;
 		r->exec_id = s->exec_id;
+		r->cgid = wamp_slot_cgid(s);
+		r->ran = READ_ONCE(s->ran);
 		memcpy(r->comm, s->comm, WAMP_COMM_LEN);
 		memset(&r->c, 0, sizeof(r->c));
 		wamp_counts_read(&r->c, &s->c);
@@ -230,6 +245,11 @@ static void wamp_row_merge(struct wamp_row *w, const struct wamp_row *r)
 	s32 newer = (s32)(r->exec_id - w->exec_id);
 
 	wamp_counts_read(&w->c, &r->c);
+	/* The cgroup of the part that made the last syscall. */
+	if (r->cgid && (!w->cgid || r->ran > w->ran)) {
+		w->cgid = r->cgid;
+		w->ran = r->ran;
+	}
 	if (newer > 0) {
 		w->exec_id = r->exec_id;
 		w->uid = r->uid;
@@ -297,6 +317,7 @@ void wamp_snapshot_free(struct wamp_snapshot *snap)
 {
 	if (IS_ERR_OR_NULL(snap))
 		return;
+	wamp_cg_snapshot_free(snap);
 	kvfree(snap->devs);
 	kvfree(snap);
 }
@@ -391,7 +412,7 @@ struct wamp_snapshot *wamp_snapshot_take(const struct wamp_view *view)
 {
 	struct wamp_snapshot *snap;
 	size_t cap, dcap;
-	int tries;
+	int tries, ret;
 
 	for (tries = 0; tries < WAMP_SNAP_TRIES; tries++) {
 		wamp_store_used(&cap, &dcap);
@@ -408,5 +429,14 @@ struct wamp_snapshot *wamp_snapshot_take(const struct wamp_view *view)
 	if (WARN_ON_ONCE(!snap))
 		return ERR_PTR(-EAGAIN);
 out:
-	return IS_ERR(snap) ? snap : wamp_snap_fit(snap, cap);
+	if (IS_ERR(snap))
+		return snap;
+	snap = wamp_snap_fit(snap, cap);
+	/* The cgroups, after the tasks: at rest both add up the same. */
+	ret = wamp_cg_snapshot(snap, view);
+	if (ret) {
+		wamp_snapshot_free(snap);
+		return ERR_PTR(ret);
+	}
+	return snap;
 }

@@ -23,6 +23,8 @@ struct wamp_row {
 	pid_t vpid;
 	pid_t vtgid;
 	u32 exec_id;
+	u64 cgid;	/* the task's cgroup; 0: not known */
+	u64 ran;	/* its run time at the syscall that found it */
 };
 
 /* A device as all CPUs saw it. */
@@ -31,6 +33,14 @@ struct wamp_dev_row {
 	char name[WAMP_DISK_LEN];
 
 	WAMP_DEV_COUNTS_MEMBERS;
+};
+
+/* A cgroup as all CPUs counted it, with its path for the reader. */
+struct wamp_cg_row {
+	u64 id;
+	struct wamp_cg_counts c;
+	unsigned int flags;	/* WAMP_F_REMOVED; the findings at print time */
+	u32 path;		/* offset of its path in @cg_paths */
 };
 
 struct wamp_snapshot {
@@ -53,11 +63,20 @@ struct wamp_snapshot {
 	struct wamp_thresholds th;
 	size_t nr_devs;
 	struct wamp_dev_row *devs;
+	const char *cg_io;		/* WAMP_IO_* */
+	unsigned int cg_used;
+	unsigned int cg_cap;
+	u64 cg_overflow;
+	struct wamp_cg_counts cg_other;
+	size_t nr_cgs;
+	struct wamp_cg_row *cgs;
+	char *cg_paths;			/* NUL-terminated paths */
 	size_t nr_rows;
 	struct wamp_row rows[];
 };
 
 struct wamp_snapshot *wamp_snapshot_take(const struct wamp_view *view);
+void *wamp_snap_alloc(size_t size);
 void wamp_snapshot_free(struct wamp_snapshot *snap);
 
 #endif /* WAMP_SNAPSHOT_H */

@@ -29,7 +29,7 @@
 #include <linux/jiffies.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
-#include <linux/mutex.h>
+#include <linux/rwsem.h>
 #include <linux/pid_namespace.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/task.h>
@@ -42,9 +42,10 @@
 
 struct wamp_cpu __percpu *wamp_cpus __read_mostly;
 unsigned int wamp_bits __read_mostly;
-static DEFINE_MUTEX(wamp_reset_lock);
+/* Held by a reset for writing, by readers of the cgroup tables (cgroup.c). */
+static DECLARE_RWSEM(wamp_reset_sem);
 
-static_assert(sizeof(struct wamp_slot) == 120);
+static_assert(sizeof(struct wamp_slot) == 136);
 static_assert(sizeof(struct wamp_counts) == WAMP_TC_NR * sizeof(u64));
 static_assert(WAMP_TABLE_SIZE_MAX <= 1u << 16);	/* u16 @order entries */
 static_assert(TASK_COMM_LEN == WAMP_COMM_LEN);
@@ -84,8 +85,8 @@ void wamp_ident_current(struct wamp_ident *id, bool sys)
 }
 
 /*
- * Make @s the slot of @id (NULL: current), with zero counts; its @state is
- * the caller's.
+ * Make @s the slot of @id (NULL: current), with zero counts and no cgroup
+ * entry yet; its @state is the caller's.
  */
 static void wamp_slot_own(struct wamp_slot *s, bool sys,
 			  const struct wamp_ident *id)
@@ -104,6 +105,8 @@ static void wamp_slot_own(struct wamp_slot *s, bool sys,
 	s->vpid = id->vpid;
 	s->vtgid = id->vtgid;
 	s->exec_id = id->exec_id;
+	s->cge = NULL;
+	s->ran = 0;
 	memcpy(s->comm, id->comm, WAMP_COMM_LEN);
 	memset(&s->c, 0, sizeof(s->c));
 }
@@ -121,12 +124,12 @@ void wamp_slot_refresh(struct wamp_cpu *c, struct wamp_slot *s)
 }
 
 /*
- * The slow half of wamp_slot_counts(): a task's first event on this CPU
+ * The slow half of wamp_slot_find(): a task's first event on this CPU
  * takes the free slot @i.  Readers walk @order up to @used, so they visit
  * the claimed slots only, whatever the size of the table.
  */
-struct wamp_counts *wamp_slot_claim(struct wamp_cpu *c, u32 i, bool sys,
-				    const struct wamp_ident *id)
+struct wamp_slot *wamp_slot_claim(struct wamp_cpu *c, u32 i, bool sys,
+				  const struct wamp_ident *id)
 {
 	struct wamp_slot *s = &c->slots[i];
 
@@ -136,11 +139,11 @@ struct wamp_counts *wamp_slot_claim(struct wamp_cpu *c, u32 i, bool sys,
 	WRITE_ONCE(c->order[c->used], i);
 	/* And the slot's index before readers may look for it. */
 	smp_store_release(&c->used, c->used + 1);
-	return &s->c;
+	return s;
 }
 
 /*
- * The slow half of wamp_slot_counts() when current's window of the table
+ * The slow half of wamp_slot_find() when current's window of the table
  * is full: take over the first slot in it whose task has exited, folding
  * its counts into this CPU's exited row.  Readers copying this CPU's table
  * see @gen change and copy again.  A scan that finds only live tasks is
@@ -148,8 +151,8 @@ struct wamp_counts *wamp_slot_claim(struct wamp_cpu *c, u32 i, bool sys,
  * costs one scan per tick, not one per event.  With no slot to take, the
  * event goes to (other) and counts as an overflow.
  */
-struct wamp_counts *wamp_slot_reclaim(struct wamp_cpu *c, u32 i, bool sys,
-				      const struct wamp_ident *id)
+struct wamp_slot *wamp_slot_reclaim(struct wamp_cpu *c, u32 i, bool sys,
+				    const struct wamp_ident *id)
 {
 	struct wamp_slot *s = NULL;
 	unsigned int n, k;
@@ -174,14 +177,43 @@ struct wamp_counts *wamp_slot_reclaim(struct wamp_cpu *c, u32 i, bool sys,
 	WRITE_ONCE(c->folded, c->folded + 1);
 	wamp_slot_own(s, sys, id);	/* in use: @state and @used stay */
 	raw_write_seqcount_end(&c->gen);
-	return &s->c;
+	return s;
 
 overflow:
 	WRITE_ONCE(c->overflow, c->overflow + 1);
-	return &c->other;
+	return NULL;
 }
 
-/* A probe that interrupted a probe on this CPU: interrupt-safe counters. */
+/*
+ * The slow half of wamp_sys_cg(): current's cgroup @cgrp is not the one
+ * of its last syscall on this CPU (or it has no slot): look it up, and
+ * keep its entry in the slot.  Readers take @cge as it is.
+ */
+struct wamp_cg_counts *wamp_slot_cg(struct wamp_cpu *c, struct wamp_slot *s,
+				    struct cgroup *cgrp)
+{
+	struct wamp_cg *e = wamp_cg_lookup(&c->cg, cgrp);
+
+	if (s)
+		WRITE_ONCE(s->cge, e);
+	return e ? &e->c : &c->cg.other;
+}
+
+/*
+ * A probe that interrupted a probe on this CPU: interrupt-safe counters,
+ * in (other).  The cgroup's part of the event (a syscall's, a bio's).
+ */
+void wamp_cg_nested(struct wamp_cpu *c, enum wamp_event ev, u64 bytes)
+{
+	const int n = wamp_event_count(ev), b = wamp_event_bytes(ev);
+
+	if (n != WAMP_TC_NONE && n < WAMP_CG_NR)
+		local64_inc(&c->cg.nested[n]);
+	if (b != WAMP_TC_NONE && b < WAMP_CG_NR)
+		local64_add(bytes, &c->cg.nested[b]);
+}
+
+/* The task's part of it. */
 void wamp_account_nested(struct wamp_cpu *c, enum wamp_event ev, u64 bytes)
 {
 	const int n = wamp_event_count(ev), b = wamp_event_bytes(ev);
@@ -194,6 +226,43 @@ void wamp_account_nested(struct wamp_cpu *c, enum wamp_event ev, u64 bytes)
 		local64_add(bytes, &c->nested_tc[b]);
 	if (b2 != WAMP_TC_NONE)
 		local64_add(bytes, &c->nested_tc[b2]);
+}
+
+/*
+ * Count a bio (@ev: its request or merge) for the cgroup the kernel
+ * charges it to (NULL: none known, (other)), with the protocol of
+ * wamp_store_charge().
+ */
+void wamp_store_cg_bio(struct cgroup *cgrp, enum wamp_event ev, u64 bytes)
+{
+	struct wamp_cpu *c;
+	struct wamp_cg *e;
+
+	preempt_disable_notrace();
+	c = this_cpu_ptr(wamp_cpus);
+	if (unlikely(c->busy++)) {
+		barrier();
+		wamp_cg_nested(c, ev, bytes);
+		goto out;
+	}
+	barrier();
+	e = wamp_cg_lookup(&c->cg, cgrp);
+	wamp_cg_add(e ? &e->c : &c->cg.other, ev, bytes);
+out:
+	barrier();
+	c->busy--;
+	preempt_enable_notrace();
+}
+
+/* Readers of the cgroup tables: no reset meanwhile (cgroup.c). */
+void wamp_store_read_lock(void)
+{
+	down_read(&wamp_reset_sem);
+}
+
+void wamp_store_read_unlock(void)
+{
+	up_read(&wamp_reset_sem);
 }
 
 /*
@@ -291,6 +360,7 @@ static void wamp_cpu_clear(struct wamp_cpu *c)
 	local64_set(&c->owner_evicted, 0);
 	local64_set(&c->jrnl_kept_bytes, 0);
 	local_irq_restore(flags);
+	wamp_cg_table_clear(&c->cg);
 	raw_write_seqcount_end(&c->gen);
 }
 
@@ -310,21 +380,29 @@ static long wamp_cpu_clear_local(void *unused)
 	return 0;
 }
 
+/*
+ * Clear every CPU's tables, then drop the cgroup references the cleared
+ * entries held, here, off the probes' path.  Readers of the cgroup tables
+ * wait (they use those references).
+ */
 void wamp_store_reset(void)
 {
+	struct wamp_cpu *c;
 	int cpu;
 
-	mutex_lock(&wamp_reset_lock);
+	down_write(&wamp_reset_sem);
 	/* Online CPUs clear their own table; offline ones run no probe. */
 	cpus_read_lock();
 	for_each_possible_cpu(cpu) {
+		c = per_cpu_ptr(wamp_cpus, cpu);
 		if (cpu_online(cpu))
 			work_on_cpu(cpu, wamp_cpu_clear_local, NULL);
 		else
-			wamp_cpu_clear(per_cpu_ptr(wamp_cpus, cpu));
+			wamp_cpu_clear(c);
+		wamp_cg_table_put(&c->cg);
 	}
 	cpus_read_unlock();
-	mutex_unlock(&wamp_reset_lock);
+	up_write(&wamp_reset_sem);
 }
 
 void wamp_store_cpu_stats(int cpu, unsigned int *used, u64 *overflow,
@@ -341,7 +419,7 @@ size_t wamp_store_bytes_per_cpu(void)
 {
 	return sizeof(struct wamp_cpu) +
 	       ((sizeof(struct wamp_slot) + sizeof(u16)) << wamp_bits) +
-	       sizeof(struct wamp_dev) * WAMP_DEV_MAX;
+	       sizeof(struct wamp_dev) * WAMP_DEV_MAX + wamp_cg_table_bytes();
 }
 
 int wamp_store_init(void)
@@ -354,6 +432,12 @@ int wamp_store_init(void)
 		pr_info("table_size %u rounded up to %u\n", wamp_table_size,
 			1u << wamp_bits);
 		wamp_table_size = 1u << wamp_bits;
+	}
+	wamp_cg_bits = ilog2(roundup_pow_of_two(wamp_cg_size));
+	if (wamp_cg_size != 1u << wamp_cg_bits) {
+		pr_info("cgroup_table_size %u rounded up to %u\n", wamp_cg_size,
+			1u << wamp_cg_bits);
+		wamp_cg_size = 1u << wamp_cg_bits;
 	}
 	wamp_cpus = alloc_percpu(struct wamp_cpu);
 	if (!wamp_cpus)
@@ -373,7 +457,8 @@ int wamp_store_init(void)
 		c->devs = kvzalloc_node(array_size(WAMP_DEV_MAX,
 						   sizeof(*c->devs)),
 					GFP_KERNEL, cpu_to_node(cpu));
-		if (!c->slots || !c->order || !c->devs)
+		if (!c->slots || !c->order || !c->devs ||
+		    wamp_cg_table_init(&c->cg, cpu_to_node(cpu)))
 			goto err_free;
 	}
 	return 0;
@@ -394,6 +479,7 @@ void wamp_store_exit(void)
 		kvfree(per_cpu_ptr(wamp_cpus, cpu)->slots);
 		kvfree(per_cpu_ptr(wamp_cpus, cpu)->order);
 		kvfree(per_cpu_ptr(wamp_cpus, cpu)->devs);
+		wamp_cg_table_exit(&per_cpu_ptr(wamp_cpus, cpu)->cg);
 	}
 	free_percpu(wamp_cpus);
 	wamp_cpus = NULL;

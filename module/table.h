@@ -9,6 +9,7 @@
 
 #include <linux/types.h>
 #include <linux/cache.h>
+#include <linux/cgroup.h>
 #include <linux/compiler.h>
 #include <linux/hash.h>
 #include <linux/percpu.h>
@@ -18,6 +19,7 @@
 #include <linux/uidgid.h>
 #include <asm/local64.h>
 #include "wamp.h"
+#include "cgroup.h"
 
 struct gendisk;
 
@@ -116,7 +118,7 @@ struct wamp_ident {
 };
 
 /*
- * One slot of a CPU's table: 120 bytes.  A task is identified by its pid
+ * One slot of a CPU's table: 136 bytes.  A task is identified by its pid
  * and its start time, so a task that inherits a recycled pid never lands
  * in a dead task's slot.  Only the owning CPU writes a slot; @state is
  * published last with a release store, and readers on other CPUs acquire
@@ -129,7 +131,12 @@ struct wamp_ident {
  * task's exec count (@exec_id, the low half of self_exec_id) moves on, so
  * an exited task keeps the name of its last exec.  @ns_inum, @vpid and
  * @vtgid place the task in its own pid namespace, for readers there once
- * it has exited.
+ * it has exited.  @cge is the cgroup entry of the task's last counted
+ * syscall on this CPU (NULL: none, or no room), which a syscall counts
+ * into without a lookup while the task stays in that cgroup, and @ran
+ * the task's run time then: of a task that ran on several CPUs, the part
+ * that ran last names the cgroup shown once it has exited (moving to
+ * another CPU accounts its run time, so the parts never tie).
  */
 struct wamp_slot {
 	u64 start_time;
@@ -143,6 +150,8 @@ struct wamp_slot {
 	pid_t vpid;
 	pid_t vtgid;
 	u32 exec_id;
+	struct wamp_cg *cge;
+	u64 ran;
 };
 
 /*
@@ -180,6 +189,7 @@ struct wamp_cpu {
 	local64_t wb_unowned_bytes;
 	local64_t owner_evicted;	/* owners dropped for lack of room */
 	local64_t jrnl_kept_bytes;	/* journal bytes left to jbd2 */
+	struct wamp_cg_table cg;	/* the cgroups counted here */
 };
 
 /* How wamp_store_account() charges an event. */
@@ -201,14 +211,20 @@ void wamp_store_account_for(const struct wamp_ident *id, enum wamp_event ev,
 			    u64 bytes);
 void wamp_store_unowned(u64 bytes);
 void wamp_store_jrnl_kept(u64 bytes);
+void wamp_store_cg_bio(struct cgroup *cgrp, enum wamp_event ev, u64 bytes);
+void wamp_store_read_lock(void);
+void wamp_store_read_unlock(void);
 
 /* The slow paths of the inline code below (table.c). */
-struct wamp_counts *wamp_slot_claim(struct wamp_cpu *c, u32 i, bool sys,
+struct wamp_slot *wamp_slot_claim(struct wamp_cpu *c, u32 i, bool sys,
+				  const struct wamp_ident *id);
+struct wamp_slot *wamp_slot_reclaim(struct wamp_cpu *c, u32 i, bool sys,
 				    const struct wamp_ident *id);
-struct wamp_counts *wamp_slot_reclaim(struct wamp_cpu *c, u32 i, bool sys,
-				      const struct wamp_ident *id);
+struct wamp_cg_counts *wamp_slot_cg(struct wamp_cpu *c, struct wamp_slot *s,
+				    struct cgroup *cgrp);
 void wamp_slot_refresh(struct wamp_cpu *c, struct wamp_slot *s);
 void wamp_account_nested(struct wamp_cpu *c, enum wamp_event ev, u64 bytes);
+void wamp_cg_nested(struct wamp_cpu *c, enum wamp_event ev, u64 bytes);
 
 static __always_inline void wamp_counts_add(struct wamp_counts *c,
 					    enum wamp_event ev, u64 bytes)
@@ -225,15 +241,31 @@ static __always_inline void wamp_counts_add(struct wamp_counts *c,
 }
 
 /*
- * The counts of a task's slot on this CPU: found, claimed, or one of an
- * exited task's taken over (its counts folded); (other) if there is none.
- * The task is current (@id NULL) or the one @id records (a bio charged to
- * the task that dirtied its pages, alive or not).  @sys: called for a
- * syscall of current, the only place the task's name and uid are taken
- * after an exec (see wamp_slot_ident()).
+ * Add an event to a cgroup's counts: the task counters of the same index
+ * (wamp.h), for the events a cgroup counts (syscalls, and bios at their
+ * request or merge).
  */
-static __always_inline struct wamp_counts *
-wamp_slot_counts(struct wamp_cpu *c, bool sys, const struct wamp_ident *id)
+static __always_inline void wamp_cg_add(struct wamp_cg_counts *cc,
+					enum wamp_event ev, u64 bytes)
+{
+	const int n = wamp_event_count(ev), b = wamp_event_bytes(ev);
+
+	if (n != WAMP_TC_NONE && n < WAMP_CG_NR)
+		WRITE_ONCE(cc->cc[n], cc->cc[n] + 1);
+	if (b != WAMP_TC_NONE && b < WAMP_CG_NR)
+		WRITE_ONCE(cc->cc[b], cc->cc[b] + bytes);
+}
+
+/*
+ * A task's slot on this CPU: found, claimed, or one of an exited task's
+ * taken over (its counts folded); NULL if there is none ((other)).  The
+ * task is current (@id NULL) or the one @id records (a bio charged to the
+ * task that dirtied its pages, alive or not).  @sys: called for a syscall
+ * of current, the only place the task's name and uid are taken after an
+ * exec (see wamp_slot_ident()).
+ */
+static __always_inline struct wamp_slot *
+wamp_slot_find(struct wamp_cpu *c, bool sys, const struct wamp_ident *id)
 {
 	struct task_struct *t = current;
 	pid_t pid = id ? id->pid : t->pid;
@@ -251,24 +283,43 @@ wamp_slot_counts(struct wamp_cpu *c, bool sys, const struct wamp_ident *id)
 			if (!id && sys &&
 			    unlikely(s->exec_id != (u32)t->self_exec_id))
 				wamp_slot_refresh(c, s);
-			return &s->c;
+			return s;
 		}
 	}
 	return wamp_slot_reclaim(c, first, sys, id);
 }
 
 /*
+ * The counts of current's cgroup for a syscall: its slot's entry while it
+ * stays in the cgroup of its last syscall here, else found anew (table.c).
+ * current's css_set is RCU-freed, and preemption is disabled here: an RCU
+ * reader (what task_css_set() checks for).
+ */
+static __always_inline struct wamp_cg_counts *
+wamp_sys_cg(struct wamp_cpu *c, struct wamp_slot *s)
+{
+	struct cgroup *cgrp = task_dfl_cgroup(current);
+	struct wamp_cg *e = s ? s->cge : NULL;
+
+	if (likely(e && e->cgrp == cgrp))
+		return &e->c;
+	return wamp_slot_cg(c, s, cgrp);
+}
+
+/*
  * Count one event for current, for the task @id records (NULL: current),
- * or for (other) with WAMP_ACC_OTHER.  Callable from any context.  Inlined
- * with constant @ev, @how and @id, so that each caller gets the
- * straight-line code of its own event.
+ * or for (other) with WAMP_ACC_OTHER.  A syscall is also counted for
+ * current's cgroup.  Callable from any context.  Inlined with constant
+ * @ev, @how and @id, so that each caller gets the straight-line code of
+ * its own event.
  */
 static __always_inline void wamp_store_charge(const struct wamp_ident *id,
 					      enum wamp_event ev, u64 bytes,
 					      unsigned int how)
 {
+	const bool sys = !id && (ev == WAMP_EV_WRITE || ev == WAMP_EV_SYNC);
+	struct wamp_slot *s = NULL;
 	struct wamp_cpu *c;
-	bool sys;
 
 	/*
 	 * Syscall probes run preemptible since 6.13 (faultable tracepoints):
@@ -284,14 +335,21 @@ static __always_inline void wamp_store_charge(const struct wamp_ident *id,
 	if (unlikely(c->busy++)) {
 		barrier();
 		wamp_account_nested(c, ev, bytes);
+		if (sys)
+			wamp_cg_nested(c, ev, bytes);
 		goto out;
 	}
 	barrier();
 	if (unlikely(how & WAMP_ACC_IOV_FAULT))
 		WRITE_ONCE(c->iov_fault, c->iov_fault + 1);
-	sys = !id && (ev == WAMP_EV_WRITE || ev == WAMP_EV_SYNC);
-	wamp_counts_add(how & WAMP_ACC_OTHER ? &c->other :
-			wamp_slot_counts(c, sys, id), ev, bytes);
+	if (!(how & WAMP_ACC_OTHER))
+		s = wamp_slot_find(c, sys, id);
+	if (sys) {
+		wamp_cg_add(wamp_sys_cg(c, s), ev, bytes);
+		if (s)
+			WRITE_ONCE(s->ran, current->se.sum_exec_runtime);
+	}
+	wamp_counts_add(s ? &s->c : &c->other, ev, bytes);
 out:
 	barrier();
 	c->busy--;

@@ -5,6 +5,9 @@
  * and the flags it is printed with, found at print time.
  */
 #include <linux/kernel.h>
+#include <linux/cgroup.h>
+#include <linux/kernfs.h>
+#include <linux/nsproxy.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/rcupdate.h>
@@ -57,8 +60,8 @@ u64 wamp_view_ns_birth(const struct wamp_view *v)
  * live task is placed in the reader's pid namespace by its pid; an exited
  * one by the namespace it ran in (its inode number), and must have started
  * after that namespace's init (@ns_birth), so that a namespace that reuses
- * a dead one's inode number never sees the dead one's tasks.  Called under
- * rcu_read_lock().
+ * a dead one's inode number never sees the dead one's tasks.  A live
+ * task's cgroup is the one it is in now.  Called under rcu_read_lock().
  */
 bool wamp_view_row(struct wamp_row *r, const struct wamp_view *v,
 		   u64 ns_birth)
@@ -70,8 +73,10 @@ bool wamp_view_row(struct wamp_row *r, const struct wamp_view *v,
 		r->flags |= WAMP_F_EXITED;
 	if (v && !v->all_uids && !uid_eq(uid, v->uid))
 		return false;
-	if (t)
+	if (t) {
 		get_task_comm(r->comm, t);
+		r->cgid = cgroup_id(task_dfl_cgroup(t));
+	}
 	if (!v || v->ns == &init_pid_ns)
 		return true;
 	if (t) {
@@ -83,6 +88,36 @@ bool wamp_view_row(struct wamp_row *r, const struct wamp_view *v,
 		return false;
 	r->pid = r->vpid;
 	r->tgid = r->vtgid;
+	return true;
+}
+
+/* The cgroup namespace whose root the paths are relative to. */
+struct cgroup_namespace *wamp_view_cgns(const struct wamp_view *v)
+{
+	return v && v->cgns ? v->cgns : current->nsproxy->cgroup_ns;
+}
+
+/*
+ * Whether @v may see the row of @cgrp: a privileged reader every row; any
+ * other the cgroups at or below its cgroup namespace's root whose io.stat
+ * it could read: each directory from below the root down to the cgroup's
+ * own searchable by others (cgroupfs files are 0444; a directory's owner
+ * is not known here, so a directory closed to others hides its subtree,
+ * even from its owner).  Runs where the reader opened the file, which
+ * holds a reference on its namespace.
+ */
+bool wamp_view_cgroup(struct cgroup *cgrp, const struct wamp_view *v)
+{
+	struct cgroup *root;
+
+	if (!v || v->all_uids)
+		return true;
+	root = wamp_view_cgns(v)->root_cset->dfl_cgrp;
+	if (!cgroup_is_descendant(cgrp, root))
+		return false;
+	for (; cgrp && cgrp != root; cgrp = cgroup_parent(cgrp))
+		if (!(READ_ONCE(cgrp->kn->mode) & 0001))	/* o+x */
+			return false;
 	return true;
 }
 

@@ -10,6 +10,8 @@
 #include <linux/types.h>
 #include <linux/uidgid.h>
 
+struct cgroup;
+struct cgroup_namespace;
 struct pid_namespace;
 struct task_struct;
 struct wamp_row;
@@ -17,11 +19,14 @@ struct wamp_row;
 /*
  * Who reads, and so which rows a snapshot keeps: the tasks of the pid
  * namespace of the reader's /proc (with that namespace's pids), and of
- * those only the reader's own unless the reader has CAP_SYS_ADMIN.  NULL:
- * every row, as the init namespace numbers it.
+ * those only the reader's own unless the reader has CAP_SYS_ADMIN; the
+ * cgroups of its cgroup namespace (@cgns, the opener's), with their paths
+ * from its root.  NULL: every row, as the init namespace numbers it, with
+ * paths as current's cgroup namespace has them.
  */
 struct wamp_view {
 	struct pid_namespace *ns;
+	struct cgroup_namespace *cgns;
 	bool all_uids;
 	kuid_t uid;
 };
@@ -47,5 +52,7 @@ unsigned int wamp_view_flags(const struct wamp_row *r,
 u64 wamp_view_ns_birth(const struct wamp_view *v);
 bool wamp_view_row(struct wamp_row *r, const struct wamp_view *v,
 		   u64 ns_birth);
+struct cgroup_namespace *wamp_view_cgns(const struct wamp_view *v);
+bool wamp_view_cgroup(struct cgroup *cgrp, const struct wamp_view *v);
 
 #endif /* WAMP_VIEW_H */

@@ -213,7 +213,7 @@ static void wamp_fmt_test_row(struct kunit *test)
 	wamp_seq_row(m, &r, r.flags);
 	wamp_expect_seqv(test, m, (const char *const []){
 		"4242 4240 redis-server 11032 529536 48 ",
-		"11032 11117 45539328 85.99 45187072 4096 33947648 SMALL,SYNC,AMP\n", NULL });
+		"11032 11117 45539328 85.99 45187072 4096 33947648 - SMALL,SYNC,AMP\n", NULL });
 
 	/* No writes: avg and amp are "-"; no flags: "-". */
 	memset(&r.c, 0, sizeof(r.c));
@@ -222,13 +222,13 @@ static void wamp_fmt_test_row(struct kunit *test)
 	r.flags = 0;
 	strscpy(r.comm, "kworker/0:1H", sizeof(r.comm));
 	wamp_seq_row(m, &r, r.flags);
-	wamp_expect_seq(test, m, "4242 4240 kworker/0:1H 0 0 - 0 3 12288 - 0 0 0 -\n");
+	wamp_expect_seq(test, m, "4242 4240 kworker/0:1H 0 0 - 0 3 12288 - 0 0 0 - -\n");
 
 	/* Writes of 0 bytes: avg 0, amp "-" (nothing written). */
 	r.c.writes = 2;
 	r.flags = WAMP_F_EXITED;
 	wamp_seq_row(m, &r, r.flags);
-	wamp_expect_seq(test, m, "4242 4240 kworker/0:1H 2 0 0 0 3 12288 - 0 0 0 EXITED\n");
+	wamp_expect_seq(test, m, "4242 4240 kworker/0:1H 2 0 0 0 3 12288 - 0 0 0 - EXITED\n");
 
 	r.flags = WAMP_F_SMALL | WAMP_F_SYNC | WAMP_F_AMP | WAMP_F_EXITED;
 	r.c = (struct wamp_counts){ .tc = { U64_MAX, U64_MAX, U64_MAX, U64_MAX, 0,
@@ -239,15 +239,17 @@ static void wamp_fmt_test_row(struct kunit *test)
 		"18446744073709551615 18446744073709551615 1 ",
 		"18446744073709551615 18446744073709551615 0 0.00 ",
 		"18446744073709551615 18446744073709551615 ",
-		"18446744073709551615 SMALL,SYNC,AMP,EXITED\n", NULL });
+		"18446744073709551615 - SMALL,SYNC,AMP,EXITED\n", NULL });
 
 	r.c = (struct wamp_counts){ .tc = { 3, 1, 0, 1, U64_MAX } };
 	r.flags = WAMP_F_AMP;
 	r.pid = -1;
+	r.cgid = U64_MAX;
 	wamp_seq_row(m, &r, r.flags);
 	wamp_expect_seqv(test, m, (const char *const []){
 		"-1 4240 kworker/0:1H 3 1 0 0 1 ",
-		"18446744073709551615 184467440737095516.15 0 0 0 AMP\n", NULL });
+		"18446744073709551615 184467440737095516.15 0 0 0 ",
+		"18446744073709551615 AMP\n", NULL });
 }
 
 /* comm is escaped as in /proc/mounts: one field whatever a task calls itself. */
@@ -258,16 +260,17 @@ static void wamp_fmt_test_comm(struct kunit *test)
 
 	memcpy(r.comm, "a b\\c\t\x7f\xff\n,", 11);
 	wamp_seq_row(m, &r, r.flags);
-	wamp_expect_seq(test, m, "1 1 a\\040b\\134c\\011\\177\\377\\012, 0 0 - 0 0 0 - 0 0 0 -\n");
+	wamp_expect_seq(test, m,
+			"1 1 a\\040b\\134c\\011\\177\\377\\012, 0 0 - 0 0 0 - 0 0 0 - -\n");
 
 	memset(r.comm, 0, sizeof(r.comm));
 	wamp_seq_row(m, &r, r.flags);
-	wamp_expect_seq(test, m, "1 1 \\000 0 0 - 0 0 0 - 0 0 0 -\n");
+	wamp_expect_seq(test, m, "1 1 \\000 0 0 - 0 0 0 - 0 0 0 - -\n");
 
 	/* 15 bytes and the NUL: the longest comm. */
 	strscpy(r.comm, "abcdefghijklmno", sizeof(r.comm));
 	wamp_seq_row(m, &r, r.flags);
-	wamp_expect_seq(test, m, "1 1 abcdefghijklmno 0 0 - 0 0 0 - 0 0 0 -\n");
+	wamp_expect_seq(test, m, "1 1 abcdefghijklmno 0 0 - 0 0 0 - 0 0 0 - -\n");
 }
 
 static void wamp_fmt_test_header(struct kunit *test)
@@ -294,8 +297,8 @@ static void wamp_fmt_test_header(struct kunit *test)
 	s->th = (struct wamp_thresholds){ 1000, 512, 10, 205 };
 	wamp_seq_header(m, s);
 	wamp_expect_seq(test, m,
-			"# wamp 1.3 writes=11032 write_bytes=529536 syncs=11032 blk_reqs=11117 blk_bytes=45539328 dirtied=45187072 wb_bytes=16777216 jrnl_bytes=24903680 rows=3 slots=5/2048 overflow=6 nested=7 iov_fault=8 dev_overflow=9 owners=10/4096 owner_evicted=11 wb_unowned=12 wb_unowned_bytes=49152 jrnl_kept_bytes=65536 min_writes=1000 small_write_bytes=512 sync_ratio=10 amp_ratio=2.05\n"
-			"pid tgid comm writes write_bytes avg_write syncs blk_reqs blk_bytes amp dirtied wb_bytes jrnl_bytes flags\n");
+			"# wamp 1.4 writes=11032 write_bytes=529536 syncs=11032 blk_reqs=11117 blk_bytes=45539328 dirtied=45187072 wb_bytes=16777216 jrnl_bytes=24903680 rows=3 slots=5/2048 overflow=6 nested=7 iov_fault=8 dev_overflow=9 owners=10/4096 owner_evicted=11 wb_unowned=12 wb_unowned_bytes=49152 jrnl_kept_bytes=65536 min_writes=1000 small_write_bytes=512 sync_ratio=10 amp_ratio=2.05\n"
+			"pid tgid comm writes write_bytes avg_write syncs blk_reqs blk_bytes amp dirtied wb_bytes jrnl_bytes cgroup flags\n");
 	s->th.amp_ratio = WAMP_AMP_RATIO_MAX;
 	s->total = (struct wamp_counts){};
 	wamp_seq_header(m, s);
@@ -326,7 +329,7 @@ static void wamp_fmt_test_tail(struct kunit *test)
 	s->nr_devs = 2;
 	wamp_seq_tail(m, s);
 	wamp_expect_seq(test, m,
-			"- - (other) 4 100 25 1 2 8192 81.92 0 0 0 -\n"
+			"- - (other) 4 100 25 1 2 8192 81.92 0 0 0 - -\n"
 			"# exited rows=3 writes=5 write_bytes=6 syncs=7 blk_reqs=8 blk_bytes=9 dirtied=10 wb_bytes=11 jrnl_bytes=12\n"
 			"# dev device disk write_reqs write_bytes flush_reqs fua_reqs preflush_reqs discard_reqs discard_bytes requeues\n"
 			"8:0 sda 10 40960 2 3 4 5 6 7\n"
@@ -340,10 +343,45 @@ static void wamp_fmt_test_tail(struct kunit *test)
 	s->total.write_bytes = 0;
 	wamp_seq_tail(m, s);
 	wamp_expect_seq(test, m,
-			"- - (other) 0 0 - 0 0 0 - 0 0 0 -\n"
+			"- - (other) 0 0 - 0 0 0 - 0 0 0 - -\n"
 			"# exited rows=0 writes=0 write_bytes=0 syncs=0 blk_reqs=0 blk_bytes=0 dirtied=0 wb_bytes=0 jrnl_bytes=0\n"
 			"# dev device disk write_reqs write_bytes flush_reqs fua_reqs preflush_reqs discard_reqs discard_bytes requeues\n"
 			"# system write_bytes=0 dev_write_bytes=0 amp=-\n");
+}
+
+/* The cgroup section: its line, header, rows (paths escaped), (other). */
+static void wamp_fmt_test_cgroup(struct kunit *test)
+{
+	struct seq_file *m = wamp_seq(test);
+	struct wamp_snapshot *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	char paths[] = "/\0/docker/a b\\c\0";
+	struct wamp_cg_row rows[2] = {
+		{ .id = 1, .c = { .cc = { 6, 143, 0, 8, 61440 } }, .path = 0 },
+		{ .id = 61, .c = { .cc = { 1000, 48000, 1000, 1000, 4096000 } },
+		  .flags = WAMP_F_REMOVED, .path = 2 },
+	};
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->cg_io = WAMP_IO_V2;
+	s->cg_used = 3;
+	s->cg_cap = 512;
+	s->cg_overflow = 4;
+	s->nr_cgs = 2;
+	s->cgs = rows;
+	s->cg_paths = paths;
+	s->cg_other = (struct wamp_cg_counts){ .cc = { 1, 2, 3, 4, 5 } };
+	s->th = (struct wamp_thresholds){ 1000, 512, 10, 200 };
+	wamp_seq_cg_header(m, s);
+	wamp_expect_seq(test, m,
+			"# cgroup io=v2 rows=2 slots=3/512 overflow=4\n"
+			"id writes write_bytes avg_write syncs blk_reqs blk_bytes amp flags path\n");
+	wamp_seq_cg_row(m, s, &rows[0], rows[0].flags);
+	wamp_expect_seq(test, m, "1 6 143 23 0 8 61440 429.65 - /\n");
+	wamp_seq_cg_row(m, s, &rows[1], rows[1].flags | WAMP_F_SMALL);
+	wamp_expect_seq(test, m,
+			"61 1000 48000 48 1000 1000 4096000 85.33 SMALL,REMOVED /docker/a\\040b\\134c\n");
+	wamp_seq_cg_row(m, s, NULL, 0);
+	wamp_expect_seq(test, m, "- 1 2 2 3 4 5 2.50 - (other)\n");
 }
 
 static struct kunit_case wamp_ctl_cases_k[] = {
@@ -364,6 +402,7 @@ static struct kunit_case wamp_fmt_cases[] = {
 	KUNIT_CASE(wamp_fmt_test_comm),
 	KUNIT_CASE(wamp_fmt_test_header),
 	KUNIT_CASE(wamp_fmt_test_tail),
+	KUNIT_CASE(wamp_fmt_test_cgroup),
 	{}
 };
 

@@ -9,6 +9,7 @@
  */
 #include <kunit/test.h>
 #include <linux/blkdev.h>
+#include <linux/cgroup.h>
 #include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/kthread.h>
@@ -490,7 +491,64 @@ static void wamp_store_test_nested(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s->total.write_bytes, 100);
 	KUNIT_EXPECT_EQ(test, s->total.blk_reqs, 1);
 	KUNIT_EXPECT_EQ(test, s->other.blk_bytes, 4096);
+	/* The nested syscall is its cgroup's (other) too; no cgroup row. */
+	KUNIT_EXPECT_EQ(test, s->nr_cgs, 0);
+	KUNIT_EXPECT_EQ(test, s->cg_other.cc[WAMP_TC_writes], 1);
+	KUNIT_EXPECT_EQ(test, s->cg_other.cc[WAMP_TC_write_bytes], 100);
 	wamp_expect_sums(test, s);
+	wamp_snapshot_free(s);
+}
+
+/*
+ * The cgroup table: a syscall counts for current's cgroup, through the
+ * slot's cached entry the second time; a bio for the cgroup given, or
+ * (other) without one; the task row names the cgroup; a reset empties the
+ * table (and drops its references: the cgroups here are the root and
+ * current's, which never go, so only the emptying is seen).
+ */
+static void wamp_store_test_cgroup(struct kunit *test)
+{
+	struct cgroup *cgrp = task_dfl_cgroup(current);
+	const struct wamp_row *r;
+	struct wamp_snapshot *s;
+	u64 id = cgroup_id(cgrp);
+
+	wamp_store_account(WAMP_EV_WRITE, 100, 0);
+	wamp_store_account(WAMP_EV_WRITE, 20, 0);
+	wamp_store_account(WAMP_EV_SYNC, 0, 0);
+	wamp_store_cg_bio(cgrp, WAMP_EV_BLK_RQ, 4096);
+	wamp_store_cg_bio(cgrp, WAMP_EV_BLK_MERGE, 512);
+	wamp_store_cg_bio(NULL, WAMP_EV_BLK_RQ, 8192);
+	s = wamp_snap(test);
+	KUNIT_ASSERT_EQ(test, s->nr_cgs, 1);
+	KUNIT_EXPECT_EQ(test, s->cgs[0].id, id);
+	KUNIT_EXPECT_EQ(test, s->cgs[0].c.cc[WAMP_TC_writes], 2);
+	KUNIT_EXPECT_EQ(test, s->cgs[0].c.cc[WAMP_TC_write_bytes], 120);
+	KUNIT_EXPECT_EQ(test, s->cgs[0].c.cc[WAMP_TC_syncs], 1);
+	KUNIT_EXPECT_EQ(test, s->cgs[0].c.cc[WAMP_TC_blk_reqs], 1);
+	KUNIT_EXPECT_EQ(test, s->cgs[0].c.cc[WAMP_TC_blk_bytes], 4608);
+	KUNIT_EXPECT_EQ(test, s->cgs[0].flags, 0);
+	KUNIT_EXPECT_EQ(test, s->cg_other.cc[WAMP_TC_blk_reqs], 1);
+	KUNIT_EXPECT_EQ(test, s->cg_other.cc[WAMP_TC_blk_bytes], 8192);
+	KUNIT_EXPECT_EQ(test, s->cg_overflow, 0);
+	KUNIT_EXPECT_GE(test, s->cg_used, 1);
+	KUNIT_EXPECT_STREQ(test, s->cg_io, wamp_cg_io());
+	r = wamp_find(s, current->pid, current->start_time);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, r->cgid, id);
+	wamp_snapshot_free(s);
+
+	wamp_store_reset();
+	s = wamp_snap(test);
+	KUNIT_EXPECT_EQ(test, s->nr_cgs, 0);
+	KUNIT_EXPECT_EQ(test, s->cg_used, 0);
+	KUNIT_EXPECT_EQ(test, s->cg_other.cc[WAMP_TC_blk_bytes], 0);
+	wamp_snapshot_free(s);
+	/* The slot's cached entry went with the reset: counted anew. */
+	wamp_store_account(WAMP_EV_WRITE, 7, 0);
+	s = wamp_snap(test);
+	KUNIT_ASSERT_EQ(test, s->nr_cgs, 1);
+	KUNIT_EXPECT_EQ(test, s->cgs[0].c.cc[WAMP_TC_write_bytes], 7);
 	wamp_snapshot_free(s);
 }
 
@@ -773,18 +831,25 @@ static void wamp_store_test_sizes(struct kunit *test)
 
 	wamp_store_exit();
 	wamp_table_size = WAMP_KT_TABLE + 1;
+	wamp_cg_size = 17;
 	KUNIT_ASSERT_EQ(test, wamp_store_init(), 0);
 	KUNIT_EXPECT_EQ(test, wamp_table_size, 32);
 	KUNIT_EXPECT_EQ(test, wamp_bits, 5);
+	KUNIT_EXPECT_EQ(test, wamp_cg_size, 32);
+	KUNIT_EXPECT_EQ(test, wamp_cg_bits, 5);
+	/* 66 bytes per cgroup entry: itself, its index, a reset's pointer. */
 	KUNIT_EXPECT_EQ(test, wamp_store_bytes_per_cpu(),
 			sizeof(struct wamp_cpu) + 32 * sizeof(struct wamp_slot) +
-			32 * sizeof(u16) + WAMP_DEV_MAX * sizeof(struct wamp_dev));
+			32 * sizeof(u16) + WAMP_DEV_MAX * sizeof(struct wamp_dev) +
+			32 * 66);
 	for_each_possible_cpu(cpu) {
 		KUNIT_EXPECT_EQ(test, per_cpu_ptr(wamp_cpus, cpu)->mask, 31);
 		KUNIT_EXPECT_EQ(test, per_cpu_ptr(wamp_cpus, cpu)->hash_shift,
 				27);
 	}
-	KUNIT_EXPECT_EQ(test, sizeof(struct wamp_slot), 120);
+	KUNIT_EXPECT_EQ(test, sizeof(struct wamp_slot), 136);
+	KUNIT_EXPECT_EQ(test, sizeof(struct wamp_cg), 56);
+	wamp_cg_size = WAMP_CG_SIZE_DEF;
 }
 
 /*
@@ -883,6 +948,7 @@ static struct kunit_case wamp_store_cases[] = {
 	KUNIT_CASE(wamp_store_test_reset),
 	KUNIT_CASE(wamp_store_test_cpus),
 	KUNIT_CASE(wamp_store_test_nested),
+	KUNIT_CASE(wamp_store_test_cgroup),
 	KUNIT_CASE(wamp_store_test_devs),
 	KUNIT_CASE(wamp_store_test_view_uid),
 	KUNIT_CASE(wamp_store_test_view_merge),

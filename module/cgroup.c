@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-cgroup accounting.
+ *
+ * A syscall is counted for the cgroup (of the unified hierarchy) current
+ * is in when it makes it; a bio, at its request or merge, for the cgroup
+ * the kernel itself charges it to (wamp_bio_cgroup(): its blkcg's), so a
+ * cgroup's blk_bytes are what its io.stat counts as wbytes.  Each CPU has
+ * a table of cgroups (cgroup_table_size entries, open addressing with a
+ * window of WAMP_CG_WINDOW), written by that CPU only, from the probes,
+ * with preemption disabled, as the task slots are (table.c); a cgroup
+ * whose window is full counts in the CPU's (other) row and in @overflow.
+ *
+ * The probe that claims an entry takes a reference on the cgroup (a
+ * percpu_ref get: fine in any context), so that a reader may resolve the
+ * cgroup's path from its pointer, and the entry names that cgroup until a
+ * reset or the unload drops the reference.  A removed cgroup is thus kept,
+ * with its row, until a reset (its struct cgroup only: the controllers'
+ * state goes as usual), at most cgroup_table_size per CPU.  A reset clears
+ * each table on its CPU and drops the references afterwards, off the
+ * probes' path, holding the store's reset lock for writing; readers hold
+ * it for reading while they use the pointers.
+ *
+ * Readers resolve paths at open, in the opener's cgroup namespace, with
+ * cgroup_path_ns(), which sleeps: never in a probe.  A reader without
+ * CAP_SYS_ADMIN sees the cgroups at or below its namespace's root whose
+ * directories it could walk into (view.c).
+ */
+#include <linux/kernel.h>
+#include <linux/cgroup.h>
+#include <linux/hash.h>
+#include <linux/limits.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/nsproxy.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+#include "snapshot.h"
+#include "table.h"
+#include "view.h"
+
+unsigned int wamp_cg_bits __read_mostly;
+
+static_assert(sizeof(struct wamp_cg) == 56);
+static_assert(WAMP_CG_SIZE_MAX <= 1u << 16);	/* u16 @order entries */
+static_assert(WAMP_CG_WINDOW <= WAMP_CG_SIZE_MIN);
+/*
+ * A cgroup's counters are the task counters of the same names, in the
+ * same order, from the first: one event adds to the same index in both.
+ */
+#define WAMP_CG_INDEX(name, ...)	WAMP_CC_##name,
+enum { WAMP_CG_COUNTERS(WAMP_CG_INDEX) };
+#define WAMP_CG_SAME_INDEX(name, ...)					\
+	(int)WAMP_CC_##name == (int)WAMP_TC_##name &&
+static_assert(WAMP_CG_COUNTERS(WAMP_CG_SAME_INDEX) true);
+
+/*
+ * The entry of @cgrp in this CPU's cgroup table: found, or claimed (the
+ * free entry of its window takes a reference: readers walk @order up to
+ * @used); NULL for no cgroup, or if its window is full (an overflow: the
+ * caller counts (other)).  The caller holds what keeps @cgrp alive:
+ * current's css_set, or the bio's blkg.
+ */
+struct wamp_cg *wamp_cg_lookup(struct wamp_cg_table *t, struct cgroup *cgrp)
+{
+	u32 i = hash_ptr(cgrp, t->bits);
+	struct wamp_cg *e;
+	unsigned int n;
+
+	if (!cgrp)
+		return NULL;
+	for (n = 0; n < WAMP_CG_WINDOW; n++, i = (i + 1) & t->mask) {
+		e = &t->ents[i];
+		if (e->cgrp == cgrp)
+			return e;
+		if (!e->cgrp)
+			goto claim;
+	}
+	WRITE_ONCE(t->overflow, t->overflow + 1);
+	return NULL;
+
+claim:
+	cgroup_get(cgrp);
+	e->id = cgroup_id(cgrp);
+	memset(&e->c, 0, sizeof(e->c));
+	/* Publish the id before readers may look at the entry. */
+	smp_store_release(&e->cgrp, cgrp);
+	WRITE_ONCE(t->order[t->used], i);
+	/* And the entry's index before readers may look for it. */
+	smp_store_release(&t->used, t->used + 1);
+	return e;
+}
+
+/*
+ * Empty a CPU's table, on that CPU (or with it offline), keeping the
+ * references its entries held in @put for wamp_cg_table_put().
+ */
+void wamp_cg_table_clear(struct wamp_cg_table *t)
+{
+	unsigned long flags;
+	unsigned int k;
+	int i;
+
+	for (k = 0; k < t->used; k++)
+		t->put[t->nput++] = t->ents[t->order[k]].cgrp;
+	memset(t->ents, 0, sizeof(*t->ents) << t->bits);
+	WRITE_ONCE(t->used, 0);
+	memset(&t->other, 0, sizeof(t->other));
+	t->overflow = 0;
+	/* The nested counters are also written from interrupts. */
+	local_irq_save(flags);
+	for (i = 0; i < WAMP_CG_NR; i++)
+		local64_set(&t->nested[i], 0);
+	local_irq_restore(flags);
+}
+
+/* Drop the references a clear collected; process context. */
+void wamp_cg_table_put(struct wamp_cg_table *t)
+{
+	unsigned int k;
+
+	for (k = 0; k < t->nput; k++)
+		cgroup_put(t->put[k]);
+	t->nput = 0;
+}
+
+size_t wamp_cg_table_bytes(void)
+{
+	return (sizeof(struct wamp_cg) + sizeof(u16) +
+		sizeof(struct cgroup *)) << wamp_cg_bits;
+}
+
+int wamp_cg_table_init(struct wamp_cg_table *t, int node)
+{
+	t->bits = wamp_cg_bits;
+	t->mask = (1u << wamp_cg_bits) - 1;
+	t->ents = kvzalloc_node(array_size(1u << wamp_cg_bits,
+					   sizeof(*t->ents)),
+				GFP_KERNEL, node);
+	t->order = kvzalloc_node(array_size(1u << wamp_cg_bits,
+					    sizeof(*t->order)),
+				 GFP_KERNEL, node);
+	t->put = kvzalloc_node(array_size(1u << wamp_cg_bits,
+					  sizeof(*t->put)),
+			       GFP_KERNEL, node);
+	return t->ents && t->order && t->put ? 0 : -ENOMEM;
+}
+
+/* Only once no probe runs: drops every reference the table holds. */
+void wamp_cg_table_exit(struct wamp_cg_table *t)
+{
+	if (t->ents && t->order && t->put) {
+		wamp_cg_table_clear(t);
+		wamp_cg_table_put(t);
+	}
+	kvfree(t->ents);
+	kvfree(t->order);
+	kvfree(t->put);
+	t->ents = NULL;
+	t->order = NULL;
+	t->put = NULL;
+}
+
+/* Whether @cgrp was removed (rmdir): its self css went offline. */
+static bool wamp_cgroup_removed(struct cgroup *cgrp)
+{
+	return !(READ_ONCE(cgrp->self.flags) & CSS_ONLINE);
+}
+
+/* One CPU's entry as a reader copied it. */
+struct wamp_cg_copy {
+	struct cgroup *cgrp;
+	u64 id;
+	struct wamp_cg_counts c;
+};
+
+static void wamp_cg_counts_read(struct wamp_cg_counts *dst,
+				const struct wamp_cg_counts *src)
+{
+	int k;
+
+	for (k = 0; k < WAMP_CG_NR; k++)
+		dst->cc[k] += READ_ONCE(src->cc[k]);
+}
+
+static int wamp_cg_copy_cmp(const void *a, const void *b)
+{
+	const struct wamp_cg_copy *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/*
+ * Copy every CPU's entries into @cp (room for @cap), the rest of what
+ * they counted into @snap's (other) row; returns the number copied.
+ * Entries claimed since @cap was counted are counted in (other), so that
+ * the rows and (other) add up to what the tables hold.
+ */
+static size_t wamp_cg_copy(struct wamp_snapshot *snap, struct wamp_cg_copy *cp,
+			   size_t cap)
+{
+	struct wamp_cpu *c;
+	struct wamp_cg *e;
+	unsigned int used, k;
+	size_t n = 0;
+	int cpu, i;
+
+	for_each_possible_cpu(cpu) {
+		c = per_cpu_ptr(wamp_cpus, cpu);
+		/* Pairs with the release in wamp_cg_claim(). */
+		used = smp_load_acquire(&c->cg.used);
+		for (k = 0; k < used; k++) {
+			e = &c->cg.ents[READ_ONCE(c->cg.order[k]) & c->cg.mask];
+			/* Its id is written: the release in the claim. */
+			if (!smp_load_acquire(&e->cgrp))
+				continue;
+			if (n == cap) {
+				wamp_cg_counts_read(&snap->cg_other, &e->c);
+				continue;
+			}
+			cp[n].cgrp = e->cgrp;
+			cp[n].id = e->id;
+			memset(&cp[n].c, 0, sizeof(cp[n].c));
+			wamp_cg_counts_read(&cp[n].c, &e->c);
+			n++;
+		}
+		snap->cg_used += used;
+		wamp_cg_counts_read(&snap->cg_other, &c->cg.other);
+		for (i = 0; i < WAMP_CG_NR; i++)
+			snap->cg_other.cc[i] += local64_read(&c->cg.nested[i]);
+		snap->cg_overflow += READ_ONCE(c->cg.overflow);
+	}
+	return n;
+}
+
+/* Append @len bytes of @s and a NUL to the snapshot's paths. */
+static int wamp_cg_path_add(struct wamp_snapshot *snap, size_t *len,
+			    size_t *cap, const char *s, size_t n)
+{
+	char *np;
+
+	if (*len + n + 1 > *cap) {
+		size_t ncap = max(*cap * 2, *len + n + 1);
+
+		np = wamp_snap_alloc(ncap);
+		if (!np)
+			return -ENOMEM;
+		if (snap->cg_paths)
+			memcpy(np, snap->cg_paths, *len);
+		kvfree(snap->cg_paths);
+		snap->cg_paths = np;
+		*cap = ncap;
+	}
+	memcpy(snap->cg_paths + *len, s, n);
+	snap->cg_paths[*len + n] = '\0';
+	*len += n + 1;
+	return 0;
+}
+
+/*
+ * Merge the copies of one cgroup (sorted by id: one id, one cgroup, as
+ * the entries hold references) into the rows @v may see, with their
+ * paths in the reader's cgroup namespace.
+ */
+static int wamp_cg_rows(struct wamp_snapshot *snap, struct wamp_cg_copy *cp,
+			size_t n, const struct wamp_view *v)
+{
+	struct cgroup_namespace *ns = wamp_view_cgns(v);
+	size_t i, j, len = 0, cap = 0;
+	struct wamp_cg_row *r;
+	char *buf;
+	int ret = 0, plen;
+
+	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && cp[j].id == cp[i].id; j++)
+			wamp_cg_counts_read(&cp[i].c, &cp[j].c);
+		if (!wamp_view_cgroup(cp[i].cgrp, v))
+			continue;
+		r = &snap->cgs[snap->nr_cgs];
+		r->id = cp[i].id;
+		r->c = cp[i].c;
+		r->flags = wamp_cgroup_removed(cp[i].cgrp) ? WAMP_F_REMOVED : 0;
+		r->path = len;
+		plen = cgroup_path_ns(cp[i].cgrp, buf, PATH_MAX, ns);
+		if (plen < 0 || plen >= PATH_MAX)
+			plen = strscpy(buf, "?", PATH_MAX);
+		ret = wamp_cg_path_add(snap, &len, &cap, buf, plen);
+		if (ret)
+			break;
+		snap->nr_cgs++;
+		cond_resched();
+	}
+	kfree(buf);
+	return ret;
+}
+
+/*
+ * The cgroup part of a snapshot, as @v (NULL: everything) may see it: the
+ * rows, their paths, (other) and the use of the tables.  Holds the store's
+ * reset lock for reading: the entries' references stay meanwhile.
+ */
+int wamp_cg_snapshot(struct wamp_snapshot *snap, const struct wamp_view *v)
+{
+	struct wamp_cg_copy *cp;
+	size_t cap = 0, n;
+	int cpu, ret;
+
+	snap->cg_io = wamp_cg_io();
+	snap->cg_cap = num_possible_cpus() << wamp_cg_bits;
+	wamp_store_read_lock();
+	for_each_possible_cpu(cpu)
+		cap += READ_ONCE(per_cpu_ptr(wamp_cpus, cpu)->cg.used);
+	cap += 32;	/* claims while copying; the rest go to (other) */
+	cp = wamp_snap_alloc(array_size(cap, sizeof(*cp)));
+	snap->cgs = wamp_snap_alloc(array_size(cap, sizeof(*snap->cgs)));
+	ret = -ENOMEM;
+	if (!cp || !snap->cgs)
+		goto out;
+	n = wamp_cg_copy(snap, cp, cap);
+	sort(cp, n, sizeof(*cp), wamp_cg_copy_cmp, NULL);
+	ret = wamp_cg_rows(snap, cp, n, v);
+out:
+	wamp_store_read_unlock();
+	kvfree(cp);
+	return ret;
+}
+
+void wamp_cg_snapshot_free(struct wamp_snapshot *snap)
+{
+	kvfree(snap->cgs);
+	kvfree(snap->cg_paths);
+}
