@@ -67,8 +67,10 @@ dkms-remove:
 
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude -Itools \
 	-DWAMP_VERSION='"$(VERSION)"'
-TOOLS_SRC := tools/wampstat.c tools/wsview.c tools/wampparse.c
-TOOLS_HDR := tools/wsview.h tools/wampparse.h include/wamp.h
+TOOLS_LIB := tools/wsview.c tools/wscontainer.c tools/wampparse.c
+TOOLS_SRC := tools/wampstat.c $(TOOLS_LIB)
+TOOLS_HDR := tools/wsview.h tools/wscontainer.h tools/wampparse.h \
+	include/wamp.h
 
 $(BUILD)/tools/wampstat: $(TOOLS_SRC) $(TOOLS_HDR) dkms.conf
 	mkdir -p $(@D)
@@ -77,24 +79,22 @@ $(BUILD)/tools/wampstat: $(TOOLS_SRC) $(TOOLS_HDR) dkms.conf
 tools: $(BUILD)/tools/wampstat
 
 # Host unit tests of the parser and wampstat's logic, on fixtures.
-$(BUILD)/unit/wampstat_test: tests/unit/wampstat_test.c tools/wsview.c \
-		tools/wampparse.c $(TOOLS_HDR)
+$(BUILD)/unit/wampstat_test: tests/unit/wampstat_test.c $(TOOLS_LIB) \
+		$(TOOLS_HDR)
 	mkdir -p $(@D)
 	$(CC_USER) $(USER_CFLAGS) -Wno-sign-compare -Wno-unused-parameter \
-		-I$(KSFT) -o $@ tests/unit/wampstat_test.c tools/wsview.c \
-		tools/wampparse.c
+		-I$(KSFT) -o $@ tests/unit/wampstat_test.c $(TOOLS_LIB)
 
 unit: deps-build $(BUILD)/unit/wampstat_test $(BUILD)/tools/wampstat
 	$(BUILD)/unit/wampstat_test
 
 # libFuzzer on the parser and every view; FUZZ_SECONDS=180 by default.
 FUZZ_SECONDS ?= 180
-$(BUILD)/fuzz/fuzz_parse: tests/fuzz/fuzz_parse.c tools/wsview.c \
-		tools/wampparse.c $(TOOLS_HDR)
+$(BUILD)/fuzz/fuzz_parse: tests/fuzz/fuzz_parse.c $(TOOLS_LIB) $(TOOLS_HDR)
 	mkdir -p $(@D)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined -Iinclude -Itools -o $@ \
-		tests/fuzz/fuzz_parse.c tools/wsview.c tools/wampparse.c
+		tests/fuzz/fuzz_parse.c $(TOOLS_LIB)
 
 fuzz: deps-build deps-host $(BUILD)/fuzz/fuzz_parse
 	rm -rf $(BUILD)/fuzz/corpus && cp -r tests/fuzz/corpus $(BUILD)/fuzz/corpus

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -16,7 +17,8 @@
  * The columns the parser knows, from the lists of wamp.h: a row's field is
  * found by its name in the report's header line, wherever it is.
  */
-enum wampp_kind { K_PID, K_TGID, K_COMM, K_FLAGS, K_COUNTER, K_AVG, K_AMP };
+enum wampp_kind { K_PID, K_TGID, K_COMM, K_FLAGS, K_COUNTER, K_AVG, K_AMP,
+		  K_CGROUP, K_ID, K_PATH };
 
 struct wampp_col {
 	const char *name;
@@ -25,13 +27,21 @@ struct wampp_col {
 	int index;		/* of a counter */
 };
 
-#define WAMPP_KEY_COL(name)	{ #name, WAMPP_KIND_##name, 0, -1 },
+#define WAMPP_KEY_COL(name) \
+	{ #name, WAMPP_KIND_##name, WAMPP_MINOR_##name, -1 },
 #define WAMPP_KIND_pid		K_PID
 #define WAMPP_KIND_tgid		K_TGID
 #define WAMPP_KIND_comm		K_COMM
+#define WAMPP_KIND_cgroup	K_CGROUP
 #define WAMPP_KIND_flags	K_FLAGS
 #define WAMPP_KIND_avg_write	K_AVG
 #define WAMPP_KIND_amp		K_AMP
+/* The format minor that added each key column (older reports lack it). */
+#define WAMPP_MINOR_pid		0
+#define WAMPP_MINOR_tgid	0
+#define WAMPP_MINOR_comm	0
+#define WAMPP_MINOR_cgroup	4
+#define WAMPP_MINOR_flags	0
 #define WAMPP_TASK_COL(name, minor, ...) \
 	{ #name, K_COUNTER, minor, WAMP_TC_##name },
 #define WAMPP_DERIVED_COL(name, minor) { #name, WAMPP_KIND_##name, minor, -1 },
@@ -52,6 +62,33 @@ static const struct wampp_col wampp_devcols[] = {
 };
 
 #define WAMPP_NDEVCOLS	ARRAY_SIZE(wampp_devcols)
+
+/*
+ * The cgroup section's columns (1.4), all there since the section is: its
+ * counters are stored at the index of the task counter of the same name.
+ */
+#define WAMPP_CG_KEY_COL(name)	{ #name, WAMPP_CG_KIND_##name, 0, -1 },
+#define WAMPP_CG_KIND_id	K_ID
+#define WAMPP_CG_KIND_path	K_PATH
+#define WAMPP_CG_KIND_flags	K_FLAGS
+#define WAMPP_CG_COL(name, ...)	{ #name, K_COUNTER, 0, WAMP_TC_##name },
+#define WAMPP_CG_DERIVED_COL(name) { #name, WAMPP_KIND_##name, 0, -1 },
+
+static const struct wampp_col wampp_cgcols[] = {
+	WAMP_CG_COLUMNS(WAMPP_CG_KEY_COL, WAMPP_CG_COL, WAMPP_CG_DERIVED_COL,
+			WAMPP_CG_KEY_COL)
+};
+
+#define WAMPP_NCGCOLS	ARRAY_SIZE(wampp_cgcols)
+
+/* A cgroup's counters are the first WAMP_CG_NR task counters, in order. */
+#define WAMPP_CG_INDEX(name, ...)	WAMPP_CGI_##name,
+enum { WAMP_CG_COUNTERS(WAMPP_CG_INDEX) WAMPP_CGI_NR };
+#define WAMPP_CG_CHECK(name, ...) \
+	static_assert((int)WAMPP_CGI_##name == (int)WAMP_TC_##name, \
+		       "cgroup counter " #name " is not task counter " #name);
+WAMP_CG_COUNTERS(WAMPP_CG_CHECK)
+static_assert((int)WAMPP_CGI_NR == (int)WAMP_CG_NR, "WAMP_CG_NR");
 
 #define WAMPP_MAX_COLS	64
 
@@ -266,6 +303,7 @@ static int parse_row(char *line, const int *col, int ncols,
 			    ncols);
 	memset(w, 0, sizeof(*w));
 	w->amp_centi = WAMPP_NONE;
+	w->cgroup = WAMPP_NONE;
 	for (i = 0; i < WAMPP_NCOLS && ok; i++) {
 		const char *v = col[i] >= 0 ? f[col[i]] : NULL;
 
@@ -295,9 +333,87 @@ static int parse_row(char *line, const int *col, int ncols,
 		case K_AMP:
 			ok = parse_centi(v, &w->amp_centi);
 			break;
+		case K_CGROUP:
+			ok = parse_s64(v, &w->cgroup);
+			break;
+		default:
+			break;
 		}
 	}
 	return ok ? 0 : fail(err, errlen, "bad number in row");
+}
+
+/* The allocations of a cgroup row. */
+static void cg_free(struct wampp_cg *g)
+{
+	free(g->path);
+	free(g->upath);
+	g->path = NULL;
+	g->upath = NULL;
+}
+
+/* The path field of a cgroup row: as printed and unescaped. */
+static bool cg_path(struct wampp_cg *g, const char *v)
+{
+	size_t len = strlen(v) + 1;
+
+	cg_free(g);
+	g->path = strdup(v);
+	g->upath = malloc(len);
+	if (!g->path || !g->upath)
+		return false;
+	wampp_unescape(v, g->upath, len);
+	return true;
+}
+
+/* One field of a cgroup row; false if it is not what its column holds. */
+static bool cg_field(struct wampp_cg *g, const struct wampp_col *c,
+		     const char *v)
+{
+	switch (c->kind) {
+	case K_ID:
+		return parse_s64(v, &g->id);
+	case K_COUNTER:
+		return parse_u64(v, &g->tc[c->index]);
+	case K_AVG:
+		return parse_s64(v, &g->avg_write);
+	case K_AMP:
+		return parse_centi(v, &g->amp_centi);
+	case K_FLAGS:
+		snprintf(g->flagstr, sizeof(g->flagstr), "%s", v);
+		g->flags = parse_flags(g->flagstr);
+		return true;
+	case K_PATH:
+		return cg_path(g, v);
+	default:
+		return true;
+	}
+}
+
+/* A row of the cgroup section; on failure @g holds no allocation. */
+static int parse_cg(char *line, const int *col, int ncols,
+		    struct wampp_cg *g, char *err, size_t errlen)
+{
+	char *f[WAMPP_MAX_COLS];
+	int n = (int)split(line, f, WAMPP_MAX_COLS);
+	size_t i;
+
+	if (n < ncols)
+		return fail(err, errlen, "cgroup row with %d fields, expected %d",
+			    n, ncols);
+	memset(g, 0, sizeof(*g));
+	g->avg_write = WAMPP_NONE;
+	g->amp_centi = WAMPP_NONE;
+	for (i = 0; i < WAMPP_NCGCOLS; i++) {
+		if (col[i] < 0 || cg_field(g, &wampp_cgcols[i], f[col[i]]))
+			continue;
+		cg_free(g);
+		if (wampp_cgcols[i].kind == K_PATH)
+			return fail(err, errlen, "out of memory");
+		return fail(err, errlen, "bad field '%s' in cgroup row",
+			    f[col[i]]);
+	}
+	return 0;
 }
 
 static int parse_dev(char *line, const int *col, int ncols,
@@ -333,23 +449,50 @@ static void *grow(void *p, size_t *cap, size_t n, size_t size)
 	return np;
 }
 
-enum section { S_COLUMNS, S_TASKS, S_DEVS, S_UNKNOWN };
+enum section { S_COLUMNS, S_TASKS, S_DEVS, S_CG_COLUMNS, S_CGS, S_UNKNOWN };
+
+/* Where the parser is in the report, and the columns of its sections. */
+struct wampp_state {
+	enum section sec;
+	int col[WAMPP_NCOLS], ncols;
+	int dcol[WAMPP_NDEVCOLS], ndcols;
+	int cgcol[WAMPP_NCGCOLS], ncgcols;
+	size_t cap, dcap, cgcap;
+};
+
+/* The "# cgroup" line (1.4): its keys; the header line comes next. */
+static int parse_cg_line(char **f, size_t n, struct wampp_report *r,
+			 char *err, size_t errlen)
+{
+	size_t i;
+
+	r->has_cgroups = true;
+	r->ncgkv = 0;
+	r->cg_io[0] = '\0';
+	if (parse_kvs(f, n, r->cgkv, &r->ncgkv, err, errlen))
+		return -1;
+	for (i = 0; i < r->ncgkv; i++)
+		if (!strcmp(r->cgkv[i].key, WAMP_KEY_IO))
+			snprintf(r->cg_io, sizeof(r->cg_io), "%s",
+				 r->cgkv[i].val);
+	return 0;
+}
 
 /* A "# ..." line after the first: the start of a section. */
-static int parse_section(char *line, struct wampp_report *r, int *dcol,
-			 int *ndcols, enum section *sec, char *err,
-			 size_t errlen)
+static int parse_section(char *line, struct wampp_report *r,
+			 struct wampp_state *st, char *err, size_t errlen)
 {
 	char *f[WAMPP_MAX_COLS];
 	size_t n = split(line, f, WAMPP_MAX_COLS);
 
-	*sec = S_UNKNOWN;
+	st->sec = S_UNKNOWN;
 	if (n >= 2 && !strcmp(f[1], "dev")) {
-		*ndcols = parse_columns(f + 2, n - 2, wampp_devcols, dcol,
-					WAMPP_NDEVCOLS, err, errlen);
-		if (*ndcols < 0)
+		st->ndcols = parse_columns(f + 2, n - 2, wampp_devcols,
+					   st->dcol, WAMPP_NDEVCOLS, err,
+					   errlen);
+		if (st->ndcols < 0)
 			return -1;
-		*sec = S_DEVS;
+		st->sec = S_DEVS;
 	} else if (n >= 2 && !strcmp(f[1], "system")) {
 		r->nsys = 0;
 		return parse_kvs(f + 2, n - 2, r->sys, &r->nsys, err, errlen);
@@ -357,77 +500,142 @@ static int parse_section(char *line, struct wampp_report *r, int *dcol,
 		r->nexited = 0;
 		return parse_kvs(f + 2, n - 2, r->exited, &r->nexited, err,
 				 errlen);
+	} else if (n >= 2 && !strcmp(f[1], "cgroup")) {
+		st->sec = S_CG_COLUMNS;
+		return parse_cg_line(f + 2, n - 2, r, err, errlen);
 	}
 	return 0;
+}
+
+/* The header line of a section: where each known column is. */
+static int parse_header(char *line, const struct wampp_col *cols, int *col,
+			int nr, char *err, size_t errlen)
+{
+	char *f[WAMPP_MAX_COLS];
+	size_t n = split(line, f, WAMPP_MAX_COLS);
+
+	return parse_columns(f, n, cols, col, nr, err, errlen);
+}
+
+static int add_task(char *line, struct wampp_report *r,
+		    struct wampp_state *st, char *err, size_t errlen)
+{
+	struct wampp_row row;
+	void *np;
+
+	if (parse_row(line, st->col, st->ncols, &row, err, errlen))
+		return -1;
+	if (row.pid == WAMPP_NONE) {
+		r->other = row;
+		r->has_other = true;
+		return 0;
+	}
+	np = grow(r->rows, &st->cap, r->nrows, sizeof(*r->rows));
+	if (!np)
+		return fail(err, errlen, "out of memory");
+	r->rows = np;
+	r->rows[r->nrows++] = row;
+	return 0;
+}
+
+static int add_dev(char *line, struct wampp_report *r,
+		   struct wampp_state *st, char *err, size_t errlen)
+{
+	void *np = grow(r->devs, &st->dcap, r->ndevs, sizeof(*r->devs));
+
+	if (!np)
+		return fail(err, errlen, "out of memory");
+	r->devs = np;
+	if (parse_dev(line, st->dcol, st->ndcols, &r->devs[r->ndevs], err,
+		      errlen))
+		return -1;
+	r->ndevs++;
+	return 0;
+}
+
+/* A cgroup row, or the cgroup section's (other) row (id "-"). */
+static int add_cg(char *line, struct wampp_report *r,
+		  struct wampp_state *st, char *err, size_t errlen)
+{
+	struct wampp_cg g;
+	void *np;
+
+	if (parse_cg(line, st->cgcol, st->ncgcols, &g, err, errlen))
+		return -1;
+	if (g.id == WAMPP_NONE) {
+		cg_free(&r->cg_other);
+		r->cg_other = g;
+		r->has_cg_other = true;
+		return 0;
+	}
+	np = grow(r->cgs, &st->cgcap, r->ncgs, sizeof(*r->cgs));
+	if (!np) {
+		cg_free(&g);
+		return fail(err, errlen, "out of memory");
+	}
+	r->cgs = np;
+	r->cgs[r->ncgs++] = g;
+	return 0;
+}
+
+/* A line after the first, by the section it is in. */
+static int parse_line(char *line, struct wampp_report *r,
+		      struct wampp_state *st, char *err, size_t errlen)
+{
+	int n;
+
+	if (line[0] == '#') {
+		if (st->sec == S_COLUMNS || st->sec == S_CG_COLUMNS)
+			return fail(err, errlen, "no %sheader line",
+				    st->sec == S_COLUMNS ? "" : "cgroup ");
+		return parse_section(line, r, st, err, errlen);
+	}
+	switch (st->sec) {
+	case S_COLUMNS:
+		n = parse_header(line, wampp_cols, st->col, WAMPP_NCOLS, err,
+				 errlen);
+		st->ncols = n;
+		st->sec = S_TASKS;
+		return n < 0 ? -1 : 0;
+	case S_TASKS:
+		return add_task(line, r, st, err, errlen);
+	case S_DEVS:
+		return add_dev(line, r, st, err, errlen);
+	case S_CG_COLUMNS:
+		n = parse_header(line, wampp_cgcols, st->cgcol, WAMPP_NCGCOLS,
+				 err, errlen);
+		st->ncgcols = n;
+		st->sec = S_CGS;
+		return n < 0 ? -1 : 0;
+	case S_CGS:
+		return add_cg(line, r, st, err, errlen);
+	default:
+		return 0;
+	}
 }
 
 int wampp_parse(const char *text, struct wampp_report *r, char *err,
 		size_t errlen)
 {
-	int col[WAMPP_NCOLS], dcol[WAMPP_NDEVCOLS], ncols = 0, ndcols = 0;
-	int ret = -1;
+	struct wampp_state st = { .sec = S_COLUMNS };
 	char *copy = strdup(text), *line, *save = NULL;
-	char *f[WAMPP_MAX_COLS];
-	enum section sec = S_COLUMNS;
-	size_t cap = 0, dcap = 0, n;
-	struct wampp_row row;
 	bool first = true;
-	void *np;
+	int ret = -1;
 
 	memset(r, 0, sizeof(*r));
 	if (!copy)
 		return fail(err, errlen, "out of memory");
 	for (line = strtok_r(copy, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		if (first) {
-			if (parse_first(line, r, err, errlen))
-				goto out;
-			first = false;
-		} else if (line[0] == '#') {
-			if (sec == S_COLUMNS) {
-				fail(err, errlen, "no header line");
-				goto out;
-			}
-			if (parse_section(line, r, dcol, &ndcols, &sec, err,
-					  errlen))
-				goto out;
-		} else if (sec == S_COLUMNS) {
-			n = split(line, f, WAMPP_MAX_COLS);
-			ncols = parse_columns(f, n, wampp_cols, col,
-					      WAMPP_NCOLS, err, errlen);
-			if (ncols < 0)
-				goto out;
-			sec = S_TASKS;
-		} else if (sec == S_TASKS) {
-			if (parse_row(line, col, ncols, &row, err, errlen))
-				goto out;
-			if (row.pid == WAMPP_NONE) {
-				r->other = row;
-				r->has_other = true;
-				continue;
-			}
-			np = grow(r->rows, &cap, r->nrows, sizeof(*r->rows));
-			if (!np) {
-				fail(err, errlen, "out of memory");
-				goto out;
-			}
-			r->rows = np;
-			r->rows[r->nrows++] = row;
-		} else if (sec == S_DEVS) {
-			np = grow(r->devs, &dcap, r->ndevs, sizeof(*r->devs));
-			if (!np) {
-				fail(err, errlen, "out of memory");
-				goto out;
-			}
-			r->devs = np;
-			if (parse_dev(line, dcol, ndcols, &r->devs[r->ndevs],
-				      err, errlen))
-				goto out;
-			r->ndevs++;
-		}
+		if (first ? parse_first(line, r, err, errlen) :
+		    parse_line(line, r, &st, err, errlen))
+			goto out;
+		first = false;
 	}
-	if (first || sec == S_COLUMNS) {
-		fail(err, errlen, first ? "empty report" : "no header line");
+	if (first || st.sec == S_COLUMNS || st.sec == S_CG_COLUMNS) {
+		fail(err, errlen, first ? "empty report" :
+		     st.sec == S_COLUMNS ? "no header line" :
+		     "no cgroup header line");
 		goto out;
 	}
 	ret = 0;
@@ -440,12 +648,21 @@ out:
 
 void wampp_free(struct wampp_report *r)
 {
+	size_t i;
+
+	for (i = 0; i < r->ncgs; i++)
+		cg_free(&r->cgs[i]);
+	cg_free(&r->cg_other);
 	free(r->rows);
 	free(r->devs);
+	free(r->cgs);
 	r->rows = NULL;
 	r->devs = NULL;
+	r->cgs = NULL;
 	r->nrows = 0;
 	r->ndevs = 0;
+	r->ncgs = 0;
+	r->has_cg_other = false;
 }
 
 static unsigned long long kv_get(const struct wampp_kv *kv, size_t n,
@@ -490,6 +707,12 @@ unsigned long long wampp_exited_key(const struct wampp_report *r,
 	return kv_get(r->exited, r->nexited, key, found);
 }
 
+unsigned long long wampp_cg_key(const struct wampp_report *r, const char *key,
+				bool *found)
+{
+	return kv_get(r->cgkv, r->ncgkv, key, found);
+}
+
 const struct wampp_dev *wampp_find_dev(const struct wampp_report *r,
 				       const char *name)
 {
@@ -514,4 +737,44 @@ const struct wampp_row *wampp_find(const struct wampp_report *r, pid_t pid)
 			break;
 	}
 	return hit;
+}
+
+const struct wampp_cg *wampp_find_cg(const struct wampp_report *r,
+				     unsigned long long id)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncgs; i++)
+		if ((unsigned long long)r->cgs[i].id == id)
+			return &r->cgs[i];
+	return NULL;
+}
+
+const struct wampp_cg *wampp_find_cg_path(const struct wampp_report *r,
+					  const char *upath)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncgs; i++)
+		if (!strcmp(r->cgs[i].upath, upath))
+			return &r->cgs[i];
+	return NULL;
+}
+
+void wampp_unescape(const char *in, char *out, size_t len)
+{
+	size_t o = 0;
+
+	while (*in && o + 1 < len) {
+		if (in[0] == '\\' && in[1] >= '0' && in[1] <= '3' &&
+		    in[2] >= '0' && in[2] <= '7' && in[3] >= '0' &&
+		    in[3] <= '7') {
+			out[o++] = (char)((in[1] - '0') * 64 +
+					  (in[2] - '0') * 8 + (in[3] - '0'));
+			in += 4;
+		} else {
+			out[o++] = *in++;
+		}
+	}
+	out[o] = '\0';
 }

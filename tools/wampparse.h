@@ -33,6 +33,24 @@ struct wampp_row {
 	long long amp_centi;	/* amp x 100; WAMPP_NONE for "-" */
 	unsigned int flags;	/* WAMP_F_* */
 	char flagstr[64];
+	long long cgroup;	/* its cgroup's id; WAMPP_NONE: "-" or absent */
+};
+
+/*
+ * A row of the "# cgroup" section (1.4): a cgroup's own events.  Only the
+ * first WAMP_CG_NR counters (writes..blk_bytes) are set, by name.
+ */
+struct wampp_cg {
+	long long id;		/* WAMPP_NONE for (other) */
+
+	WAMP_TASK_COUNTS_MEMBERS;
+
+	long long avg_write;	/* WAMPP_NONE for "-" */
+	long long amp_centi;	/* amp x 100; WAMPP_NONE for "-" */
+	unsigned int flags;	/* WAMP_F_* */
+	char flagstr[64];
+	char *path;		/* as printed: escaped (malloc'd) */
+	char *upath;		/* unescaped (malloc'd) */
 };
 
 struct wampp_dev {
@@ -58,6 +76,14 @@ struct wampp_report {
 	struct wampp_kv sys[WAMPP_MAX_KV];	/* the "# system" line */
 	size_t nexited;
 	struct wampp_kv exited[WAMPP_MAX_KV];	/* "# exited" (1.2) */
+	bool has_cgroups;	/* the "# cgroup" section was there (1.4) */
+	char cg_io[8];		/* its io= key: v2, v1, none ("" if absent) */
+	size_t ncgkv;
+	struct wampp_kv cgkv[WAMPP_MAX_KV];	/* the "# cgroup" line */
+	size_t ncgs;
+	struct wampp_cg *cgs;	/* cgroup rows, as printed */
+	bool has_cg_other;
+	struct wampp_cg cg_other;
 };
 
 /* 0, or -1 with a message in @err.  Free with wampp_free(). */
@@ -79,5 +105,15 @@ const struct wampp_dev *wampp_find_dev(const struct wampp_report *r,
 				       const char *name);
 /* The row of a task: the live one if the pid was reused. */
 const struct wampp_row *wampp_find(const struct wampp_report *r, pid_t pid);
+/* A cgroup's row by id, or by unescaped path; NULL if it has none. */
+const struct wampp_cg *wampp_find_cg(const struct wampp_report *r,
+				     unsigned long long id);
+const struct wampp_cg *wampp_find_cg_path(const struct wampp_report *r,
+					  const char *upath);
+/* A key of the "# cgroup" line as a number (1.4). */
+unsigned long long wampp_cg_key(const struct wampp_report *r, const char *key,
+				bool *found);
+/* "\\040" escapes of /proc/wamp back to bytes; writes at most @len. */
+void wampp_unescape(const char *in, char *out, size_t len);
 
 #endif /* WAMPPARSE_H */

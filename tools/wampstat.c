@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * wampstat: read /proc/wamp and report which tasks turn small writes into
- * much bigger device I/O, once or over intervals (like iostat 1 5), as a
- * table, JSON or Prometheus metrics.  See wampstat(8).
+ * much bigger device I/O, once or over intervals (like iostat 1 5), per
+ * task, process, command, device or cgroup (container), as a table, JSON
+ * or Prometheus metrics.  See wampstat(8).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "wampparse.h"
+#include "wscontainer.h"
 #include "wsview.h"
 
 #ifndef WAMP_VERSION
@@ -36,7 +38,12 @@ static void print_usage(FILE *f)
 		"  -P, --processes     one row per process (threads summed by tgid)\n"
 		"  -C, --commands      one row per command name\n"
 		"  -d, --devices       one row per block device\n"
+		"  -c, --cgroups       one row per cgroup (format 1.4), with its container\n"
+		"      --subtree       with -c: each cgroup's counts with those below it\n"
 		"  -p, --pid PID[,PID] only these tasks (pid or tgid)\n"
+		"      --cgroup PATH   only tasks (cgroups) in cgroup PATH or below it\n"
+		"      --container ID  only this container (id or prefix, 4+ hex digits)\n"
+		"                      or Kubernetes pod (uid or prefix)\n"
 		"      --flagged       only rows flagged SMALL, SYNC or AMP\n"
 		"      --json          one JSON object per report\n"
 		"      --prometheus    Prometheus text exposition format\n"
@@ -75,6 +82,53 @@ static int parse_pids(const char *s, long long **pids, int *n)
 	*pids = p;
 	*n = cnt;
 	return 0;
+}
+
+/* --cgroup PATH: absolute; its trailing '/'s go (but the root's). */
+static char *parse_cgroup_arg(const char *s)
+{
+	size_t n = strlen(s);
+	char *p;
+
+	if (s[0] != '/')
+		return NULL;
+	while (n > 1 && s[n - 1] == '/')
+		n--;
+	p = strndup(s, n);
+	return p;
+}
+
+/* The combinations of options that make no sense; 0 if none. */
+static int check_opts(const struct ws_opts *o)
+{
+	if (o->view == WS_DEVS && (o->cgroup || o->container)) {
+		fprintf(stderr,
+			"wampstat: -d takes no --cgroup or --container: devices are not per cgroup\n");
+		return -1;
+	}
+	if (o->view == WS_CGROUPS && o->npids) {
+		fprintf(stderr,
+			"wampstat: -c takes no -p (use --cgroup or --container)\n");
+		return -1;
+	}
+	if (o->subtree && o->view != WS_CGROUPS) {
+		fprintf(stderr, "wampstat: --subtree needs -c\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* -c, --cgroup and --container need the report's cgroup section (1.4). */
+static int check_cgroups(const struct wampp_report *r, const char *path,
+			 const struct ws_opts *o)
+{
+	if (!ws_needs_cgroups(o) || r->has_cgroups)
+		return 0;
+	fprintf(stderr,
+		"wampstat: %s has no cgroup section (format %d.%d, not 1.4 or later)\n"
+		"-c, --cgroup and --container need one\n", path, r->major,
+		r->minor);
+	return -1;
 }
 
 /* Read and parse the report; on failure say why, the way a user needs. */
@@ -121,9 +175,15 @@ static int emit(const struct wampp_report *cur, const struct wampp_report *prev,
 		double secs, const struct ws_opts *o)
 {
 	struct ws_result res;
+	int ret = ws_build(cur, prev, secs, o, &res);
 
-	if (ws_build(cur, prev, secs, o, &res)) {
-		fprintf(stderr, "wampstat: the report has no thresholds in its first line\n");
+	if (ret) {
+		fprintf(stderr, "wampstat: %s\n",
+			ret == WS_ERR_THRESHOLDS ?
+			"the report has no thresholds in its first line" :
+			ret == WS_ERR_NO_CGROUPS ?
+			"the report has no cgroup section (format 1.4)" :
+			"out of memory");
 		return -1;
 	}
 	if (o->format == WS_JSON)
@@ -146,7 +206,11 @@ int main(int argc, char **argv)
 		{ "processes", no_argument, NULL, 'P' },
 		{ "commands", no_argument, NULL, 'C' },
 		{ "devices", no_argument, NULL, 'd' },
+		{ "cgroups", no_argument, NULL, 'c' },
+		{ "subtree", no_argument, NULL, 'S' },
 		{ "pid", required_argument, NULL, 'p' },
+		{ "cgroup", required_argument, NULL, 'G' },
+		{ "container", required_argument, NULL, 'K' },
 		{ "flagged", no_argument, NULL, 'F' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "prometheus", no_argument, NULL, 'M' },
@@ -160,12 +224,13 @@ int main(int argc, char **argv)
 	struct wampp_report cur, prev;
 	const char *path = WAMP_PROC_PATH;
 	long long *pids = NULL, count = -1, interval = 0, n = 0;
+	char want[WS_CT_ID_LEN + 1], *cgroup = NULL;
 	struct timespec start, deadline;
 	double t0, t1;
 	char *end;
 	int c, k, ret = 0;
 
-	while ((c = getopt_long(argc, argv, "f:s:n:PCdp:hV", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:s:n:PCdcp:hV", lo, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			path = optarg;
@@ -195,6 +260,32 @@ int main(int argc, char **argv)
 			break;
 		case 'd':
 			o.view = WS_DEVS;
+			break;
+		case 'c':
+			o.view = WS_CGROUPS;
+			break;
+		case 'S':
+			o.subtree = true;
+			break;
+		case 'G':
+			free(cgroup);
+			cgroup = parse_cgroup_arg(optarg);
+			if (!cgroup) {
+				fprintf(stderr,
+					"wampstat: bad --cgroup '%s': not a path like /system.slice\n",
+					optarg);
+				return 2;
+			}
+			o.cgroup = cgroup;
+			break;
+		case 'K':
+			if (ws_container_arg(optarg, want, sizeof(want))) {
+				fprintf(stderr,
+					"wampstat: bad --container '%s': not 4 to 64 hex digits\n",
+					optarg);
+				return 2;
+			}
+			o.container = want;
 			break;
 		case 'p':
 			if (parse_pids(optarg, &pids, &o.npids)) {
@@ -243,18 +334,23 @@ int main(int argc, char **argv)
 		print_usage(stderr);
 		return 2;
 	}
+	if (check_opts(&o))
+		return 2;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	t0 = now();
 	if (load(path, !strcmp(path, WAMP_PROC_PATH), &cur)) {
 		free(pids);
+		free(cgroup);
 		return 1;
 	}
-	if (interval == 0) {
-		ret = emit(&cur, NULL, 0, &o) ? 1 : 0;
+	ret = check_cgroups(&cur, path, &o);
+	if (ret || interval == 0) {
+		ret = ret || emit(&cur, NULL, 0, &o);
 		wampp_free(&cur);
 		free(pids);
-		return ret;
+		free(cgroup);
+		return ret ? 1 : 0;
 	}
 	while (count < 0 || count-- > 0) {
 		prev = cur;
@@ -286,5 +382,6 @@ int main(int argc, char **argv)
 	if (!ret)
 		wampp_free(&cur);
 	free(pids);
+	free(cgroup);
 	return ret;
 }

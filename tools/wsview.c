@@ -10,20 +10,37 @@
 
 void ws_unescape(const char *in, char *out, size_t len)
 {
-	size_t o = 0;
+	wampp_unescape(in, out, len);
+}
 
-	while (*in && o + 1 < len) {
-		if (in[0] == '\\' && in[1] >= '0' && in[1] <= '3' &&
-		    in[2] >= '0' && in[2] <= '7' && in[3] >= '0' &&
-		    in[3] <= '7') {
-			out[o++] = (char)((in[1] - '0') * 64 +
-					  (in[2] - '0') * 8 + (in[3] - '0'));
-			in += 4;
-		} else {
-			out[o++] = *in++;
-		}
-	}
-	out[o] = '\0';
+/* The length of @s without its trailing '/'s: 0 for the root. */
+static size_t path_len(const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && s[n - 1] == '/')
+		n--;
+	return n;
+}
+
+/* @path is @parent or below it; only strictly below if @strict. */
+static bool below(const char *path, const char *parent, bool strict)
+{
+	size_t pl = path_len(parent), l = path_len(path);
+
+	if (l < pl || strncmp(path, parent, pl) ||
+	    (path[pl] != '/' && path[pl] != '\0'))
+		return false;
+	/* A privileged reader's "/..": outside its namespace's root. */
+	if (!pl && !strncmp(path, "/..", 3) &&
+	    (path[3] == '/' || path[3] == '\0'))
+		return false;
+	return !strict || l > pl;
+}
+
+bool ws_path_below(const char *path, const char *parent)
+{
+	return below(path, parent, false);
 }
 
 int ws_thresholds(const struct wampp_report *r, struct wamp_thresholds *th)
@@ -69,6 +86,36 @@ static bool pid_wanted(const struct ws_opts *o, long long pid, long long tgid)
 	return false;
 }
 
+/* The cgroup row of @id in the report, with its container; or NULL. */
+static const struct ws_cgi *find_cgi(const struct ws_result *res,
+				     long long id)
+{
+	size_t i;
+
+	for (i = 0; id != WAMPP_NONE && i < res->ncgi; i++)
+		if (res->cgi[i].cg->id == id)
+			return &res->cgi[i];
+	return NULL;
+}
+
+/* What --cgroup and --container keep: NULL is an unknown cgroup. */
+static bool cg_wanted(const struct ws_opts *o, const struct ws_cgi *cgi)
+{
+	if (!o->cgroup && !o->container)
+		return true;
+	if (!cgi)
+		return false;
+	if (o->cgroup && !ws_path_below(cgi->cg->upath, o->cgroup))
+		return false;
+	return !o->container || ws_container_match(&cgi->ct, o->container);
+}
+
+/* Nothing over the interval: left out of it. */
+static bool idle(const struct ws_ent *e)
+{
+	return !e->writes && !e->syncs && !e->blk_bytes && !e->dirtied;
+}
+
 static const struct wampp_row *prev_row(const struct wampp_report *prev,
 					const struct wampp_row *r)
 {
@@ -91,6 +138,11 @@ static void ent_add(struct ws_ent *e, const struct ws_ent *t)
 
 	for (k = 0; k < WAMP_TC_NR; k++)
 		e->tc[k] += t->tc[k];
+	/* Tasks of several cgroups folded: no one cgroup. */
+	if (e->ntasks && e->cgroup != t->cgroup) {
+		e->cgroup = WAMPP_NONE;
+		e->cgi = NULL;
+	}
 	e->ntasks += t->ntasks;
 }
 
@@ -125,6 +177,8 @@ static struct ws_ent *find_or_add(struct ws_result *res, size_t *cap,
 	memset(e, 0, sizeof(*e));
 	e->pid = t->pid;
 	e->tgid = t->tgid;
+	e->cgroup = t->cgroup;
+	e->cgi = t->cgi;
 	snprintf(e->name, sizeof(e->name), "%s", t->name);
 	return e;
 }
@@ -142,8 +196,12 @@ static int build_tasks(const struct wampp_report *cur,
 		r = &cur->rows[i];
 		if (!pid_wanted(o, r->pid, r->tgid))
 			continue;
-		p = prev ? prev_row(prev, r) : NULL;
 		memset(&t, 0, sizeof(t));
+		t.cgroup = r->cgroup;
+		t.cgi = find_cgi(res, r->cgroup);
+		if (!cg_wanted(o, t.cgi))
+			continue;
+		p = prev ? prev_row(prev, r) : NULL;
 		t.pid = o->view == WS_PROCS ? r->tgid :
 			o->view == WS_COMMS ? -1 : r->pid;
 		t.tgid = o->view == WS_COMMS ? -1 : r->tgid;
@@ -151,8 +209,7 @@ static int build_tasks(const struct wampp_report *cur,
 		for (k = 0; k < WAMP_TC_NR; k++)
 			t.tc[k] = r->tc[k] - (p ? p->tc[k] : 0);
 		t.ntasks = 1;
-		if (prev && !t.writes && !t.syncs && !t.blk_bytes &&
-		    !t.dirtied)
+		if (prev && idle(&t))
 			continue;	/* idle over the interval */
 		e = find_or_add(res, &cap, &t, o);
 		if (!e)
@@ -165,6 +222,147 @@ static int build_tasks(const struct wampp_report *cur,
 		ent_add(e, &t);
 	}
 	return 0;
+}
+
+/* The row of @g in @prev whose counts it continues; NULL: new, or reset. */
+static const struct wampp_cg *prev_cg(const struct wampp_report *prev,
+				      const struct wampp_cg *g)
+{
+	const struct wampp_cg *p;
+	int k;
+
+	if (!prev)
+		return NULL;
+	p = g->id == WAMPP_NONE ? (prev->has_cg_other ? &prev->cg_other :
+				   NULL) : wampp_find_cg(prev, g->id);
+	for (k = 0; p && k < WAMP_CG_NR; k++)
+		if (p->tc[k] > g->tc[k])
+			return NULL;
+	return p;
+}
+
+/* A cgroup's own counts (since @prev's, if not NULL) as a row. */
+static void cg_ent(struct ws_ent *e, const struct wampp_cg *g,
+		   const struct wampp_report *prev, const struct ws_cgi *cgi)
+{
+	const struct wampp_cg *p = prev_cg(prev, g);
+	int k;
+
+	memset(e, 0, sizeof(*e));
+	e->pid = -1;
+	e->tgid = -1;
+	e->cgroup = g->id;
+	e->cgi = cgi;
+	e->flags = g->flags & WAMP_F_REMOVED;
+	for (k = 0; k < WAMP_CG_NR; k++)
+		e->tc[k] = g->tc[k] - (p ? p->tc[k] : 0);
+}
+
+/* Each cgroup row of @cur with what its path says about its container. */
+static int build_cgi(const struct wampp_report *cur, struct ws_result *res)
+{
+	size_t i;
+
+	res->cgi = calloc(cur->ncgs ? cur->ncgs : 1, sizeof(*res->cgi));
+	if (!res->cgi)
+		return -1;
+	for (i = 0; i < cur->ncgs; i++) {
+		res->cgi[i].cg = &cur->cgs[i];
+		ws_container_parse(cur->cgs[i].upath, &res->cgi[i].ct);
+	}
+	res->ncgi = cur->ncgs;
+	return 0;
+}
+
+/* @out[i] gets the counts of @own[i]'s subtree: its own and below it. */
+static void cg_subtree(struct ws_ent *out, const struct ws_ent *own, size_t n)
+{
+	const char *top, *path;
+	size_t i, j;
+	int k;
+
+	for (i = 0; i < n; i++) {
+		out[i] = own[i];
+		top = own[i].cgi->cg->upath;
+		for (j = 0; j < n; j++) {
+			path = own[j].cgi->cg->upath;
+			if (j == i || !below(path, top, true))
+				continue;
+			for (k = 0; k < WAMP_CG_NR; k++)
+				out[i].tc[k] += own[j].tc[k];
+		}
+	}
+}
+
+/* Keep the rows the filters want (and, over an interval, not idle). */
+static size_t cg_keep(struct ws_ent *e, size_t n, const struct ws_opts *o,
+		      bool interval)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < n; i++)
+		if (cg_wanted(o, e[i].cgi) && !(interval && idle(&e[i])))
+			e[w++] = e[i];
+	return w;
+}
+
+/*
+ * The cgroup section: res->cgs, every row's own counts as the filters keep
+ * them; and for the cgroup view its rows, subtree totals if asked.
+ */
+static int build_cgroups(const struct wampp_report *cur,
+			 const struct wampp_report *prev,
+			 const struct ws_opts *o, struct ws_result *res)
+{
+	size_t i, n = res->ncgi, sz = (n ? n : 1) * sizeof(struct ws_ent);
+
+	res->cgs = malloc(sz);
+	if (!res->cgs)
+		return -1;
+	for (i = 0; i < n; i++)
+		cg_ent(&res->cgs[i], res->cgi[i].cg, prev, &res->cgi[i]);
+	if (cur->has_cg_other)
+		cg_ent(&res->cg_other, &cur->cg_other, prev, NULL);
+	if (o->view == WS_CGROUPS) {
+		res->ents = malloc(sz);
+		if (!res->ents)
+			return -1;
+		if (o->subtree)
+			cg_subtree(res->ents, res->cgs, n);
+		else
+			memcpy(res->ents, res->cgs, n * sizeof(*res->ents));
+		res->n = cg_keep(res->ents, n, o, prev);
+	}
+	res->ncgs = cg_keep(res->cgs, n, o, prev);
+	return 0;
+}
+
+/* The cgroup section's keys, for the text view. */
+static void cg_keys(const struct wampp_report *cur,
+		    const struct wampp_report *p, struct ws_result *res)
+{
+	size_t i;
+
+	res->has_cgroups = true;
+	snprintf(res->cg_io, sizeof(res->cg_io), "%s",
+		 cur->cg_io[0] ? cur->cg_io : "-");
+	snprintf(res->cg_slots, sizeof(res->cg_slots), "-");
+	for (i = 0; i < cur->ncgkv; i++)
+		if (!strcmp(cur->cgkv[i].key, WAMP_KEY_SLOTS))
+			snprintf(res->cg_slots, sizeof(res->cg_slots), "%s",
+				 cur->cgkv[i].val);
+	res->cg_overflow = key_delta(wampp_cg_key, cur, p, WAMP_KEY_OVERFLOW);
+}
+
+/* Flags on what each row shows, by the module's rules; state flags kept. */
+static void classify(struct ws_ent *e, size_t n,
+		     const struct wamp_thresholds *th)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		e[i].flags |= wamp_classify(e[i].writes, e[i].write_bytes,
+					    e[i].syncs, e[i].blk_bytes, th);
 }
 
 static int build_devs(const struct wampp_report *cur,
@@ -227,27 +425,23 @@ static int ent_cmp(const void *a, const void *b)
 		return vx < vy ? 1 : -1;
 	if (x->pid != y->pid)
 		return x->pid < y->pid ? -1 : 1;
-	return strcmp(x->name, y->name);
+	if (strcmp(x->name, y->name))
+		return strcmp(x->name, y->name);
+	if (x->cgroup != y->cgroup)
+		return x->cgroup < y->cgroup ? -1 : 1;
+	return 0;
 }
 
-int ws_build(const struct wampp_report *cur, const struct wampp_report *prev,
-	     double seconds, const struct ws_opts *o, struct ws_result *res)
+bool ws_needs_cgroups(const struct ws_opts *o)
 {
-	const struct wampp_report *p = prev;
-	size_t i, w;
-	int ret;
+	return o->view == WS_CGROUPS ||
+	       (o->view != WS_DEVS && (o->cgroup || o->container));
+}
 
-	memset(res, 0, sizeof(*res));
-	if (ws_thresholds(cur, &res->th))
-		return -1;
-	res->major = cur->major;
-	res->minor = cur->minor;
-	res->has_blk = cur->minor >= 1;
-	res->seconds = prev ? seconds : 0;	/* stays: rates either way */
-	/* A reset between the two reads: the interval starts at zero. */
-	if (p && wampp_key(p, WAMP_KEY_WRITES, NULL) >
-		 wampp_key(cur, WAMP_KEY_WRITES, NULL))
-		p = NULL;
+/* The totals of the report's lines, or of the interval since @p. */
+static void build_totals(const struct wampp_report *cur,
+			 const struct wampp_report *p, struct ws_result *res)
+{
 	res->writes = key_delta(wampp_key, cur, p, WAMP_KEY_WRITES);
 	res->write_bytes = key_delta(wampp_key, cur, p, WAMP_KEY_WRITE_BYTES);
 	res->syncs = key_delta(wampp_key, cur, p, WAMP_KEY_SYNCS);
@@ -259,24 +453,61 @@ int ws_build(const struct wampp_report *cur, const struct wampp_report *prev,
 				       WAMP_KEY_WRITES);
 	res->exited_write_bytes = key_delta(wampp_exited_key, cur, p,
 					    WAMP_KEY_WRITE_BYTES);
+}
+
+/* The rows of the view, unsorted and unclassified. */
+static int build_rows(const struct wampp_report *cur,
+		      const struct wampp_report *prev,
+		      const struct ws_opts *o, struct ws_result *res)
+{
+	if (cur->has_cgroups &&
+	    (build_cgi(cur, res) || build_cgroups(cur, prev, o, res)))
+		return WS_ERR_NOMEM;
+	if (o->view == WS_CGROUPS)
+		return 0;
+	if (o->view == WS_DEVS)
+		return build_devs(cur, prev, res) ? WS_ERR_NOMEM : 0;
+	return build_tasks(cur, prev, o, res) ? WS_ERR_NOMEM : 0;
+}
+
+int ws_build(const struct wampp_report *cur, const struct wampp_report *prev,
+	     double seconds, const struct ws_opts *o, struct ws_result *res)
+{
+	const struct wampp_report *p = prev;
+	size_t i, w;
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	if (ws_thresholds(cur, &res->th))
+		return WS_ERR_THRESHOLDS;
+	if (!cur->has_cgroups && ws_needs_cgroups(o))
+		return WS_ERR_NO_CGROUPS;
+	res->major = cur->major;
+	res->minor = cur->minor;
+	res->has_blk = cur->minor >= 1;
+	res->seconds = prev ? seconds : 0;	/* stays: rates either way */
+	/* A reset between the two reads: the interval starts at zero. */
+	if (p && wampp_key(p, WAMP_KEY_WRITES, NULL) >
+		 wampp_key(cur, WAMP_KEY_WRITES, NULL))
+		p = NULL;
+	build_totals(cur, p, res);
+	if (cur->has_cgroups)
+		cg_keys(cur, p, res);
 	if (!p)
 		prev = NULL;	/* after a reset: counts since the reset */
-	ret = o->view == WS_DEVS ? build_devs(cur, prev, res) :
-	      build_tasks(cur, prev, o, res);
+	ret = build_rows(cur, prev, o, res);
 	if (ret) {
 		ws_result_free(res);
-		return -1;
+		return ret;
 	}
+	if (o->view != WS_DEVS)
+		classify(res->ents, res->n, &res->th);
+	classify(res->cgs, res->ncgs, &res->th);
+	classify(&res->cg_other, 1, &res->th);
 	for (i = 0, w = 0; i < res->n; i++) {
-		struct ws_ent *e = &res->ents[i];
-
-		if (o->view != WS_DEVS)
-			e->flags |= wamp_classify(e->writes, e->write_bytes,
-						  e->syncs, e->blk_bytes,
-						  &res->th);
-		if (o->flagged && !(e->flags & WS_FINDINGS))
+		if (o->flagged && !(res->ents[i].flags & WS_FINDINGS))
 			continue;
-		res->ents[w++] = *e;
+		res->ents[w++] = res->ents[i];
 	}
 	res->n = w;
 	ws_sort_devs = o->view == WS_DEVS;
@@ -293,8 +524,14 @@ int ws_build(const struct wampp_report *cur, const struct wampp_report *prev,
 void ws_result_free(struct ws_result *res)
 {
 	free(res->ents);
+	free(res->cgs);
+	free(res->cgi);
 	res->ents = NULL;
+	res->cgs = NULL;
+	res->cgi = NULL;
 	res->n = 0;
+	res->ncgs = 0;
+	res->ncgi = 0;
 }
 
 static void flags_str(unsigned int flags, char *buf, size_t len)
@@ -334,18 +571,17 @@ static void print_num(FILE *f, unsigned long long v, double secs, int w)
 static const char *view_name(enum ws_view v)
 {
 	static const char *const names[] = { "tasks", "processes",
-					     "commands", "devices" };
+					     "commands", "devices",
+					     "cgroups" };
 
 	return names[v];
 }
 
-void ws_print_text(FILE *f, const struct ws_result *res,
-		   const struct ws_opts *o)
+/* The lines above every text view: totals, folded exited tasks. */
+static void print_summary(FILE *f, const struct ws_result *res)
 {
 	double s = res->seconds;
-	char fl[64], amp[32], sys[32];
-	const struct ws_ent *e;
-	size_t i;
+	char sys[32];
 
 	if (res->write_bytes)
 		snprintf(sys, sizeof(sys), "%llu.%02llu",
@@ -365,60 +601,162 @@ void ws_print_text(FILE *f, const struct ws_result *res,
 		fprintf(f, "exited tasks folded: %llu, with %llu writes, %llu bytes\n",
 			res->exited_rows, res->exited_writes,
 			res->exited_write_bytes);
-	if (o->view == WS_DEVS) {
-		fprintf(f, "%-8s %-12s %12s %14s %9s %9s %9s %9s\n", "DEVICE",
-			"DISK", s > 0 ? "WREQS/s" : "WRITE_REQS",
-			s > 0 ? "WBYTES/s" : "WRITE_BYTES", "FLUSHES", "FUA",
-			"DISCARDS", "REQUEUES");
-		for (i = 0; i < res->n; i++) {
-			e = &res->ents[i];
-			fprintf(f, "%-8s %-12s", e->dev, e->name);
-			print_num(f, e->d.write_reqs, s, 12);
-			print_num(f, e->d.write_bytes, s, 14);
-			print_num(f, e->d.flush_reqs, s, 9);
-			print_num(f, e->d.fua_reqs, s, 9);
-			print_num(f, e->d.discard_reqs, s, 9);
-			print_num(f, e->d.requeues, s, 9);
-			fputc('\n', f);
-		}
-		return;
+}
+
+static void print_devs(FILE *f, const struct ws_result *res)
+{
+	double s = res->seconds;
+	const struct ws_ent *e;
+	size_t i;
+
+	fprintf(f, "%-8s %-12s %12s %14s %9s %9s %9s %9s\n", "DEVICE",
+		"DISK", s > 0 ? "WREQS/s" : "WRITE_REQS",
+		s > 0 ? "WBYTES/s" : "WRITE_BYTES", "FLUSHES", "FUA",
+		"DISCARDS", "REQUEUES");
+	for (i = 0; i < res->n; i++) {
+		e = &res->ents[i];
+		fprintf(f, "%-8s %-12s", e->dev, e->name);
+		print_num(f, e->d.write_reqs, s, 12);
+		print_num(f, e->d.write_bytes, s, 14);
+		print_num(f, e->d.flush_reqs, s, 9);
+		print_num(f, e->d.fua_reqs, s, 9);
+		print_num(f, e->d.discard_reqs, s, 9);
+		print_num(f, e->d.requeues, s, 9);
+		fputc('\n', f);
 	}
-	fprintf(f, "  %7s %7s %-16s %10s %12s %6s %8s %10s %12s %7s %12s %12s %12s %s\n",
-		o->view == WS_COMMS ? "TASKS" : o->view == WS_PROCS ? "TGID" : "PID",
-		o->view == WS_TASKS ? "TGID" : o->view == WS_PROCS ? "TASKS" : "",
+}
+
+/* The columns of a row's cgroup: id, runtime, container (or pod, unit). */
+static void print_cg_cols(FILE *f, const struct ws_ent *e)
+{
+	const struct ws_container *ct = e->cgi ? &e->cgi->ct : NULL;
+	char id[24] = "-";
+
+	if (e->cgroup != WAMPP_NONE)
+		snprintf(id, sizeof(id), "%lld", e->cgroup);
+	fprintf(f, " %8s %-10s %-12s", id,
+		ct && ct->runtime[0] ? ct->runtime : "-",
+		ct ? ws_container_label(ct) : "-");
+}
+
+/* The header of a task view; the cgroup columns with a cgroup section. */
+static void print_task_header(FILE *f, const struct ws_result *res,
+			      enum ws_view v)
+{
+	double s = res->seconds;
+
+	fprintf(f, "  %7s %7s %-16s %10s %12s %6s %8s %10s %12s %7s %12s %12s %12s",
+		v == WS_COMMS ? "TASKS" : v == WS_PROCS ? "TGID" : "PID",
+		v == WS_TASKS ? "TGID" : v == WS_PROCS ? "TASKS" : "",
 		"COMM", s > 0 ? "WRITES/s" : "WRITES",
 		s > 0 ? "BYTES/s" : "BYTES", "AVG", s > 0 ? "SYNCS/s" : "SYNCS",
 		s > 0 ? "BREQS/s" : "BLK_REQS", s > 0 ? "BBYTES/s" : "BLK_BYTES",
 		"AMP", s > 0 ? "DIRTIED/s" : "DIRTIED",
 		s > 0 ? "WBBYTES/s" : "WB_BYTES",
-		s > 0 ? "JRNL/s" : "JRNL_BYTES", "FLAGS");
+		s > 0 ? "JRNL/s" : "JRNL_BYTES");
+	if (res->has_cgroups)
+		fprintf(f, " %8s %-10s %-12s", "CGROUP", "RUNTIME", "CONTAINER");
+	fputs(" FLAGS\n", f);
+}
+
+/* WRITES BYTES AVG SYNCS BLK_REQS BLK_BYTES AMP, as both views show them. */
+static void print_counts(FILE *f, const struct ws_ent *e, double s)
+{
+	char amp[32];
+
+	amp_str(e, amp, sizeof(amp));
+	print_num(f, e->writes, s, 10);
+	print_num(f, e->write_bytes, s, 12);
+	if (e->writes)
+		fprintf(f, " %6llu", e->write_bytes / e->writes);
+	else
+		fprintf(f, " %6s", "-");
+	print_num(f, e->syncs, s, 8);
+	print_num(f, e->blk_reqs, s, 10);
+	print_num(f, e->blk_bytes, s, 12);
+	fprintf(f, " %7s", amp);
+}
+
+static void print_task(FILE *f, const struct ws_result *res,
+		       const struct ws_ent *e, enum ws_view v)
+{
+	double s = res->seconds;
+	char fl[64];
+
+	flags_str(e->flags, fl, sizeof(fl));
+	fprintf(f, "%c ", e->flags & WS_FINDINGS ? '*' : ' ');
+	if (v == WS_COMMS)
+		fprintf(f, "%7d %7s", e->ntasks, "");
+	else if (v == WS_PROCS)
+		fprintf(f, "%7lld %7d", e->pid, e->ntasks);
+	else
+		fprintf(f, "%7lld %7lld", e->pid, e->tgid);
+	fprintf(f, " %-16s", e->name);
+	print_counts(f, e, s);
+	print_num(f, e->dirtied, s, 12);
+	print_num(f, e->wb_bytes, s, 12);
+	print_num(f, e->jrnl_bytes, s, 12);
+	if (res->has_cgroups)
+		print_cg_cols(f, e);
+	fprintf(f, " %s\n", fl);
+}
+
+/* The cgroup section's line: its keys, and what no row could hold. */
+static void print_cg_section(FILE *f, const struct ws_result *res,
+			     const struct ws_opts *o)
+{
+	const struct ws_ent *x = &res->cg_other;
+
+	fprintf(f, "cgroups: io %s, slots %s, overflow %llu%s; ", res->cg_io,
+		res->cg_slots, res->cg_overflow,
+		o->subtree ? "; counts of subtrees" : "");
+	fprintf(f, "(other): %llu writes, %llu bytes, %llu bytes to devices\n",
+		x->writes, x->write_bytes, x->blk_bytes);
+}
+
+static void print_cgroups(FILE *f, const struct ws_result *res,
+			  const struct ws_opts *o)
+{
+	double s = res->seconds;
+	const struct ws_ent *e;
+	char fl[64];
+	size_t i;
+
+	print_cg_section(f, res, o);
+	fprintf(f, "  %8s %10s %12s %6s %8s %10s %12s %7s %-10s %-12s %-14s %s\n",
+		"CGROUP", s > 0 ? "WRITES/s" : "WRITES",
+		s > 0 ? "BYTES/s" : "BYTES", "AVG", s > 0 ? "SYNCS/s" : "SYNCS",
+		s > 0 ? "BREQS/s" : "BLK_REQS", s > 0 ? "BBYTES/s" : "BLK_BYTES",
+		"AMP", "RUNTIME", "CONTAINER", "FLAGS", "PATH");
 	for (i = 0; i < res->n; i++) {
 		e = &res->ents[i];
 		flags_str(e->flags, fl, sizeof(fl));
-		amp_str(e, amp, sizeof(amp));
-		fprintf(f, "%c ", e->flags & WS_FINDINGS ? '*' : ' ');
-		if (o->view == WS_COMMS)
-			fprintf(f, "%7d %7s", e->ntasks, "");
-		else if (o->view == WS_PROCS)
-			fprintf(f, "%7lld %7d", e->pid, e->ntasks);
-		else
-			fprintf(f, "%7lld %7lld", e->pid, e->tgid);
-		fprintf(f, " %-16s", e->name);
-		print_num(f, e->writes, s, 10);
-		print_num(f, e->write_bytes, s, 12);
-		if (e->writes)
-			fprintf(f, " %6llu", e->write_bytes / e->writes);
-		else
-			fprintf(f, " %6s", "-");
-		print_num(f, e->syncs, s, 8);
-		print_num(f, e->blk_reqs, s, 10);
-		print_num(f, e->blk_bytes, s, 12);
-		fprintf(f, " %7s", amp);
-		print_num(f, e->dirtied, s, 12);
-		print_num(f, e->wb_bytes, s, 12);
-		print_num(f, e->jrnl_bytes, s, 12);
-		fprintf(f, " %s\n", fl);
+		fprintf(f, "%c %8lld", e->flags & WS_FINDINGS ? '*' : ' ',
+			e->cgroup);
+		print_counts(f, e, s);
+		fprintf(f, " %-10s %-12s %-14s %s\n",
+			e->cgi->ct.runtime[0] ? e->cgi->ct.runtime : "-",
+			ws_container_label(&e->cgi->ct), fl, e->cgi->cg->path);
 	}
+}
+
+void ws_print_text(FILE *f, const struct ws_result *res,
+		   const struct ws_opts *o)
+{
+	size_t i;
+
+	print_summary(f, res);
+	if (o->view == WS_DEVS) {
+		print_devs(f, res);
+		return;
+	}
+	if (o->view == WS_CGROUPS) {
+		print_cgroups(f, res, o);
+		return;
+	}
+	print_task_header(f, res, o->view);
+	for (i = 0; i < res->n; i++)
+		print_task(f, res, &res->ents[i], o->view);
 }
 
 /* A JSON string: quotes, backslashes and control bytes escaped. */
@@ -459,14 +797,54 @@ static void jnum(FILE *f, const char *key, unsigned long long v)
 	fprintf(f, ",\"%s\":%llu", key, v);
 }
 
+/* ,"key":"value" -- only when there is a value. */
+static void jstr_opt(FILE *f, const char *key, const char *v)
+{
+	if (!*v)
+		return;
+	fprintf(f, ",\"%s\":", key);
+	json_str(f, v);
+}
+
+/* The keys of what a cgroup's path says: those it says. */
+static void json_container(FILE *f, const struct ws_container *ct)
+{
+	jstr_opt(f, "runtime", ct->runtime);
+	jstr_opt(f, "container_id", ct->id);
+	jstr_opt(f, "pod_uid", ct->pod_uid);
+	jstr_opt(f, "unit", ct->unit);
+}
+
 /* The counters of a row, named as in /proc/wamp's columns. */
 #define WS_JSON_COUNTER(name, ...)	jnum(f, #name, e->name);
 #define WS_JSON_DEV_COUNTER(name, ...)	jnum(f, #name, e->d.name);
 
-static void json_task(FILE *f, const struct ws_ent *e, enum ws_view view)
+/* ,"amp":X.XX or null, "flags":[...] */
+static void json_amp_flags(FILE *f, const struct ws_ent *e)
 {
 	char amp[32];
 
+	amp_str(e, amp, sizeof(amp));
+	fprintf(f, ",\"amp\":%s,\"flags\":", strcmp(amp, "-") ? amp : "null");
+	json_flags(f, e->flags);
+}
+
+/* A task's cgroup: its id (null: unknown), and its path and container. */
+static void json_task_cg(FILE *f, const struct ws_ent *e)
+{
+	if (e->cgroup == WAMPP_NONE)
+		fputs(",\"cgroup\":null", f);
+	else
+		fprintf(f, ",\"cgroup\":%lld", e->cgroup);
+	if (!e->cgi)
+		return;
+	fputs(",\"cgroup_path\":", f);
+	json_str(f, e->cgi->cg->upath);
+	json_container(f, &e->cgi->ct);
+}
+
+static void json_task(FILE *f, const struct ws_ent *e, enum ws_view view)
+{
 	if (view == WS_TASKS)
 		fprintf(f, "{\"pid\":%lld,\"tgid\":%lld,", e->pid, e->tgid);
 	else if (view == WS_PROCS)
@@ -476,9 +854,8 @@ static void json_task(FILE *f, const struct ws_ent *e, enum ws_view view)
 	fprintf(f, "\"tasks\":%d,\"comm\":", e->ntasks);
 	json_str(f, e->name);
 	WAMP_TASK_COUNTERS(WS_JSON_COUNTER)
-	amp_str(e, amp, sizeof(amp));
-	fprintf(f, ",\"amp\":%s,\"flags\":", strcmp(amp, "-") ? amp : "null");
-	json_flags(f, e->flags);
+	json_amp_flags(f, e);
+	json_task_cg(f, e);
 	fputc('}', f);
 }
 
@@ -490,11 +867,62 @@ static void json_dev(FILE *f, const struct ws_ent *e)
 	fputc('}', f);
 }
 
+static void json_cg(FILE *f, const struct ws_ent *e)
+{
+	fprintf(f, "{\"id\":%lld,\"path\":", e->cgroup);
+	json_str(f, e->cgi->cg->upath);
+	WAMP_CG_COUNTERS(WS_JSON_COUNTER)
+	json_amp_flags(f, e);
+	json_container(f, &e->cgi->ct);
+	fputc('}', f);
+}
+
+/* The rows of the view: tasks, processes, commands, devices or cgroups. */
+static void json_rows(FILE *f, const struct ws_result *res,
+		      const struct ws_opts *o)
+{
+	size_t i;
+
+	fputs(",\"rows\":[", f);
+	for (i = 0; i < res->n; i++) {
+		if (i)
+			fputc(',', f);
+		if (o->view == WS_DEVS)
+			json_dev(f, &res->ents[i]);
+		else if (o->view == WS_CGROUPS)
+			json_cg(f, &res->ents[i]);
+		else
+			json_task(f, &res->ents[i], o->view);
+	}
+	fputc(']', f);
+}
+
+/* The cgroup section (1.4): its keys, (other), and its rows' own counts. */
+static void json_cgroups(FILE *f, const struct ws_result *res,
+			 const struct ws_opts *o)
+{
+	const struct ws_ent *e = &res->cg_other;
+	size_t i;
+
+	if (o->view == WS_CGROUPS)
+		fprintf(f, ",\"subtree\":%s", o->subtree ? "true" : "false");
+	fputs(",\"cgroup_io\":", f);
+	json_str(f, res->cg_io);
+	fprintf(f, ",\"cgroup_other\":{\"overflow\":%llu", res->cg_overflow);
+	WAMP_CG_COUNTERS(WS_JSON_COUNTER)
+	fputs("},\"cgroups\":[", f);
+	for (i = 0; i < res->ncgs; i++) {
+		if (i)
+			fputc(',', f);
+		json_cg(f, &res->cgs[i]);
+	}
+	fputc(']', f);
+}
+
 void ws_print_json(FILE *f, const struct ws_result *res,
 		   const struct ws_opts *o, long long timestamp)
 {
 	const struct wamp_thresholds *t = &res->th;
-	size_t i;
 
 	fprintf(f, "{\"version\":%d,\"format\":\"%d.%d\"", WS_JSON_VERSION,
 		res->major, res->minor);
@@ -513,29 +941,75 @@ void ws_print_json(FILE *f, const struct ws_result *res,
 	fprintf(f, "},\"exited\":{\"rows\":%llu", res->exited_rows);
 	jnum(f, "writes", res->exited_writes);
 	jnum(f, "write_bytes", res->exited_write_bytes);
-	fputs("},\"rows\":[", f);
-	for (i = 0; i < res->n; i++) {
-		if (i)
-			fputc(',', f);
-		if (o->view == WS_DEVS)
-			json_dev(f, &res->ents[i]);
-		else
-			json_task(f, &res->ents[i], o->view);
-	}
-	fputs("]}\n", f);
+	fputc('}', f);
+	json_rows(f, res, o);
+	if (res->has_cgroups)
+		json_cgroups(f, res, o);
+	fputs("}\n", f);
 }
 
-/* A Prometheus label value: backslash, quote and newline escaped. */
+/*
+ * The length of the valid UTF-8 sequence at @s, or 0: by its lead byte's
+ * range, the range its second byte must be in, then continuation bytes.
+ */
+static size_t utf8_len(const unsigned char *s)
+{
+	static const struct {
+		unsigned char lo, hi, lo2, hi2, len;
+	} seq[] = {
+		{ 0x01, 0x7f, 0, 0, 1 },	{ 0xc2, 0xdf, 0x80, 0xbf, 2 },
+		{ 0xe0, 0xe0, 0xa0, 0xbf, 3 },	{ 0xe1, 0xec, 0x80, 0xbf, 3 },
+		{ 0xed, 0xed, 0x80, 0x9f, 3 },	{ 0xee, 0xef, 0x80, 0xbf, 3 },
+		{ 0xf0, 0xf0, 0x90, 0xbf, 4 },	{ 0xf1, 0xf3, 0x80, 0xbf, 4 },
+		{ 0xf4, 0xf4, 0x80, 0x8f, 4 },
+	};
+	size_t i, k;
+
+	for (i = 0; i < ARRAY_SIZE(seq); i++) {
+		if (s[0] < seq[i].lo || s[0] > seq[i].hi)
+			continue;
+		if (seq[i].len == 1)
+			return 1;
+		if (s[1] < seq[i].lo2 || s[1] > seq[i].hi2)
+			return 0;
+		for (k = 2; k < seq[i].len; k++)
+			if ((s[k] & 0xc0) != 0x80)
+				return 0;
+		return seq[i].len;
+	}
+	return 0;
+}
+
+/*
+ * A Prometheus label value: backslash, quote and newline escaped, and a
+ * byte that is not UTF-8 (which a label value must be) as /proc/wamp
+ * writes it, \ooo.
+ */
 static void prom_label(FILE *f, const char *s)
 {
-	for (; *s; s++) {
-		if (*s == '\\' || *s == '"')
-			fprintf(f, "\\%c", *s);
-		else if (*s == '\n')
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n;
+
+	while (*u) {
+		n = utf8_len(u);
+		if (*u == '\\' || *u == '"')
+			fprintf(f, "\\%c", *u);
+		else if (*u == '\n')
 			fputs("\\n", f);
+		else if (!n)
+			fprintf(f, "\\\\%03o", *u);
 		else
-			fputc(*s, f);
+			fwrite(u, 1, n, f);
+		u += n ? n : 1;
 	}
+}
+
+/* ,name="value" */
+static void prom_kv(FILE *f, const char *name, const char *v)
+{
+	fprintf(f, ",%s=\"", name);
+	prom_label(f, v);
+	fputc('"', f);
 }
 
 struct prom_metric {
@@ -552,6 +1026,9 @@ struct prom_metric {
 #define WS_PROM_DEV(name, prom, help)					\
 	{ "wamp_device_" prom "_total", "counter", help,		\
 	  offsetof(struct ws_ent, d.name) },
+#define WS_PROM_CG(name, prom, help)					\
+	{ "wamp_cgroup_" prom "_total", "counter", help,		\
+	  offsetof(struct ws_ent, name) },
 
 static const struct prom_metric prom_task[] = {
 	WAMP_TASK_COUNTERS(WS_PROM_TASK)
@@ -561,6 +1038,10 @@ static const struct prom_metric prom_dev[] = {
 	WAMP_DEV_COUNTERS(WS_PROM_DEV)
 };
 
+static const struct prom_metric prom_cg[] = {
+	WAMP_CG_COUNTERS(WS_PROM_CG)
+};
+
 static void prom_total(FILE *f, const char *name, const char *help,
 		       unsigned long long v)
 {
@@ -568,35 +1049,87 @@ static void prom_total(FILE *f, const char *name, const char *help,
 		name, name, v);
 }
 
-void ws_print_prom(FILE *f, const struct ws_result *res,
-		   const struct ws_opts *o)
+/* A task's labels: its keys, and its cgroup's with a cgroup section. */
+static void prom_task_labels(FILE *f, const struct ws_result *res,
+			     const struct ws_ent *e, enum ws_view v)
 {
-	bool dev = o->view == WS_DEVS;
-	const struct prom_metric *m = dev ? prom_dev : prom_task;
-	size_t nm = dev ? ARRAY_SIZE(prom_dev) : ARRAY_SIZE(prom_task);
+	char id[24] = "";
+
+	if (v == WS_TASKS)
+		fprintf(f, "pid=\"%lld\",tgid=\"%lld\",comm=\"", e->pid,
+			e->tgid);
+	else if (v == WS_PROCS)
+		fprintf(f, "tgid=\"%lld\",comm=\"", e->pid);
+	else
+		fprintf(f, "comm=\"");
+	prom_label(f, e->name);
+	fputc('"', f);
+	if (!res->has_cgroups)
+		return;
+	if (e->cgroup != WAMPP_NONE)
+		snprintf(id, sizeof(id), "%lld", e->cgroup);
+	prom_kv(f, "cgroup_id", id);
+	prom_kv(f, "container_id", e->cgi ? e->cgi->ct.id : "");
+}
+
+/* A cgroup's labels: id, path and what the path says. */
+static void prom_cg_labels(FILE *f, const struct ws_ent *e)
+{
+	const struct ws_container *ct = &e->cgi->ct;
+
+	fprintf(f, "cgroup_id=\"%lld\"", e->cgroup);
+	prom_kv(f, "path", e->cgi->cg->upath);
+	prom_kv(f, "runtime", ct->runtime);
+	prom_kv(f, "container_id", ct->id);
+	prom_kv(f, "pod_uid", ct->pod_uid);
+	prom_kv(f, "unit", ct->unit);
+}
+
+/* One family per metric of @m, a sample per row of @ents. */
+static void prom_families(FILE *f, const struct ws_result *res,
+			  enum ws_view v, const struct prom_metric *m,
+			  size_t nm, const struct ws_ent *ents, size_t n)
+{
 	const struct ws_ent *e;
 	size_t i, j;
 
 	for (j = 0; j < nm; j++) {
 		fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", m[j].name,
 			m[j].help, m[j].name, m[j].type);
-		for (i = 0; i < res->n; i++) {
-			e = &res->ents[i];
+		for (i = 0; i < n; i++) {
+			e = &ents[i];
 			fprintf(f, "%s{", m[j].name);
-			if (dev)
+			if (v == WS_DEVS) {
 				fprintf(f, "dev=\"%s\",disk=\"", e->dev);
-			else if (o->view == WS_TASKS)
-				fprintf(f, "pid=\"%lld\",tgid=\"%lld\",comm=\"",
-					e->pid, e->tgid);
-			else if (o->view == WS_PROCS)
-				fprintf(f, "tgid=\"%lld\",comm=\"", e->pid);
-			else
-				fprintf(f, "comm=\"");
-			prom_label(f, e->name);
-			fprintf(f, "\"} %llu\n", *(const unsigned long long *)
+				prom_label(f, e->name);
+				fputc('"', f);
+			} else if (v == WS_CGROUPS) {
+				prom_cg_labels(f, e);
+			} else {
+				prom_task_labels(f, res, e, v);
+			}
+			fprintf(f, "} %llu\n", *(const unsigned long long *)
 				((const char *)e + m[j].off));
 		}
 	}
+}
+
+void ws_print_prom(FILE *f, const struct ws_result *res,
+		   const struct ws_opts *o)
+{
+	if (o->view == WS_DEVS)
+		prom_families(f, res, WS_DEVS, prom_dev, ARRAY_SIZE(prom_dev),
+			      res->ents, res->n);
+	else if (o->view != WS_CGROUPS)
+		prom_families(f, res, o->view, prom_task,
+			      ARRAY_SIZE(prom_task), res->ents, res->n);
+	/* The cgroup view's rows, or else every cgroup the filters keep. */
+	if (o->view == WS_CGROUPS)
+		prom_families(f, res, WS_CGROUPS, prom_cg, ARRAY_SIZE(prom_cg),
+			      res->ents, res->n);
+	else if (res->has_cgroups)
+		prom_families(f, res, WS_CGROUPS, prom_cg, ARRAY_SIZE(prom_cg),
+			      res->cgs, res->ncgs);
 	prom_total(f, "wamp_write_bytes_total",
 		   "Bytes all write syscalls asked to write.", res->write_bytes);
 	prom_total(f, "wamp_device_write_bytes_all_total",

@@ -2,9 +2,10 @@
 /*
  * wampstat's logic, apart from its I/O so that it can be unit-tested:
  * turning one or two parsed reports into the rows of a view (tasks,
- * processes, commands, devices), as totals or as deltas over an interval,
- * classifying them with the module's own rules and thresholds, sorting,
- * and printing them as text, JSON or Prometheus metrics.
+ * processes, commands, devices, cgroups), as totals or as deltas over an
+ * interval, filtered by cgroup or container, classifying them with the
+ * module's own rules and thresholds, sorting, and printing them as text,
+ * JSON or Prometheus metrics.
  */
 #ifndef WSVIEW_H
 #define WSVIEW_H
@@ -13,21 +14,34 @@
 #include <time.h>
 #include "wamp.h"
 #include "wampparse.h"
+#include "wscontainer.h"
 
 /* The JSON document's own version: bumped when its schema changes. */
 #define WS_JSON_VERSION	1
 
-enum ws_view { WS_TASKS, WS_PROCS, WS_COMMS, WS_DEVS };
+enum ws_view { WS_TASKS, WS_PROCS, WS_COMMS, WS_DEVS, WS_CGROUPS };
 enum ws_key { WS_KEY_DEFAULT, WS_KEY_WRITES, WS_KEY_BYTES, WS_KEY_SYNCS,
 	      WS_KEY_BLK, WS_KEY_AMP };
 enum ws_format { WS_TEXT, WS_JSON, WS_PROM };
 
-/* A row of a view: a task, process or command, or a device (@d). */
+/* A cgroup row of the report, with what its path says (1.4). */
+struct ws_cgi {
+	const struct wampp_cg *cg;	/* in the current report */
+	struct ws_container ct;
+};
+
+/* A row of a view: a task, process or command, a device (@d), a cgroup. */
 struct ws_ent {
 	long long pid;		/* tasks: pid; processes: tgid; else -1 */
 	long long tgid;
 	char name[80];		/* comm unescaped, or the disk's name */
 	char dev[24];		/* devices: major:minor */
+	/*
+	 * Tasks: their cgroup's id (WAMPP_NONE: unknown, or the folded
+	 * tasks' differ) and its row (NULL: none); cgroups: their own.
+	 */
+	long long cgroup;
+	const struct ws_cgi *cgi;
 
 	WAMP_TASK_COUNTS_MEMBERS;
 
@@ -38,6 +52,11 @@ struct ws_ent {
 	int ntasks;		/* tasks folded into this row */
 };
 
+/* Errors of ws_build(). */
+#define WS_ERR_THRESHOLDS	(-1)	/* no thresholds in the first line */
+#define WS_ERR_NO_CGROUPS	(-2)	/* a cgroup view or filter, no section */
+#define WS_ERR_NOMEM		(-3)
+
 struct ws_opts {
 	enum ws_view view;
 	enum ws_key key;
@@ -46,6 +65,9 @@ struct ws_opts {
 	bool flagged;		/* only rows with SMALL, SYNC or AMP */
 	const long long *pids;	/* filter on pid (tasks) or tgid */
 	int npids;
+	bool subtree;		/* cgroups: the counts of their subtrees */
+	const char *cgroup;	/* only in this cgroup (unescaped) or below */
+	const char *container;	/* only this container or pod (ws_container_arg) */
 };
 
 struct ws_result {
@@ -60,6 +82,16 @@ struct ws_result {
 	/* the "# exited" line (1.2): rows of exited tasks folded, and theirs */
 	unsigned long long exited_rows, exited_writes, exited_write_bytes;
 	int major, minor;
+	/* the "# cgroup" section (1.4): its rows, and their own counts */
+	bool has_cgroups;
+	char cg_io[8];
+	char cg_slots[32];
+	unsigned long long cg_overflow;
+	struct ws_cgi *cgi;	/* each row of the report's section */
+	size_t ncgi;
+	struct ws_ent *cgs;	/* the rows the filters keep, in report order */
+	size_t ncgs;
+	struct ws_ent cg_other;	/* the section's (other) row */
 };
 
 /* The module's thresholds, from the report's first line. */
@@ -67,11 +99,16 @@ int ws_thresholds(const struct wampp_report *r, struct wamp_thresholds *th);
 
 /*
  * Build a view of @cur, or of @cur - @prev over @seconds when @prev is not
- * NULL (a task whose counts went down is new: pid reused, or a reset).
+ * NULL (a task whose counts went down is new: pid reused, or a reset; a
+ * cgroup is matched by id).  0, or a WS_ERR_*.  The result points into
+ * @cur: free it before @cur.
  */
 int ws_build(const struct wampp_report *cur, const struct wampp_report *prev,
 	     double seconds, const struct ws_opts *o, struct ws_result *res);
 void ws_result_free(struct ws_result *res);
+
+/* The options need a cgroup section: -c, or a filter of a task view. */
+bool ws_needs_cgroups(const struct ws_opts *o);
 
 void ws_print_text(FILE *f, const struct ws_result *res,
 		   const struct ws_opts *o);
@@ -104,5 +141,8 @@ long long ws_next_interval(const struct timespec *start,
 
 /* "\\040" escapes of /proc/wamp back to bytes; writes at most @len. */
 void ws_unescape(const char *in, char *out, size_t len);
+
+/* @path is @parent or below it ("/.." paths are not below "/"). */
+bool ws_path_below(const char *path, const char *parent);
 
 #endif /* WSVIEW_H */

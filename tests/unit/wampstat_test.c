@@ -597,4 +597,1111 @@ TEST(interval_long_sleeps_long)
 	EXPECT_TRUE(WIFSIGNALED(st));
 }
 
+/* ---- format 1.4: the cgroup column and section, containers ---- */
+
+#define ID_A "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define ID_B "bbbb1111bbbb1111bbbb1111bbbb1111bbbb1111bbbb1111bbbb1111bbbb1111"
+#define ID_C "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00"
+#define ID_D "d00dfeedd00dfeedd00dfeedd00dfeedd00dfeedd00dfeedd00dfeedd00dfeed"
+#define ID_E "eeee2222eeee2222eeee2222eeee2222eeee2222eeee2222eeee2222eeee2222"
+#define UID1 "1234abcd-5678-90ab-cdef-1234567890ab"
+#define UID2 "abcdef01-2345-6789-abcd-ef0123456789"
+#define POD1 "/kubepods.slice/kubepods-burstable.slice/" \
+	"kubepods-burstable-pod1234abcd_5678_90ab_cdef_1234567890ab.slice"
+#define POD2 "/kubepods.slice/kubepods-besteffort.slice/" \
+	"kubepods-besteffort-podabcdef01_2345_6789_abcd_ef0123456789.slice"
+#define POD0 "/kubepods.slice/kubepods-pod1234abcd_5678_90ab_cdef_1234567890ab.slice"
+/* A kind node's pod, in the node's docker container. */
+#define KIND_POD "/system.slice/docker-" ID_B ".scope" KUBELET \
+	"/kubelet-kubepods-besteffort-podabcdef01_2345_6789_abcd_ef0123456789.slice"
+#define KUBELET "/kubelet.slice/kubelet-kubepods.slice/kubelet-kubepods-besteffort.slice"
+/* Not container ids: 63 hex digits, a 'g', uppercase. */
+#define HEX63 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde"
+#define HEXG "g123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define HEXU "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"
+#define FIX14 FIX "v1.4-containers.txt"
+
+/* Each string of the NULL-terminated @want is somewhere in @out. */
+static void expect_in(struct __test_metadata *_metadata, const char *out,
+		      const char *const *want)
+{
+	for (; *want; want++)
+		EXPECT_NE(NULL, strstr(out, *want))
+			TH_LOG("no '%s' in:\n%s", *want, out);
+}
+
+FIXTURE(v14) {
+	struct wampp_report r;
+	struct ws_result res;
+};
+
+FIXTURE_SETUP(v14)
+{
+	char err[256];
+
+	ASSERT_EQ(0, parse_file(FIX14, &self->r, err, sizeof(err)))
+		TH_LOG("%s", err);
+	memset(&self->res, 0, sizeof(self->res));
+}
+
+FIXTURE_TEARDOWN(v14)
+{
+	ws_result_free(&self->res);
+	wampp_free(&self->r);
+}
+
+/* The row of the view with cgroup @id (cgroup view), or NULL. */
+static const struct ws_ent *ent_cg(const struct ws_result *res, long long id)
+{
+	for (size_t i = 0; i < res->n; i++)
+		if (res->ents[i].cgroup == id)
+			return &res->ents[i];
+	return NULL;
+}
+
+/* The row of the view with pid @pid (tgid with -P), or NULL. */
+static const struct ws_ent *ent_pid(const struct ws_result *res,
+				    long long pid)
+{
+	for (size_t i = 0; i < res->n; i++)
+		if (res->ents[i].pid == pid)
+			return &res->ents[i];
+	return NULL;
+}
+
+TEST_F(v14, parse_rows_and_keys)
+{
+	struct wampp_report *r = &self->r;
+	bool found = true;
+
+	EXPECT_EQ(1, r->major);
+	EXPECT_EQ(4, r->minor);
+	EXPECT_EQ(14, r->nrows);
+	EXPECT_TRUE(r->has_other);
+	EXPECT_TRUE(r->has_cgroups);
+	EXPECT_STREQ("v2", r->cg_io);
+	EXPECT_EQ(15, r->ncgs);
+	EXPECT_EQ(15, wampp_cg_key(r, WAMP_KEY_ROWS, NULL));
+	EXPECT_EQ(2, wampp_cg_key(r, WAMP_KEY_OVERFLOW, &found));
+	EXPECT_TRUE(found);
+	wampp_cg_key(r, WAMP_KEY_SLOTS, &found);	/* "16/256" */
+	EXPECT_FALSE(found);
+	EXPECT_EQ(4321, wampp_find(r, 144)->cgroup);
+	EXPECT_EQ(4321, wampp_find(r, 145)->cgroup);
+	EXPECT_EQ(5103, wampp_find(r, 300)->cgroup);
+	EXPECT_EQ(WAMPP_NONE, wampp_find(r, 700)->cgroup);
+	EXPECT_EQ(WAMPP_NONE, r->other.cgroup);
+	EXPECT_EQ(WAMP_F_EXITED, wampp_find(r, 510)->flags);
+	/* Unchanged columns still right around the new one. */
+	EXPECT_EQ(120000000, wampp_find(r, 144)->jrnl_bytes);
+	EXPECT_EQ(WAMP_F_SMALL | WAMP_F_SYNC | WAMP_F_AMP,
+		  wampp_find(r, 144)->flags);
+}
+
+TEST_F(v14, parse_cgroup_rows)
+{
+	const struct wampp_cg *g;
+	struct wampp_report *r = &self->r;
+	unsigned long long w = 0, b = 0, s = 0;
+
+	g = wampp_find_cg(r, 4321);
+	ASSERT_NE(NULL, g);
+	EXPECT_EQ(4321, g->id);
+	EXPECT_EQ(11062, g->writes);
+	EXPECT_EQ(539432, g->write_bytes);
+	EXPECT_EQ(48, g->avg_write);
+	EXPECT_EQ(11033, g->syncs);
+	EXPECT_EQ(2000, g->blk_reqs);
+	EXPECT_EQ(180000000, g->blk_bytes);
+	EXPECT_EQ(180000000, g->tc[WAMP_TC_blk_bytes]);
+	EXPECT_EQ(0, g->dirtied);	/* not a cgroup column */
+	EXPECT_EQ(33368, g->amp_centi);
+	EXPECT_EQ(WAMP_F_SMALL | WAMP_F_SYNC | WAMP_F_AMP, g->flags);
+	EXPECT_STREQ("SMALL,SYNC,AMP", g->flagstr);
+	EXPECT_STREQ("/docker/" ID_A, g->path);
+	EXPECT_STREQ("/docker/" ID_A, g->upath);
+	g = wampp_find_cg(r, 1);
+	ASSERT_NE(NULL, g);
+	EXPECT_STREQ("/", g->upath);
+	EXPECT_EQ(273066, g->amp_centi);
+	EXPECT_EQ(0, g->flags);
+	EXPECT_EQ(WAMP_F_REMOVED, wampp_find_cg(r, 5555)->flags);
+	EXPECT_STREQ("REMOVED", wampp_find_cg(r, 5555)->flagstr);
+	g = wampp_find_cg(r, 7100);
+	ASSERT_NE(NULL, g);
+	EXPECT_STREQ("/system.slice/my\\040app.service", g->path);
+	EXPECT_STREQ("/system.slice/my app.service", g->upath);
+	EXPECT_EQ(g, wampp_find_cg_path(r, "/system.slice/my app.service"));
+	EXPECT_EQ(NULL, wampp_find_cg_path(r, g->path));
+	EXPECT_EQ(5103, wampp_find_cg_path(r, POD1 "/cri-containerd-" ID_C
+					   ".scope")->id);
+	EXPECT_EQ(NULL, wampp_find_cg(r, 999));
+	EXPECT_EQ(NULL, wampp_find_cg(r, (unsigned long long)WAMPP_NONE));
+	ASSERT_TRUE(r->has_cg_other);
+	g = &r->cg_other;
+	EXPECT_EQ(WAMPP_NONE, g->id);
+	EXPECT_EQ(4, g->writes);
+	EXPECT_EQ(40, g->write_bytes);
+	EXPECT_EQ(10, g->avg_write);
+	EXPECT_EQ(3, g->blk_reqs);
+	EXPECT_EQ(12288, g->blk_bytes);
+	EXPECT_EQ(30720, g->amp_centi);
+	EXPECT_STREQ("(other)", g->upath);
+	/* The syscalls: every cgroup row and (other) make the totals. */
+	for (size_t i = 0; i < r->ncgs; i++) {
+		w += r->cgs[i].writes;
+		b += r->cgs[i].write_bytes;
+		s += r->cgs[i].syncs;
+	}
+	EXPECT_EQ(wampp_key(r, WAMP_KEY_WRITES, NULL), w + g->writes);
+	EXPECT_EQ(wampp_key(r, WAMP_KEY_WRITE_BYTES, NULL),
+		  b + g->write_bytes);
+	EXPECT_EQ(wampp_key(r, WAMP_KEY_SYNCS, NULL), s + g->syncs);
+}
+
+/* Before 1.4: no column (unknown cgroup), no section. */
+TEST(parse_older_have_no_cgroups)
+{
+	static const char *const files[] = { FIX "v1.0.txt",
+					     FIX "v1.1-demo.txt",
+					     FIX "v1.9-future.txt" };
+	struct wampp_report r;
+	char err[256];
+
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		ASSERT_EQ(0, parse_file(files[i], &r, err, sizeof(err)))
+			TH_LOG("%s: %s", files[i], err);
+		EXPECT_FALSE(r.has_cgroups);
+		EXPECT_EQ(0, r.ncgs);
+		EXPECT_FALSE(r.has_cg_other);
+		EXPECT_EQ(NULL, wampp_find_cg(&r, 1));
+		for (size_t j = 0; j < r.nrows; j++)
+			EXPECT_EQ(WAMPP_NONE, r.rows[j].cgroup);
+		EXPECT_EQ(WAMPP_NONE, r.other.cgroup);
+		wampp_free(&r);
+	}
+}
+
+/* A later minor: unknown keys, columns (even after path), flags, sections. */
+TEST(parse_cgroup_section_future_minor)
+{
+	static const char txt[] =
+		"# wamp 1.7 writes=2 write_bytes=20 syncs=0 blk_reqs=0 blk_bytes=0 min_writes=1 small_write_bytes=512 sync_ratio=10 amp_ratio=2.00\n"
+		"pid tgid comm writes write_bytes avg_write syncs blk_reqs blk_bytes amp cgroup newcol flags\n"
+		"5 5 a 2 20 10 0 0 0 0.00 77 x -\n"
+		"- - (other) 0 0 - 0 0 0 - - x -\n"
+		"# cgroup io=v1 rows=1 slots=1/16 overflow=0 newkey=3\n"
+		"new1 id writes write_bytes avg_write syncs blk_reqs blk_bytes amp flags path new2\n"
+		"q 77 2 20 10 0 0 0 0.00 SYNC,NEWFLAG /a\\134b z\n"
+		"q - 0 0 - 0 0 0 - - (other) z\n"
+		"# later k=v\n"
+		"anything goes 1 2 3\n";
+	const struct wampp_cg *g;
+	struct wampp_report r;
+	char err[256];
+
+	ASSERT_EQ(0, wampp_parse(txt, &r, err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(77, r.rows[0].cgroup);
+	EXPECT_STREQ("v1", r.cg_io);
+	EXPECT_EQ(3, wampp_cg_key(&r, "newkey", NULL));
+	ASSERT_EQ(1, r.ncgs);
+	g = wampp_find_cg(&r, 77);
+	ASSERT_NE(NULL, g);
+	EXPECT_EQ(2, g->writes);
+	EXPECT_EQ(WAMP_F_SYNC, g->flags);
+	EXPECT_STREQ("/a\\134b", g->path);
+	EXPECT_STREQ("/a\\b", g->upath);
+	EXPECT_TRUE(r.has_cg_other);
+	wampp_free(&r);
+}
+
+/* A 1.4 report's first lines, then its cgroup section's first two. */
+#define HEAD14 "# wamp 1.4 a=1\npid tgid comm writes write_bytes avg_write syncs flags\n"
+#define CGHDR "id writes write_bytes avg_write syncs blk_reqs blk_bytes amp flags path\n"
+#define CG14 HEAD14 "# cgroup io=v2\n" CGHDR
+
+TEST(parse_cgroup_rejects_malformed)
+{
+	static const char *const bad[] = {
+		HEAD14 "# cgroup io=v2\n",			/* no header */
+		HEAD14 "# cgroup io=v2\n# system a=1\n",	/* no header */
+		HEAD14 "# cgroup io\n" CGHDR,			/* bad key */
+		HEAD14 "# cgroup io=v2\n"			/* no path */
+		"id writes write_bytes avg_write syncs blk_reqs blk_bytes amp flags\n",
+		CG14 "1 0 0 - 0 0 0 - -\n",
+		CG14 "x 0 0 - 0 0 0 - - /\n",
+		CG14 "-5 0 0 - 0 0 0 - - /\n",
+		CG14 "1 -1 0 - 0 0 0 - - /\n",
+		CG14 "1 0 0 a 0 0 0 - - /\n",
+		CG14 "1 1 1 1 0 0 0 1.234 - /\n",
+		CG14 "1 0 0 - 0 0 99999999999999999999 - - /\n",
+		/* good rows first: their paths must be freed too */
+		CG14 "1 0 0 - 0 0 0 - - /\n- 0 0 - 0 0 0 - - (other)\n"
+		"2 0 x - 0 0 0 - - /a\n",
+		"# wamp 1.4 a=1\n"
+		"pid tgid comm writes write_bytes avg_write syncs cgroup flags\n"
+		"1 1 x 1 1 1 0 abc -\n",
+	};
+	struct wampp_report r;
+	char err[256];
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		err[0] = '\0';
+		EXPECT_EQ(-1, wampp_parse(bad[i], &r, err, sizeof(err)))
+			TH_LOG("input #%zu was accepted", i);
+		EXPECT_NE('\0', err[0]) TH_LOG("input #%zu: no message", i);
+		EXPECT_EQ(NULL, r.cgs);
+		EXPECT_EQ(NULL, r.cg_other.path);
+	}
+}
+
+struct ct_case {
+	const char *path;
+	const char *runtime;
+	const char *id;		/* full; the short one is its first 12 */
+	const char *pod;
+	const char *unit;
+	const char *label;
+};
+
+/* Every layout, and what must not be taken for a container. */
+static const struct ct_case ct_cases[] = {
+	{ "/docker/" ID_A, "docker", ID_A, "", "", "0123456789ab" },
+	{ "/system.slice/docker-" ID_B ".scope", "docker", ID_B, "", "",
+	  "bbbb1111bbbb" },
+	{ "/docker-" ID_B ".scope", "docker", ID_B, "", "", "bbbb1111bbbb" },
+	{ POD1 "/cri-containerd-" ID_C ".scope", "containerd", ID_C, UID1, "",
+	  "c0ffee00c0ff" },
+	{ POD1, "", "", UID1, "", UID1 },
+	{ POD0, "", "", UID1, "", UID1 },
+	{ POD2 "/crio-" ID_D ".scope", "cri-o", ID_D, UID2, "",
+	  "d00dfeedd00d" },
+	{ POD2 "/crio-conmon-" ID_D ".scope", "", "", UID2,
+	  "crio-conmon-" ID_D ".scope", UID2 },
+	{ "/machine.slice/libpod-" ID_E ".scope", "podman", ID_E, "", "",
+	  "eeee2222eeee" },
+	{ "/machine.slice/libpod-conmon-" ID_E ".scope", "", "", "",
+	  "libpod-conmon-" ID_E ".scope", "libpod-conmon-" ID_E ".scope" },
+	{ "/libpod_parent/libpod-" ID_E, "podman", ID_E, "", "",
+	  "eeee2222eeee" },
+	{ "/kubepods/burstable/pod" UID1 "/" ID_C, "kubernetes", ID_C, UID1,
+	  "", "c0ffee00c0ff" },
+	{ "/kubepods/pod" UID1 "/" ID_C, "kubernetes", ID_C, UID1, "",
+	  "c0ffee00c0ff" },
+	{ "/kubepods/besteffort/pod" UID2, "", "", UID2, "", UID2 },
+	{ "/kubepods/burstable/pod" UID1 "/crio-" ID_D, "cri-o", ID_D, UID1,
+	  "", "d00dfeedd00d" },
+	{ "/system.slice/redis-server.service", "", "", "",
+	  "redis-server.service", "redis-server.service" },
+	{ "/user.slice/user-1000.slice/session-3.scope", "", "", "",
+	  "session-3.scope", "session-3.scope" },
+	{ "/system.slice", "", "", "", "system.slice", "system.slice" },
+	{ "/", "", "", "", "", "-" },
+	{ "(other)", "", "", "", "", "-" },
+	/* Below a container: the container's; its unit if it is one. */
+	{ "/docker/" ID_A "/init.scope", "docker", ID_A, "", "init.scope",
+	  "0123456789ab" },
+	{ "/../docker/" ID_A, "docker", ID_A, "", "", "0123456789ab" },
+	/* A kind node: the pod in the node's container starts afresh. */
+	{ KIND_POD "/cri-containerd-" ID_C ".scope", "containerd", ID_C, UID2,
+	  "", "c0ffee00c0ff" },
+	{ KIND_POD, "", "", UID2, "", UID2 },
+	/* Not containers: 63 hex, a non-hex digit, uppercase, no context. */
+	{ "/system.slice/docker-" HEX63 ".scope", "", "", "",
+	  "docker-" HEX63 ".scope", NULL },
+	{ "/system.slice/docker-" HEXG ".scope", "", "", "",
+	  "docker-" HEXG ".scope", NULL },
+	{ "/system.slice/docker-" HEXU ".scope", "", "", "",
+	  "docker-" HEXU ".scope", NULL },
+	{ "/docker/" HEX63, "", "", "", "", "-" },
+	{ "/docker/" ID_A "0", "", "", "", "", "-" },
+	{ "/" ID_C, "", "", "", "", "-" },
+	{ "/foo/" ID_C, "", "", "", "", "-" },
+	{ "/machine.slice/libpod-" ID_E, "podman", ID_E, "", "",
+	  "eeee2222eeee" },
+	{ "/system.slice/cri-containerd-" ID_C, "", "", "", "", "-" },
+	{ "/kubepods.slice/kubepods-burstable-podxyz.slice", "", "", "",
+	  "kubepods-burstable-podxyz.slice", NULL },
+	{ "/kubepods.slice/kubepods-burstable-pod.slice", "", "", "",
+	  "kubepods-burstable-pod.slice", NULL },
+	{ "/kubepods.slice/notkubepods-pod1234.slice", "", "", "",
+	  "notkubepods-pod1234.slice", NULL },
+	{ "/notkubepods/pod" UID1, "", "", "", "", "-" },
+	{ "/kubepods/guaranteed/pod" UID1, "", "", "", "", "-" },
+	{ "/kubepods/pod" UID1 "_x", "", "", "", "", "-" },
+	{ "/system.slice/.service", "", "", "", "", "-" },
+};
+
+static void check_ct(struct __test_metadata *_metadata,
+		     const struct ct_case *c)
+{
+	struct ws_container ct;
+	char shrt[WS_CT_SHORT_LEN + 1];
+
+	snprintf(shrt, sizeof(shrt), "%s", c->id);
+	ws_container_parse(c->path, &ct);
+	EXPECT_STREQ(c->runtime, ct.runtime) TH_LOG("%s", c->path);
+	EXPECT_STREQ(c->id, ct.id) TH_LOG("%s", c->path);
+	EXPECT_STREQ(shrt, ct.short_id) TH_LOG("%s", c->path);
+	EXPECT_STREQ(c->pod, ct.pod_uid) TH_LOG("%s", c->path);
+	EXPECT_STREQ(c->unit, ct.unit) TH_LOG("%s", c->path);
+	EXPECT_STREQ(c->label ? c->label : c->unit, ws_container_label(&ct))
+		TH_LOG("%s", c->path);
+}
+
+TEST(container_recognition)
+{
+	struct ws_container ct;
+	char longp[600];
+
+	for (size_t i = 0; i < ARRAY_SIZE(ct_cases); i++)
+		check_ct(_metadata, &ct_cases[i]);
+	/* A component longer than a cgroup's name: not recognised. */
+	memset(longp, 'a', sizeof(longp) - 1);
+	longp[0] = '/';
+	memcpy(longp + sizeof(longp) - 9, ".service", 9);
+	ws_container_parse(longp, &ct);
+	EXPECT_STREQ("", ct.unit);
+	EXPECT_STREQ("-", ws_container_label(&ct));
+}
+
+TEST(container_arg_and_match)
+{
+	struct ws_container ct;
+	char out[WS_CT_ID_LEN + 1];
+
+	EXPECT_EQ(0, ws_container_arg("0123", out, sizeof(out)));
+	EXPECT_STREQ("0123", out);
+	EXPECT_EQ(0, ws_container_arg("0123456789AB", out, sizeof(out)));
+	EXPECT_STREQ("0123456789ab", out);
+	EXPECT_EQ(0, ws_container_arg("1234ABCD_5678", out, sizeof(out)));
+	EXPECT_STREQ("1234abcd-5678", out);
+	EXPECT_EQ(0, ws_container_arg(ID_A, out, sizeof(out)));
+	EXPECT_STREQ(ID_A, out);
+	EXPECT_EQ(-1, ws_container_arg("012", out, sizeof(out)));
+	EXPECT_EQ(-1, ws_container_arg("xyz1", out, sizeof(out)));
+	EXPECT_EQ(-1, ws_container_arg("----", out, sizeof(out)));
+	EXPECT_EQ(-1, ws_container_arg("12-3", out, sizeof(out)));
+	EXPECT_EQ(-1, ws_container_arg(ID_A "0", out, sizeof(out)));
+	EXPECT_EQ(-1, ws_container_arg("", out, sizeof(out)));
+	EXPECT_EQ(-1, ws_container_arg("0123", out, 4));
+	ws_container_parse(POD1 "/cri-containerd-" ID_C ".scope", &ct);
+	EXPECT_TRUE(ws_container_match(&ct, "c0ffee00"));
+	EXPECT_TRUE(ws_container_match(&ct, "c0ffee00c0ff"));
+	EXPECT_TRUE(ws_container_match(&ct, ID_C));
+	EXPECT_TRUE(ws_container_match(&ct, "1234abcd"));
+	EXPECT_TRUE(ws_container_match(&ct, UID1));
+	EXPECT_FALSE(ws_container_match(&ct, "0ffee00c"));
+	EXPECT_FALSE(ws_container_match(&ct, "abcd"));
+	ws_container_parse("/system.slice/redis-server.service", &ct);
+	EXPECT_FALSE(ws_container_match(&ct, "0000"));
+}
+
+TEST(path_below)
+{
+	EXPECT_TRUE(ws_path_below("/a/b", "/a"));
+	EXPECT_TRUE(ws_path_below("/a", "/a"));
+	EXPECT_TRUE(ws_path_below("/a", "/a/"));
+	EXPECT_TRUE(ws_path_below("/a/b/c", "/a/b"));
+	EXPECT_FALSE(ws_path_below("/ab", "/a"));
+	EXPECT_FALSE(ws_path_below("/a", "/a/b"));
+	EXPECT_TRUE(ws_path_below("/", "/"));
+	EXPECT_TRUE(ws_path_below("/x", "/"));
+	EXPECT_TRUE(ws_path_below("/..x", "/"));
+	EXPECT_FALSE(ws_path_below("/..", "/"));
+	EXPECT_FALSE(ws_path_below("/../x", "/"));
+	EXPECT_TRUE(ws_path_below("/../x", "/.."));
+	EXPECT_FALSE(ws_path_below("(other)", "/"));
+}
+
+/* The text output of a view of @r; the caller frees it. */
+static char *text_of(const struct wampp_report *r,
+		     const struct wampp_report *prev, double secs,
+		     const struct ws_opts *o,
+		     void (*fn)(FILE *, const struct ws_result *,
+				const struct ws_opts *))
+{
+	struct ws_result res;
+	char *out;
+
+	if (ws_build(r, prev, secs, o, &res))
+		return strdup("(ws_build failed)");
+	out = render(fn, &res, o);
+	ws_result_free(&res);
+	return out;
+}
+
+/* -c: one row per cgroup, sorted, the container columns, path last. */
+TEST_F(v14, cgroup_view)
+{
+	static const long long order[] = { 4321, 5103, 5000, 6000, 7000, 1,
+					   5200, 7100, 100, 5100, 5101, 5102,
+					   5201, 5555, 6001 };
+	struct ws_opts o = { .view = WS_CGROUPS };
+	struct ws_result *res = &self->res;
+	const struct ws_ent *e;
+
+	ASSERT_EQ(0, ws_build(&self->r, NULL, 0, &o, res));
+	EXPECT_TRUE(res->has_cgroups);
+	EXPECT_STREQ("v2", res->cg_io);
+	EXPECT_STREQ("16/256", res->cg_slots);
+	EXPECT_EQ(2, res->cg_overflow);
+	EXPECT_EQ(4, res->cg_other.writes);
+	EXPECT_EQ(12288, res->cg_other.blk_bytes);
+	EXPECT_EQ(15, res->ncgi);
+	EXPECT_EQ(15, res->ncgs);
+	ASSERT_EQ(ARRAY_SIZE(order), res->n);
+	for (size_t i = 0; i < res->n; i++)
+		EXPECT_EQ(order[i], res->ents[i].cgroup);
+	e = ent_cg(res, 4321);
+	EXPECT_EQ(11062, e->writes);
+	EXPECT_EQ(180000000, e->blk_bytes);
+	EXPECT_EQ(WAMP_F_SMALL | WAMP_F_SYNC | WAMP_F_AMP, e->flags);
+	EXPECT_STREQ("docker", e->cgi->ct.runtime);
+	EXPECT_EQ(WAMP_F_REMOVED, ent_cg(res, 5555)->flags);
+	ws_result_free(res);
+	o.flagged = true;
+	ASSERT_EQ(0, ws_build(&self->r, NULL, 0, &o, res));
+	ASSERT_EQ(3, res->n);		/* REMOVED is no finding */
+	EXPECT_EQ(4321, res->ents[0].cgroup);
+	EXPECT_EQ(5103, res->ents[1].cgroup);
+	EXPECT_EQ(7000, res->ents[2].cgroup);
+	ws_result_free(res);
+	o = (struct ws_opts){ .view = WS_CGROUPS, .key = WS_KEY_WRITES,
+			      .top = 2 };
+	ASSERT_EQ(0, ws_build(&self->r, NULL, 0, &o, res));
+	ASSERT_EQ(2, res->n);
+	EXPECT_EQ(4321, res->ents[0].cgroup);
+	EXPECT_EQ(5103, res->ents[1].cgroup);
+}
+
+TEST_F(v14, cgroup_view_text)
+{
+	struct ws_opts o = { .view = WS_CGROUPS };
+	char *out = text_of(&self->r, NULL, 0, &o, ws_print_text);
+
+	expect_in(_metadata, out, (const char *const []){
+		"\ncgroups: io v2, slots 16/256, overflow 2; (other): 4 writes, 40 bytes, 12288 bytes to devices\n",
+		"\n    CGROUP     WRITES        BYTES    AVG    SYNCS   BLK_REQS    BLK_BYTES     AMP RUNTIME    CONTAINER    FLAGS          PATH\n",
+		"\n*     4321      11062       539432     48    11033       2000    180000000  333.68 docker     0123456789ab SMALL,SYNC,AMP /docker/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n",
+		"\n*     5103       4000      1024000    256     4000       4000     16384000   16.00 containerd c0ffee00c0ff SMALL,SYNC,AMP /kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1234abcd_5678_90ab_cdef_1234567890ab.slice/cri-containerd-c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00.scope\n",
+		"\n      5102          3           30     10        0          0            0    0.00 -          1234abcd-5678-90ab-cdef-1234567890ab -              /kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1234abcd_5678_90ab_cdef_1234567890ab.slice\n",
+		"\n      5555          3           30     10        0          0            0    0.00 -          foo.service  REMOVED        /system.slice/foo.service\n",
+		NULL });
+	/* The path as printed: escaped. */
+	expect_in(_metadata, out, (const char *const []){
+		" my app.service -              /system.slice/my\\040app.service\n",
+		NULL });
+	EXPECT_EQ(NULL, strstr(out, "(other) ")) TH_LOG("%s", out);
+	free(out);
+}
+
+/* --subtree: a row's own counts plus those of the rows below its path. */
+TEST_F(v14, cgroup_subtree)
+{
+	struct ws_opts o = { .view = WS_CGROUPS, .subtree = true };
+	struct ws_result *res = &self->res;
+	const struct ws_ent *e;
+	char *out;
+
+	ASSERT_EQ(0, ws_build(&self->r, NULL, 0, &o, res));
+	ASSERT_EQ(15, res->n);
+	e = ent_cg(res, 1);		/* the root: every row */
+	EXPECT_EQ(21770, e->writes);
+	EXPECT_EQ(16082503, e->write_bytes);
+	EXPECT_EQ(216655104, e->blk_bytes);
+	EXPECT_EQ(wampp_key(&self->r, WAMP_KEY_WRITES, NULL),
+		  e->writes + self->r.cg_other.writes);
+	e = ent_cg(res, 100);		/* /system.slice */
+	EXPECT_EQ(5 + 2000 + 3016 + 3 + 100, e->writes);
+	EXPECT_EQ(500 + 8192000 + 129521 + 30 + 1000, e->write_bytes);
+	EXPECT_EQ(1003, e->syncs);
+	EXPECT_EQ(2000 + 1014 + 1, e->blk_reqs);
+	EXPECT_EQ(8192000 + 4251648 + 4096, e->blk_bytes);
+	EXPECT_EQ(WAMP_F_SYNC, e->flags);	/* classified on the subtree */
+	EXPECT_EQ(1 + 2 + 3 + 4000 + 50 + 7, ent_cg(res, 5100)->writes);
+	EXPECT_EQ(2 + 3 + 4000, ent_cg(res, 5101)->writes);
+	EXPECT_EQ(3 + 4000, ent_cg(res, 5102)->writes);
+	EXPECT_EQ(4000, ent_cg(res, 5103)->writes);	/* a leaf */
+	EXPECT_EQ(WAMP_F_REMOVED, ent_cg(res, 5555)->flags);
+	/* res->cgs keeps the own counts. */
+	for (size_t i = 0; i < res->ncgs; i++)
+		if (res->cgs[i].cgroup == 1)
+			EXPECT_EQ(12, res->cgs[i].writes);
+	out = render(ws_print_text, res, &o);
+	expect_in(_metadata, out, (const char *const []){
+		"overflow 2; counts of subtrees; (other)",
+		NULL });
+	free(out);
+	ws_result_free(res);
+	o.cgroup = "/kubepods.slice";
+	ASSERT_EQ(0, ws_build(&self->r, NULL, 0, &o, res));
+	EXPECT_EQ(6, res->n);
+	EXPECT_EQ(4063, ent_cg(res, 5100)->writes);
+}
+
+/* Rows of one path (a removed cgroup and its successor) are not nested. */
+TEST(cgroup_subtree_same_path)
+{
+	static const char txt[] =
+		"# wamp 1.4 writes=111 write_bytes=111 syncs=0 blk_reqs=0 blk_bytes=0 min_writes=1000 small_write_bytes=512 sync_ratio=10 amp_ratio=2.00\n"
+		"pid tgid comm writes write_bytes avg_write syncs blk_reqs blk_bytes amp cgroup flags\n"
+		"- - (other) 0 0 - 0 0 0 - - -\n"
+		"# cgroup io=v2 rows=4 slots=4/16 overflow=0\n"
+		"id writes write_bytes avg_write syncs blk_reqs blk_bytes amp flags path\n"
+		"20 1 1 1 0 0 0 0.00 REMOVED /s/x.service\n"
+		"21 10 10 1 0 0 0 0.00 - /s/x.service\n"
+		"22 100 100 1 0 0 0 0.00 - /s/x.service/sub\n"
+		"23 1000 1000 1 0 0 0 0.00 - /../outside\n"
+		"24 5 5 1 0 0 0 0.00 - /\n";
+	struct ws_opts o = { .view = WS_CGROUPS, .subtree = true };
+	struct wampp_report r;
+	struct ws_result res;
+	char err[256];
+
+	ASSERT_EQ(0, wampp_parse(txt, &r, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, ws_build(&r, NULL, 0, &o, &res));
+	EXPECT_EQ(101, ent_cg(&res, 20)->writes);
+	EXPECT_EQ(110, ent_cg(&res, 21)->writes);
+	EXPECT_EQ(100, ent_cg(&res, 22)->writes);
+	EXPECT_EQ(1000, ent_cg(&res, 23)->writes);
+	EXPECT_EQ(5 + 1 + 10 + 100, ent_cg(&res, 24)->writes);	/* not /.. */
+	ws_result_free(&res);
+	wampp_free(&r);
+}
+
+/* --cgroup and --container on the task views: by the cgroup's path. */
+TEST_F(v14, task_filters)
+{
+	static const struct {
+		const char *cgroup, *container;
+		long long pids[8];	/* 0-terminated */
+	} cases[] = {
+		{ "/system.slice", NULL, { 200, 500, 510, 520 } },
+		{ "/system.slice/", NULL, { 200, 500, 510, 520 } },
+		{ "/system.slice/docker-" ID_B ".scope", NULL, { 200 } },
+		{ "/system", NULL, { 0 } },
+		{ "/kubepods.slice", NULL, { 300, 310, 311 } },
+		{ "/system.slice/my app.service", NULL, { 520 } },
+		{ NULL, "0123", { 144, 145 } },
+		{ NULL, "0123456789ab", { 144, 145 } },
+		{ NULL, ID_A, { 144, 145 } },
+		{ NULL, "1234abcd", { 300 } },
+		{ NULL, "c0ffee00c0ff", { 300 } },
+		{ NULL, "abcdef01-2345", { 310, 311 } },	/* with conmon */
+		{ NULL, "d00dfeed", { 310 } },		/* not conmon */
+		{ NULL, "eeee2222", { 400 } },
+		{ NULL, "dead", { 0 } },
+		{ "/kubepods.slice", "abcdef01", { 310, 311 } },
+		{ "/system.slice", "0123", { 0 } },
+	};
+	struct ws_result *res = &self->res;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct ws_opts o = { .cgroup = cases[i].cgroup,
+				     .container = cases[i].container };
+		size_t n = 0;
+
+		while (cases[i].pids[n])
+			n++;
+		ASSERT_EQ(0, ws_build(&self->r, NULL, 0, &o, res));
+		EXPECT_EQ(n, res->n) TH_LOG("case %zu", i);
+		for (size_t j = 0; j < n; j++) {
+			EXPECT_NE(NULL, ent_pid(res, cases[i].pids[j]))
+				TH_LOG("case %zu: pid %lld", i,
+				       cases[i].pids[j]);
+		}
+		ws_result_free(res);
+	}
+	/* The root keeps every task of a known cgroup: not 700 ("-"). */
+	struct ws_opts o = { .cgroup = "/" };
+
+	ASSERT_EQ(0, ws_build(&self->r, NULL, 0, &o, res));
+	EXPECT_EQ(13, res->n);
+	EXPECT_EQ(NULL, ent_pid(res, 700));
+	ws_result_free(res);
+	o = (struct ws_opts){ 0 };
+	ASSERT_EQ(0, ws_build(&self->r, NULL, 0, &o, res));
+	EXPECT_EQ(14, res->n);
+}
+
+/* The folded views: a process in one cgroup keeps it; commands mix. */
+TEST_F(v14, folded_views_cgroup)
+{
+	struct ws_opts o = { .view = WS_PROCS, .container = "0123" };
+	struct ws_result *res = &self->res;
+	const struct ws_ent *e = NULL;
+
+	ASSERT_EQ(0, ws_build(&self->r, NULL, 0, &o, res));
+	ASSERT_EQ(1, res->n);
+	EXPECT_EQ(144, res->ents[0].pid);
+	EXPECT_EQ(2, res->ents[0].ntasks);
+	EXPECT_EQ(11062, res->ents[0].writes);
+	EXPECT_EQ(4321, res->ents[0].cgroup);
+	EXPECT_EQ(4321, res->ents[0].cgi->cg->id);
+	ws_result_free(res);
+	o = (struct ws_opts){ .view = WS_COMMS };
+	ASSERT_EQ(0, ws_build(&self->r, NULL, 0, &o, res));
+	for (size_t i = 0; i < res->n; i++)
+		if (!strcmp(res->ents[i].name, "redis-server"))
+			e = &res->ents[i];
+	ASSERT_NE(NULL, e);
+	EXPECT_EQ(2, e->ntasks);		/* 144 in docker, 500 not */
+	EXPECT_EQ(WAMPP_NONE, e->cgroup);
+	EXPECT_EQ(NULL, e->cgi);
+	ws_result_free(res);
+	o.cgroup = "/system.slice";
+	ASSERT_EQ(0, ws_build(&self->r, NULL, 0, &o, res));
+	EXPECT_EQ(4, res->n);
+	EXPECT_STREQ("nginx", res->ents[0].name);
+	EXPECT_STREQ("redis-server", res->ents[1].name);
+	EXPECT_EQ(1, res->ents[1].ntasks);
+	EXPECT_EQ(3016, res->ents[1].writes);
+	EXPECT_EQ(7000, res->ents[1].cgroup);
+}
+
+/* -c and the filters: rows at or below the path, of the container. */
+TEST_F(v14, cgroup_view_filters)
+{
+	static const struct {
+		const char *cgroup, *container;
+		long long ids[8];
+	} cases[] = {
+		{ "/system.slice", NULL, { 100, 5000, 7000, 5555, 7100 } },
+		{ "/", NULL, { 1, 100, 4321, 5000, 7000, 5555, 7100 } },
+		{ NULL, "0123", { 4321 } },
+		{ NULL, "abcdef01", { 5200, 5201 } },
+		{ NULL, UID1, { 5102, 5103 } },
+		{ "/kubepods.slice", "c0ffee", { 5103 } },
+	};
+	struct ws_result *res = &self->res;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct ws_opts o = { .view = WS_CGROUPS,
+				     .cgroup = cases[i].cgroup,
+				     .container = cases[i].container };
+		size_t n = 0;
+
+		while (cases[i].ids[n])
+			n++;
+		if (cases[i].cgroup && !strcmp(cases[i].cgroup, "/"))
+			n = 15;		/* all of them */
+		ASSERT_EQ(0, ws_build(&self->r, NULL, 0, &o, res));
+		EXPECT_EQ(n, res->n) TH_LOG("case %zu", i);
+		EXPECT_EQ(n, res->ncgs) TH_LOG("case %zu", i);
+		for (size_t j = 0; cases[i].ids[j]; j++) {
+			EXPECT_NE(NULL, ent_cg(res, cases[i].ids[j]))
+				TH_LOG("case %zu: id %lld", i,
+				       cases[i].ids[j]);
+		}
+		ws_result_free(res);
+	}
+}
+
+/* No cgroup section: -c and the filters of task views are errors. */
+TEST(cgroups_need_the_section)
+{
+	struct ws_opts c = { .view = WS_CGROUPS };
+	struct ws_opts f = { .cgroup = "/" };
+	struct ws_opts k = { .view = WS_PROCS, .container = "0123" };
+	struct ws_opts d = { .view = WS_DEVS, .cgroup = "/" };
+	struct wampp_report r;
+	struct ws_result res;
+	char err[256];
+
+	ASSERT_EQ(0, parse_file(FIX "v1.1-demo.txt", &r, err, sizeof(err)));
+	EXPECT_EQ(WS_ERR_NO_CGROUPS, ws_build(&r, NULL, 0, &c, &res));
+	EXPECT_EQ(WS_ERR_NO_CGROUPS, ws_build(&r, NULL, 0, &f, &res));
+	EXPECT_EQ(WS_ERR_NO_CGROUPS, ws_build(&r, NULL, 0, &k, &res));
+	EXPECT_TRUE(ws_needs_cgroups(&c));
+	EXPECT_FALSE(ws_needs_cgroups(&d));
+	ASSERT_EQ(0, ws_build(&r, NULL, 0, &d, &res));	/* not filtered */
+	EXPECT_EQ(1, res.n);
+	EXPECT_FALSE(res.has_cgroups);
+	ws_result_free(&res);
+	wampp_free(&r);
+}
+
+/* The task views' cgroup columns; none before 1.4. */
+TEST_F(v14, task_view_text)
+{
+	struct ws_opts o = { .top = 0 };
+	struct wampp_report old;
+	char err[256], *out = text_of(&self->r, NULL, 0, &o, ws_print_text);
+
+	expect_in(_metadata, out, (const char *const []){
+		"   JRNL_BYTES   CGROUP RUNTIME    CONTAINER    FLAGS\n",
+		"    120000000     4321 docker     0123456789ab SMALL,SYNC,AMP\n",
+		"      8192000     5103 containerd c0ffee00c0ff SMALL,SYNC,AMP\n",
+		"            0     7100 -          my app.service -\n",
+		"            0     5201 -          abcdef01-2345-6789-abcd-ef0123456789 -\n",
+		" old                       4           40     10        0          0            0    0.00           40            0            0        - -          -            -\n",
+		NULL });
+	free(out);
+	o.view = WS_COMMS;
+	out = text_of(&self->r, NULL, 0, &o, ws_print_text);
+	expect_in(_metadata, out, (const char *const []){
+		"        - -          -            SMALL,SYNC,AMP\n",
+		NULL });
+	free(out);
+	ASSERT_EQ(0, parse_file(FIX "v1.1-demo.txt", &old, err, sizeof(err)));
+	o.view = WS_TASKS;
+	out = text_of(&old, NULL, 0, &o, ws_print_text);
+	EXPECT_EQ(NULL, strstr(out, "CGROUP")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "JRNL_BYTES FLAGS\n")) TH_LOG("%s", out);
+	free(out);
+	wampp_free(&old);
+}
+
+TEST_F(v14, json_keys)
+{
+	struct ws_opts o = { 0 };
+	struct wampp_report old;
+	char err[256], *out = text_of(&self->r, NULL, 0, &o, json_at_0);
+
+	expect_in(_metadata, out, (const char *const []){
+		"\"comm\":\"redis-server\",\"writes\":11032,",
+		",\"flags\":[\"SMALL\",\"SYNC\",\"AMP\"],\"cgroup\":4321,\"cgroup_path\":\"/docker/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\",\"runtime\":\"docker\",\"container_id\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"}",
+		"\"cgroup\":5103,\"cgroup_path\":\"/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1234abcd_5678_90ab_cdef_1234567890ab.slice/cri-containerd-c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00.scope\",\"runtime\":\"containerd\",\"container_id\":\"c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00\",\"pod_uid\":\"1234abcd-5678-90ab-cdef-1234567890ab\"}",
+		"\"cgroup\":7000,\"cgroup_path\":\"/system.slice/redis-server.service\",\"unit\":\"redis-server.service\"}",
+		"\"cgroup_path\":\"/system.slice/my app.service\",\"unit\":\"my app.service\"}",
+		"\"comm\":\"old\",\"writes\":4,",
+		"\"flags\":[],\"cgroup\":null}",
+		"],\"cgroup_io\":\"v2\",\"cgroup_other\":{\"overflow\":2,\"writes\":4,\"write_bytes\":40,\"syncs\":0,\"blk_reqs\":3,\"blk_bytes\":12288},\"cgroups\":[{\"id\":1,\"path\":\"/\",\"writes\":12,\"write_bytes\":600,\"syncs\":0,\"blk_reqs\":40,\"blk_bytes\":1638400,\"amp\":2730.66,\"flags\":[]},{\"id\":100,",
+		"{\"id\":5555,\"path\":\"/system.slice/foo.service\",\"writes\":3,\"write_bytes\":30,\"syncs\":0,\"blk_reqs\":0,\"blk_bytes\":0,\"amp\":0.00,\"flags\":[\"REMOVED\"],\"unit\":\"foo.service\"}",
+		"{\"id\":6001,\"path\":\"/machine.slice/libpod-conmon-eeee2222eeee2222eeee2222eeee2222eeee2222eeee2222eeee2222eeee2222.scope\",\"writes\":9,\"write_bytes\":90,\"syncs\":0,\"blk_reqs\":0,\"blk_bytes\":0,\"amp\":0.00,\"flags\":[],\"unit\":\"libpod-conmon-eeee2222eeee2222eeee2222eeee2222eeee2222eeee2222eeee2222eeee2222.scope\"}]}\n",
+		NULL });
+	EXPECT_EQ(NULL, strstr(out, "\"subtree\"")) TH_LOG("%s", out);
+	free(out);
+	o = (struct ws_opts){ .view = WS_CGROUPS, .subtree = true,
+			      .top = 1 };
+	out = text_of(&self->r, NULL, 0, &o, json_at_0);
+	expect_in(_metadata, out, (const char *const []){
+		",\"view\":\"cgroups\",",
+		",\"rows\":[{\"id\":1,\"path\":\"/\",\"writes\":21770,\"write_bytes\":16082503,\"syncs\":16051,\"blk_reqs\":10565,\"blk_bytes\":216655104,\"amp\":13.47,\"flags\":[\"SYNC\",\"AMP\"]}],\"subtree\":true,\"cgroup_io\":\"v2\",",
+		NULL });
+	free(out);
+	/* Before 1.4: tasks have "cgroup":null, and no cgroup keys. */
+	ASSERT_EQ(0, parse_file(FIX "v1.1-demo.txt", &old, err, sizeof(err)));
+	o = (struct ws_opts){ 0 };
+	out = text_of(&old, NULL, 0, &o, json_at_0);
+	expect_in(_metadata, out, (const char *const []){
+		"\"flags\":[\"SMALL\",\"SYNC\",\"AMP\"],\"cgroup\":null}",
+		NULL });
+	EXPECT_EQ(NULL, strstr(out, "cgroups")) TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(out, "cgroup_")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "]}\n")) TH_LOG("%s", out);
+	free(out);
+	wampp_free(&old);
+}
+
+/* Occurrences of @needle in @hay. */
+static int count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (; (hay = strstr(hay, needle)); hay++)
+		n++;
+	return n;
+}
+
+TEST_F(v14, prometheus_labels)
+{
+	struct ws_opts o = { .format = WS_PROM };
+	struct wampp_report old;
+	char err[256], *out = text_of(&self->r, NULL, 0, &o, ws_print_prom);
+
+	expect_in(_metadata, out, (const char *const []){
+		"\nwamp_task_writes_total{pid=\"144\",tgid=\"144\",comm=\"redis-server\",cgroup_id=\"4321\",container_id=\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"} 11032\n",
+		"\nwamp_task_writes_total{pid=\"500\",tgid=\"500\",comm=\"redis-server\",cgroup_id=\"7000\",container_id=\"\"} 3016\n",
+		"\nwamp_task_writes_total{pid=\"700\",tgid=\"700\",comm=\"old\",cgroup_id=\"\",container_id=\"\"} 4\n",
+		"\n# HELP wamp_cgroup_blk_bytes_total Bytes of write bios the kernel charged to the cgroup (io.stat wbytes).\n# TYPE wamp_cgroup_blk_bytes_total counter\n",
+		"\nwamp_cgroup_writes_total{cgroup_id=\"5103\",path=\"/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1234abcd_5678_90ab_cdef_1234567890ab.slice/cri-containerd-c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00.scope\",runtime=\"containerd\",container_id=\"c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00\",pod_uid=\"1234abcd-5678-90ab-cdef-1234567890ab\",unit=\"\"} 4000\n",
+		"\nwamp_cgroup_blk_requests_total{cgroup_id=\"7100\",path=\"/system.slice/my app.service\",runtime=\"\",container_id=\"\",pod_uid=\"\",unit=\"my app.service\"} 1\n",
+		NULL });
+	EXPECT_EQ(5, count(out, "# TYPE wamp_cgroup_"));
+	EXPECT_EQ(8, count(out, "# TYPE wamp_task_"));
+	EXPECT_EQ(15, count(out, "\nwamp_cgroup_syncs_total{"));
+	EXPECT_EQ(14, count(out, "\nwamp_task_syncs_total{"));
+	free(out);
+	/* -c: the view's rows, subtree totals with --subtree; no tasks. */
+	o = (struct ws_opts){ .view = WS_CGROUPS, .format = WS_PROM,
+			      .subtree = true, .container = "0123" };
+	out = text_of(&self->r, NULL, 0, &o, ws_print_prom);
+	EXPECT_EQ(0, count(out, "wamp_task_"));
+	EXPECT_EQ(1, count(out, "\nwamp_cgroup_writes_total{"));
+	expect_in(_metadata, out, (const char *const []){
+		"\nwamp_cgroup_writes_total{cgroup_id=\"4321\",path=\"/docker/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\",runtime=\"docker\",container_id=\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\",pod_uid=\"\",unit=\"\"} 11062\n",
+		NULL });
+	free(out);
+	/* Before 1.4: neither the families nor the labels. */
+	ASSERT_EQ(0, parse_file(FIX "v1.1-demo.txt", &old, err, sizeof(err)));
+	o = (struct ws_opts){ .format = WS_PROM };
+	out = text_of(&old, NULL, 0, &o, ws_print_prom);
+	EXPECT_EQ(0, count(out, "cgroup"));
+	expect_in(_metadata, out, (const char *const []){
+		"\nwamp_task_writes_total{pid=\"144\",tgid=\"144\",comm=\"redis-server\"} 3016\n",
+		NULL });
+	free(out);
+	wampp_free(&old);
+}
+
+/* A path with a quote, backslash, newline, a byte not UTF-8 and an é. */
+static const char odd_txt[] =
+	"# wamp 1.4 writes=1 write_bytes=1 syncs=0 blk_reqs=0 blk_bytes=0 min_writes=1 small_write_bytes=512 sync_ratio=10 amp_ratio=2.00\n"
+	"pid tgid comm writes write_bytes avg_write syncs blk_reqs blk_bytes amp cgroup flags\n"
+	"5 5 a\\377b 1 1 1 0 0 0 0.00 9 SMALL\n"
+	"- - (other) 0 0 - 0 0 0 - - -\n"
+	"# cgroup io=v2 rows=1 slots=1/16 overflow=0\n"
+	"id writes write_bytes avg_write syncs blk_reqs blk_bytes amp flags path\n"
+	"9 1 1 1 0 0 0 0.00 SMALL /a\\042b\\134c\\012d\\377\\303\\251.service\n"
+	"- 0 0 - 0 0 0 - - (other)\n";
+
+TEST(escaping_of_paths)
+{
+	struct ws_opts o = { .view = WS_CGROUPS, .format = WS_PROM };
+	struct wampp_report r;
+	char err[256], *out;
+
+	ASSERT_EQ(0, wampp_parse(odd_txt, &r, err, sizeof(err)))
+		TH_LOG("%s", err);
+	EXPECT_STREQ("/a\"b\\c\nd\377\303\251.service", r.cgs[0].upath);
+	out = text_of(&r, NULL, 0, &o, ws_print_prom);
+	expect_in(_metadata, out, (const char *const []){
+		"{cgroup_id=\"9\",path=\"/a\\\"b\\\\c\\nd\\\\377\303\251.service\",runtime=\"\",container_id=\"\",pod_uid=\"\",unit=\"a\\\"b\\\\c\\nd\\\\377\303\251.service\"} 1\n",
+		NULL });
+	free(out);
+	o.view = WS_TASKS;
+	out = text_of(&r, NULL, 0, &o, ws_print_prom);
+	expect_in(_metadata, out, (const char *const []){
+		"{pid=\"5\",tgid=\"5\",comm=\"a\\\\377b\",cgroup_id=\"9\",container_id=\"\"} 1\n",
+		NULL });
+	free(out);
+	o.view = WS_CGROUPS;
+	out = text_of(&r, NULL, 0, &o, json_at_0);
+	expect_in(_metadata, out, (const char *const []){
+		"\"path\":\"/a\\\"b\\\\c\\u000ad\\u00ff\\u00c3\\u00a9.service\"",
+		NULL });
+	free(out);
+	out = text_of(&r, NULL, 0, &o, ws_print_text);
+	expect_in(_metadata, out, (const char *const []){
+		" /a\\042b\\134c\\012d\\377\\303\\251.service\n",
+		NULL });
+	free(out);
+	wampp_free(&r);
+}
+
+/* promtool accepts every view's metrics (when it is installed). */
+TEST(prometheus_promtool)
+{
+	static const char *const views[] = { "", "-P", "-C", "-d", "-c",
+					     "-c --subtree",
+					     "--container 0123",
+					     "-c --cgroup /system.slice" };
+	char cmd[512], odd[] = "/tmp/wampstat_odd.XXXXXX";
+	int fd;
+
+	if (system("command -v promtool >/dev/null 2>&1"))
+		SKIP(return, "promtool not installed");
+	for (size_t i = 0; i < ARRAY_SIZE(views); i++) {
+		snprintf(cmd, sizeof(cmd),
+			 "build/tools/wampstat -f %s %s -n 0 --prometheus | promtool check metrics",
+			 FIX14, views[i]);
+		EXPECT_EQ(0, system(cmd)) TH_LOG("%s", cmd);
+	}
+	fd = mkstemp(odd);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(sizeof(odd_txt) - 1, write(fd, odd_txt, sizeof(odd_txt) - 1));
+	close(fd);
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(cmd, sizeof(cmd),
+			 "build/tools/wampstat -f %s %s --prometheus | promtool check metrics",
+			 odd, i ? "-c" : "");
+		EXPECT_EQ(0, system(cmd)) TH_LOG("%s", cmd);
+	}
+	unlink(odd);
+}
+
+static const char prev14_txt[] =
+	"# wamp 1.4 writes=655 write_bytes=6550 syncs=0 blk_reqs=10 blk_bytes=40960 min_writes=100 small_write_bytes=512 sync_ratio=10 amp_ratio=2.00\n"
+	"pid tgid comm writes write_bytes avg_write syncs blk_reqs blk_bytes amp cgroup flags\n"
+	"10 10 a 100 1000 10 0 10 40960 40.96 10 -\n"
+	"11 11 b 50 500 10 0 0 0 0.00 11 -\n"
+	"12 12 c 500 5000 10 0 0 0 0.00 12 SMALL\n"
+	"- - (other) 5 50 10 0 0 0 0.00 - -\n"
+	"# cgroup io=v2 rows=3 slots=3/16 overflow=1\n"
+	"id writes write_bytes avg_write syncs blk_reqs blk_bytes amp flags path\n"
+	"10 100 1000 10 0 10 40960 40.96 - /a\n"
+	"11 50 500 10 0 0 0 0.00 - /a/b\n"
+	"12 500 5000 10 0 0 0 0.00 SMALL /c\n"
+	"- 5 50 10 0 0 0 0.00 - (other)\n";
+
+/*
+ * 2 s later: /a wrote 200 8-byte writes, synced each, 512x; /a/b idle; /c's
+ * counts went down (it counts from zero); /a/d is new.
+ */
+static const char cur14_txt[] =
+	"# wamp 1.4 writes=906 write_bytes=8660 syncs=200 blk_reqs=210 blk_bytes=860160 min_writes=100 small_write_bytes=512 sync_ratio=10 amp_ratio=2.00\n"
+	"pid tgid comm writes write_bytes avg_write syncs blk_reqs blk_bytes amp cgroup flags\n"
+	"10 10 a 300 2600 8 200 210 860160 330.83 10 SMALL,SYNC,AMP\n"
+	"11 11 b 50 500 10 0 0 0 0.00 11 -\n"
+	"14 14 c 7 70 10 0 0 0 0.00 12 -\n"
+	"13 13 d 40 400 10 0 0 0 0.00 13 -\n"
+	"- - (other) 9 90 10 0 0 0 0.00 - -\n"
+	"# exited rows=1 writes=500 write_bytes=5000 syncs=0 blk_reqs=0 blk_bytes=0\n"
+	"# cgroup io=v2 rows=4 slots=4/16 overflow=3\n"
+	"id writes write_bytes avg_write syncs blk_reqs blk_bytes amp flags path\n"
+	"10 300 2600 8 200 210 860160 330.83 SMALL,SYNC,AMP /a\n"
+	"11 50 500 10 0 0 0 0.00 - /a/b\n"
+	"12 7 70 10 0 0 0 0.00 - /c\n"
+	"13 40 400 10 0 0 0 0.00 - /a/d\n"
+	"- 9 90 10 0 0 0 0.00 - (other)\n";
+
+TEST(cgroup_interval)
+{
+	struct ws_opts o = { .view = WS_CGROUPS };
+	struct wampp_report p, c;
+	struct ws_result res;
+	const struct ws_ent *e;
+	char err[256], *out;
+
+	ASSERT_EQ(0, wampp_parse(prev14_txt, &p, err, sizeof(err)))
+		TH_LOG("%s", err);
+	ASSERT_EQ(0, wampp_parse(cur14_txt, &c, err, sizeof(err)))
+		TH_LOG("%s", err);
+	ASSERT_EQ(0, ws_build(&c, &p, 2.0, &o, &res));
+	EXPECT_EQ(2.0, res.seconds);
+	ASSERT_EQ(3, res.n);		/* /a/b was idle */
+	EXPECT_EQ(3, res.ncgs);
+	e = &res.ents[0];
+	EXPECT_EQ(10, e->cgroup);
+	EXPECT_EQ(200, e->writes);
+	EXPECT_EQ(1600, e->write_bytes);
+	EXPECT_EQ(200, e->syncs);
+	EXPECT_EQ(200, e->blk_reqs);
+	EXPECT_EQ(819200, e->blk_bytes);
+	EXPECT_EQ(WAMP_F_SMALL | WAMP_F_SYNC | WAMP_F_AMP, e->flags);
+	EXPECT_EQ(12, res.ents[1].cgroup);
+	EXPECT_EQ(7, res.ents[1].writes);	/* from zero */
+	EXPECT_EQ(0, res.ents[1].flags);
+	EXPECT_EQ(13, res.ents[2].cgroup);
+	EXPECT_EQ(40, res.ents[2].writes);	/* new */
+	EXPECT_EQ(4, res.cg_other.writes);
+	EXPECT_EQ(2, res.cg_overflow);
+	out = render(ws_print_text, &res, &o);
+	expect_in(_metadata, out, (const char *const []){
+		"wamp 1.4 interval: 251 writes, 2110 bytes, 200 syncs,",
+		"cgroups: io v2, slots 4/16, overflow 2; (other): 4 writes, 40 bytes, 0 bytes to devices\n",
+		"    CGROUP   WRITES/s      BYTES/s    AVG  SYNCS/s    BREQS/s     BBYTES/s     AMP RUNTIME",
+		"\n*       10      100.0        800.0      8    100.0      100.0     409600.0  512.00 -          -            SMALL,SYNC,AMP /a\n",
+		NULL });
+	free(out);
+	out = render(json_at_0, &res, &o);
+	expect_in(_metadata, out, (const char *const []){
+		",\"interval\":2.000,\"view\":\"cgroups\",",
+		"\"cgroups\":[{\"id\":10,\"path\":\"/a\",\"writes\":200,",
+		NULL });
+	free(out);
+	ws_result_free(&res);
+	/* Subtrees over the interval: /a and below it. */
+	o.subtree = true;
+	ASSERT_EQ(0, ws_build(&c, &p, 2.0, &o, &res));
+	EXPECT_EQ(240, ent_cg(&res, 10)->writes);
+	EXPECT_EQ(2000, ent_cg(&res, 10)->write_bytes);
+	ws_result_free(&res);
+	/* The task view, filtered by the current report's paths. */
+	o = (struct ws_opts){ .cgroup = "/a" };
+	ASSERT_EQ(0, ws_build(&c, &p, 2.0, &o, &res));
+	ASSERT_EQ(2, res.n);
+	EXPECT_EQ(10, res.ents[0].pid);
+	EXPECT_EQ(13, res.ents[1].pid);
+	ws_result_free(&res);
+	/* A reset between the reads: counts since it, nothing dropped. */
+	o = (struct ws_opts){ .view = WS_CGROUPS };
+	ASSERT_EQ(0, ws_build(&p, &c, 1.0, &o, &res));
+	ASSERT_EQ(3, res.n);
+	EXPECT_EQ(500, ent_cg(&res, 12)->writes);
+	EXPECT_EQ(100, ent_cg(&res, 10)->writes);
+	EXPECT_EQ(1, res.cg_overflow);
+	ws_result_free(&res);
+	wampp_free(&p);
+	wampp_free(&c);
+}
+
+/* What the last run_wampstat() wrote to stderr. */
+static char ws_stderr[1024];
+
+/* Run wampstat on a file; its exit status, its stderr in ws_stderr. */
+static int run_wampstat(const char *file, const char *args)
+{
+	char cmd[512];
+	FILE *f;
+	size_t n;
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "build/tools/wampstat -f %s %s 2>&1 >/dev/null",
+		 file, args);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	n = fread(ws_stderr, 1, sizeof(ws_stderr) - 1, f);
+	ws_stderr[n] = '\0';
+	st = pclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+TEST(wampstat_cgroup_options)
+{
+	EXPECT_EQ(0, run_wampstat(FIX14, "-c --subtree"));
+	EXPECT_EQ(0, run_wampstat(FIX14, "--cgroup /system.slice -P"));
+	EXPECT_EQ(0, run_wampstat(FIX14, "--container 0123456789AB --json"));
+	EXPECT_EQ(1, run_wampstat(FIX "v1.1-demo.txt", "-c"));
+	EXPECT_NE(NULL, strstr(ws_stderr, "has no cgroup section (format 1.1, not 1.4 or later)"))
+		TH_LOG("%s", ws_stderr);
+	EXPECT_EQ(1, run_wampstat(FIX "v1.9-future.txt", "--container 0123"));
+	EXPECT_EQ(0, run_wampstat(FIX "v1.9-future.txt", ""));
+	EXPECT_EQ(2, run_wampstat(FIX14, "-d --cgroup /"));
+	EXPECT_NE(NULL, strstr(ws_stderr, "-d takes no --cgroup or --container"))
+		TH_LOG("%s", ws_stderr);
+	EXPECT_EQ(2, run_wampstat(FIX14, "--container 0123 -d"));
+	EXPECT_EQ(2, run_wampstat(FIX14, "-c -p 1"));
+	EXPECT_EQ(2, run_wampstat(FIX14, "--subtree"));
+	EXPECT_EQ(2, run_wampstat(FIX14, "--container abc"));
+	EXPECT_EQ(2, run_wampstat(FIX14, "--cgroup system.slice"));
+}
+
+/* Every long option of -h is in the man page, and the other way round. */
+TEST(help_and_man_agree)
+{
+	char help[8192], *man = wampp_read_file("tools/wampstat.8"), *p;
+	char opt[64];
+	FILE *f = popen("build/tools/wampstat -h", "r");
+	size_t n, checked = 0;
+
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, man);
+	n = fread(help, 1, sizeof(help) - 1, f);
+	help[n] = '\0';
+	pclose(f);
+	for (p = strstr(help, "--"); p; p = strstr(p + 2, "--")) {
+		char want[80];
+
+		if (sscanf(p + 2, "%63[a-z]", opt) != 1)
+			continue;
+		snprintf(want, sizeof(want), "\\-\\-%s", opt);
+		EXPECT_NE(NULL, strstr(man, want)) TH_LOG("--%s", opt);
+		checked++;
+	}
+	for (p = strstr(man, "\\-\\-"); p; p = strstr(p + 4, "\\-\\-")) {
+		char want[80];
+
+		if (sscanf(p + 4, "%63[a-z]", opt) != 1)
+			continue;
+		snprintf(want, sizeof(want), "--%s", opt);
+		EXPECT_NE(NULL, strstr(help, want)) TH_LOG("--%s", opt);
+	}
+	EXPECT_LE(16, checked);
+	free(man);
+}
+
 TEST_HARNESS_MAIN
