@@ -16,7 +16,7 @@ for set in "$@"; do
 		      kmod sparse dwarves linux-source-6.1 xz-utils rsync) ;;
 	host) pkgs+=(clang libclang-rt-14-dev) ;;
 	guest) pkgs+=(qemu-system-x86 busybox-static e2fsprogs xfsprogs cpio bpftrace
-		      linux-perf redis-server redis-tools prometheus
+		      linux-perf redis-server redis-tools prometheus runc
 		      debootstrap dkms) ;;
 	*) echo "deps.sh: unknown set $set" >&2; exit 2 ;;
 	esac
