@@ -583,6 +583,8 @@ TEST_F_TIMEOUT(cgv2, nobody_in_cgroup_ns_sees_own_subtree, 120)
 
 /* ------------------------------------------------------------------ */
 
+/* ------------------------------------------------------------------ */
+
 #define CID	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define RUNC	"runc --root /tmp/wamp_runc"
 #define ROOTFS	"/tmp/wamp_rootfs"
@@ -703,6 +705,57 @@ TEST_F_TIMEOUT(cgv2, runc_docker_redis_matches_io_stat, 600)
 	runc_cleanup();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s/wamp_redis_c", mnt());
 	run(cmd);
+}
+
+/* ------------------------------------------------------------------ */
+
+/* Last: it moves the io controller away and back. */
+#define V1	"/tmp/wamp_blkio"
+
+/*
+ * The io controller bound to a v1 hierarchy (cgroup v1 or hybrid hosts):
+ * the section says io=v1, the syscalls still count per v2 cgroup, the
+ * bios (whose blkcg is a v1 cgroup) in (other), and the rows and (other)
+ * still add up to the totals.  Nothing else changes.
+ */
+TEST_F_TIMEOUT(cgv2, io_on_v1_says_so, 120)
+{
+	struct dd_arg a = { .bs = 64 * KIB, .count = 16, .direct = true };
+	unsigned long long blk = 0;
+	struct blkstat st;
+	struct wampp_report r;
+	pid_t p;
+
+	ASSERT_EQ(0, cg_make(TOP "/v1", false));
+	/* io leaves the unified hierarchy once no cgroup enables it. */
+	put(CGFS "/" TOP "/cgroup.subtree_control", "-io");
+	put(CGFS "/cgroup.subtree_control", "-io");
+	mkdir(V1, 0755);
+	if (run("mount -t cgroup -o blkio none " V1 " 2>/dev/null")) {
+		put(CGFS "/cgroup.subtree_control", "+io");
+		SKIP(return, "no v1 blkio hierarchy on this kernel");
+	}
+	snprintf(a.path, sizeof(a.path), "%s/cg_v1", mnt());
+	ASSERT_EQ(0, reset_quiet("vda", &st));
+	p = spawn_in(TOP "/v1", dd, &a, "cg_v1");
+	EXPECT_EQ(0, wait_child(p));
+	EXPECT_EQ(0, read_quiet(&r, "vda", &st));
+	EXPECT_STREQ(WAMP_IO_V1, r.cg_io);
+	for (size_t i = 0; i < r.ncgs; i++)
+		blk += r.cgs[i].blk_bytes;
+	EXPECT_EQ(0, blk);
+	EXPECT_EQ(wampp_key(&r, WAMP_KEY_BLK_BYTES, NULL),
+		  r.cg_other.blk_bytes);
+	EXPECT_LE(a.bs * a.count, r.cg_other.blk_bytes);
+	EXPECT_EQ(a.count, cg_row(&r, cg_id(TOP "/v1")).writes);
+	wampp_free(&r);
+	run("umount " V1);
+	rmdir(V1);
+	EXPECT_EQ(0, put(CGFS "/cgroup.subtree_control", "+io"));
+	ASSERT_EQ(0, read_report(&r));
+	EXPECT_STREQ(WAMP_IO_V2, r.cg_io);
+	wampp_free(&r);
+	unlink(a.path);
 }
 
 TEST_HARNESS_MAIN
