@@ -21,14 +21,15 @@
  * probes' path, holding the store's reset lock for writing; readers hold
  * it for reading while they use the pointers.
  *
- * Readers resolve paths at open, in the opener's cgroup namespace, with
- * cgroup_path_ns(), which sleeps: never in a probe.  A reader without
- * CAP_SYS_ADMIN sees the cgroups at or below its namespace's root whose
- * directories it could walk into (view.c).
+ * Readers resolve paths at open, from the opener's cgroup namespace's
+ * root, with kernfs_path_from_node() (what cgroup_path_ns() does, without
+ * the cgroup_mutex): never in a probe.  A reader without CAP_SYS_ADMIN
+ * sees its own cgroup and the cgroups below it (view.c).
  */
 #include <linux/kernel.h>
 #include <linux/cgroup.h>
 #include <linux/hash.h>
+#include <linux/kernfs.h>
 #include <linux/limits.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
@@ -214,7 +215,7 @@ static size_t wamp_cg_copy(struct wamp_snapshot *snap, struct wamp_cg_copy *cp,
 		used = smp_load_acquire(&c->cg.used);
 		for (k = 0; k < used; k++) {
 			e = &c->cg.ents[READ_ONCE(c->cg.order[k]) & c->cg.mask];
-			/* Its id is written: the release in the claim. */
+			/* Its id is written: the release in wamp_cg_lookup(). */
 			if (!smp_load_acquire(&e->cgrp))
 				continue;
 			if (n == cap) {
@@ -236,7 +237,7 @@ static size_t wamp_cg_copy(struct wamp_snapshot *snap, struct wamp_cg_copy *cp,
 	return n;
 }
 
-/* Append @len bytes of @s and a NUL to the snapshot's paths. */
+/* Append @n bytes of @s and a NUL to the snapshot's paths. */
 static int wamp_cg_path_add(struct wamp_snapshot *snap, size_t *len,
 			    size_t *cap, const char *s, size_t n)
 {
@@ -268,26 +269,36 @@ static int wamp_cg_path_add(struct wamp_snapshot *snap, size_t *len,
 static int wamp_cg_rows(struct wamp_snapshot *snap, struct wamp_cg_copy *cp,
 			size_t n, const struct wamp_view *v)
 {
-	struct cgroup_namespace *ns = wamp_view_cgns(v);
+	struct kernfs_node *root = wamp_view_cgns(v)->root_cset->dfl_cgrp->kn;
 	size_t i, j, len = 0, cap = 0;
 	struct wamp_cg_row *r;
 	char *buf;
 	int ret = 0, plen;
+	bool seen;
 
-	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	buf = kmalloc(PATH_MAX, GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOMEM;
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && cp[j].id == cp[i].id; j++)
 			wamp_cg_counts_read(&cp[i].c, &cp[j].c);
-		if (!wamp_view_cgroup(cp[i].cgrp, v))
+		rcu_read_lock();
+		seen = wamp_view_cgroup(cp[i].cgrp, v);
+		rcu_read_unlock();
+		if (!seen)
 			continue;
 		r = &snap->cgs[snap->nr_cgs];
 		r->id = cp[i].id;
 		r->c = cp[i].c;
 		r->flags = wamp_cgroup_removed(cp[i].cgrp) ? WAMP_F_REMOVED : 0;
 		r->path = len;
-		plen = cgroup_path_ns(cp[i].cgrp, buf, PATH_MAX, ns);
+		/*
+		 * What cgroup_path_ns() does for the unified hierarchy, without
+		 * its cgroup_mutex: both nodes are pinned (the entry's reference,
+		 * the namespace's root css_set), so a rename is all that can
+		 * race, and kernfs takes its own lock for it.
+		 */
+		plen = kernfs_path_from_node(cp[i].cgrp->kn, root, buf, PATH_MAX);
 		if (plen < 0 || plen >= PATH_MAX)
 			plen = strscpy(buf, "?", PATH_MAX);
 		ret = wamp_cg_path_add(snap, &len, &cap, buf, plen);
@@ -298,6 +309,26 @@ static int wamp_cg_rows(struct wamp_snapshot *snap, struct wamp_cg_copy *cp,
 	}
 	kfree(buf);
 	return ret;
+}
+
+/*
+ * Keep room for the rows the reader may see only, as wamp_snap_fit()
+ * does for the tasks (if the smaller copy cannot be had, the larger one
+ * stays: it is charged to the reader too).
+ */
+static void wamp_cg_fit(struct wamp_snapshot *snap, size_t cap)
+{
+	struct wamp_cg_row *fit;
+
+	if ((cap - snap->nr_cgs) * sizeof(*fit) < PAGE_SIZE)
+		return;
+	fit = wamp_snap_alloc(array_size(max_t(size_t, snap->nr_cgs, 1),
+					 sizeof(*fit)));
+	if (!fit)
+		return;
+	memcpy(fit, snap->cgs, snap->nr_cgs * sizeof(*fit));
+	kvfree(snap->cgs);
+	snap->cgs = fit;
 }
 
 /*
@@ -325,6 +356,8 @@ int wamp_cg_snapshot(struct wamp_snapshot *snap, const struct wamp_view *v)
 	n = wamp_cg_copy(snap, cp, cap);
 	sort(cp, n, sizeof(*cp), wamp_cg_copy_cmp, NULL);
 	ret = wamp_cg_rows(snap, cp, n, v);
+	if (!ret)
+		wamp_cg_fit(snap, cap);
 out:
 	wamp_store_read_unlock();
 	kvfree(cp);

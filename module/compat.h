@@ -107,8 +107,8 @@
 /*
  * The cgroup the kernel charges a bio to, as io.stat counts it: its
  * blkcg's, if the io controller is on the unified hierarchy, else NULL
- * (no block cgroups, or io bound to a v1 hierarchy, whose cgroups are not
- * the v2 ones tasks are counted in).  The bio's blkg holds its blkcg,
+ * (no block cgroups, io disabled with cgroup_disable=io, or io bound to a
+ * v1 hierarchy, whose cgroups are not the v2 ones tasks are counted in).  The bio's blkg holds its blkcg,
  * which holds its cgroup.  wamp_cg_io() names the case for the report.
  * Macros: this header comes before any other (see the top).
  */
@@ -124,8 +124,11 @@
 	wamp_b->bi_blkg ? &wamp_b->bi_blkg->blkcg->css : NULL;		\
 })
 #endif
-#define wamp_io_on_dfl()	cgroup_subsys_on_dfl(io_cgrp_subsys)
-#define wamp_cg_io()		(wamp_io_on_dfl() ? WAMP_IO_V2 : WAMP_IO_V1)
+#define wamp_io_on_dfl()	(cgroup_subsys_enabled(io_cgrp_subsys) && \
+				 cgroup_subsys_on_dfl(io_cgrp_subsys))
+#define wamp_cg_io()							\
+	(!cgroup_subsys_enabled(io_cgrp_subsys) ? WAMP_IO_NONE :	\
+	 wamp_io_on_dfl() ? WAMP_IO_V2 : WAMP_IO_V1)
 #define wamp_bio_cgroup(bio) ({						\
 	struct cgroup_subsys_state *wamp_css =				\
 		wamp_io_on_dfl() ? wamp_bio_css(bio) : NULL;		\

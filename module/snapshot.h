@@ -40,7 +40,7 @@ struct wamp_cg_row {
 	u64 id;
 	struct wamp_cg_counts c;
 	unsigned int flags;	/* WAMP_F_REMOVED; the findings at print time */
-	u32 path;		/* offset of its path in @cg_paths */
+	size_t path;		/* offset of its path in @cg_paths */
 };
 
 struct wamp_snapshot {

@@ -292,8 +292,11 @@ wamp_slot_find(struct wamp_cpu *c, bool sys, const struct wamp_ident *id)
 /*
  * The counts of current's cgroup for a syscall: its slot's entry while it
  * stays in the cgroup of its last syscall here, else found anew (table.c).
- * current's css_set is RCU-freed, and preemption is disabled here: an RCU
- * reader (what task_css_set() checks for).
+ * Preemption is disabled here: an RCU reader (what task_css_set() checks
+ * for), so current's css_set stays, and so does its cgroup, for a
+ * reference to be taken on it: a cgroup whose css_set moved away is
+ * released only after its self css is killed, which waits for a grace
+ * period.
  */
 static __always_inline struct wamp_cg_counts *
 wamp_sys_cg(struct wamp_cpu *c, struct wamp_slot *s)

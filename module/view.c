@@ -6,7 +6,6 @@
  */
 #include <linux/kernel.h>
 #include <linux/cgroup.h>
-#include <linux/kernfs.h>
 #include <linux/nsproxy.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
@@ -99,26 +98,17 @@ struct cgroup_namespace *wamp_view_cgns(const struct wamp_view *v)
 
 /*
  * Whether @v may see the row of @cgrp: a privileged reader every row; any
- * other the cgroups at or below its cgroup namespace's root whose io.stat
- * it could read: each directory from below the root down to the cgroup's
- * own searchable by others (cgroupfs files are 0444; a directory's owner
- * is not known here, so a directory closed to others hides its subtree,
- * even from its owner).  Runs where the reader opened the file, which
- * holds a reference on its namespace.
+ * other its own cgroup (the opener's, now) and the cgroups below it.  Not
+ * every cgroup whose io.stat it could read: the syscall columns are what
+ * /proc/PID/io keeps to a task's owner (another user's session scope would
+ * show when its user types), and a cgroup's owner is not known here.
+ * Called in the reader's context, under rcu_read_lock().
  */
 bool wamp_view_cgroup(struct cgroup *cgrp, const struct wamp_view *v)
 {
-	struct cgroup *root;
-
 	if (!v || v->all_uids)
 		return true;
-	root = wamp_view_cgns(v)->root_cset->dfl_cgrp;
-	if (!cgroup_is_descendant(cgrp, root))
-		return false;
-	for (; cgrp && cgrp != root; cgrp = cgroup_parent(cgrp))
-		if (!(READ_ONCE(cgrp->kn->mode) & 0001))	/* o+x */
-			return false;
-	return true;
+	return cgroup_is_descendant(cgrp, task_dfl_cgroup(current));
 }
 
 /* The flags a row is printed with: its state and, at @th, its findings. */

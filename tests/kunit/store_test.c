@@ -107,6 +107,26 @@ static const struct wamp_row *wamp_find(const struct wamp_snapshot *s,
 	return NULL;
 }
 
+/*
+ * The cgroup rows and their (other) add up to the totals of the syscall
+ * counters, and (@blk) of the block ones: the tests here count a block
+ * event for a task and for a cgroup separately, as blk.c does.
+ */
+static void wamp_expect_cg_sums(struct kunit *test,
+				const struct wamp_snapshot *s, bool blk)
+{
+	const int nr = blk ? WAMP_CG_NR : WAMP_TC_blk_reqs;
+	struct wamp_cg_counts sum = s->cg_other;
+	size_t i;
+	int k;
+
+	for (i = 0; i < s->nr_cgs; i++)
+		for (k = 0; k < nr; k++)
+			sum.cc[k] += s->cgs[i].c.cc[k];
+	for (k = 0; k < nr; k++)
+		KUNIT_EXPECT_EQ(test, sum.cc[k], s->total.tc[k]);
+}
+
 /* The rows, (other) and the folded exited rows add up to the totals. */
 static void wamp_expect_sums(struct kunit *test, const struct wamp_snapshot *s)
 {
@@ -131,11 +151,13 @@ static void wamp_expect_sums(struct kunit *test, const struct wamp_snapshot *s)
 	KUNIT_EXPECT_EQ(test, sum.syncs, s->total.syncs);
 	KUNIT_EXPECT_EQ(test, sum.blk_reqs, s->total.blk_reqs);
 	KUNIT_EXPECT_EQ(test, sum.blk_bytes, s->total.blk_bytes);
+	wamp_expect_cg_sums(test, s, false);
 }
 
 static int wamp_store_test_init(struct kunit *test)
 {
 	wamp_table_size = WAMP_KT_TABLE;
+	wamp_cg_size = WAMP_CG_SIZE_DEF;
 	return wamp_store_init();
 }
 
@@ -509,9 +531,13 @@ static void wamp_store_test_nested(struct kunit *test)
 static void wamp_store_test_cgroup(struct kunit *test)
 {
 	struct cgroup *cgrp = task_dfl_cgroup(current);
+	struct wamp_slot *slot = NULL;
 	const struct wamp_row *r;
 	struct wamp_snapshot *s;
 	u64 id = cgroup_id(cgrp);
+	struct wamp_cg *cge;
+	struct wamp_cpu *c;
+	u32 i;
 
 	wamp_store_account(WAMP_EV_WRITE, 100, 0);
 	wamp_store_account(WAMP_EV_WRITE, 20, 0);
@@ -519,6 +545,17 @@ static void wamp_store_test_cgroup(struct kunit *test)
 	wamp_store_cg_bio(cgrp, WAMP_EV_BLK_RQ, 4096);
 	wamp_store_cg_bio(cgrp, WAMP_EV_BLK_MERGE, 512);
 	wamp_store_cg_bio(NULL, WAMP_EV_BLK_RQ, 8192);
+	/* A bio's cgroup part nested in a probe: (other). */
+	preempt_disable();
+	this_cpu_ptr(wamp_cpus)->busy++;
+	wamp_store_cg_bio(cgrp, WAMP_EV_BLK_MERGE, 1024);
+	this_cpu_ptr(wamp_cpus)->busy--;
+	preempt_enable();
+	/* What blk.c counts for the tasks, for the sums. */
+	wamp_store_account(WAMP_EV_BLK_RQ, 4096, 0);
+	wamp_store_account(WAMP_EV_BLK_MERGE, 512, 0);
+	wamp_store_account(WAMP_EV_BLK_RQ, 8192, 0);
+	wamp_store_account(WAMP_EV_BLK_MERGE, 1024, 0);
 	s = wamp_snap(test);
 	KUNIT_ASSERT_EQ(test, s->nr_cgs, 1);
 	KUNIT_EXPECT_EQ(test, s->cgs[0].id, id);
@@ -529,7 +566,8 @@ static void wamp_store_test_cgroup(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s->cgs[0].c.cc[WAMP_TC_blk_bytes], 4608);
 	KUNIT_EXPECT_EQ(test, s->cgs[0].flags, 0);
 	KUNIT_EXPECT_EQ(test, s->cg_other.cc[WAMP_TC_blk_reqs], 1);
-	KUNIT_EXPECT_EQ(test, s->cg_other.cc[WAMP_TC_blk_bytes], 8192);
+	KUNIT_EXPECT_EQ(test, s->cg_other.cc[WAMP_TC_blk_bytes], 8192 + 1024);
+	wamp_expect_cg_sums(test, s, true);
 	KUNIT_EXPECT_EQ(test, s->cg_overflow, 0);
 	KUNIT_EXPECT_GE(test, s->cg_used, 1);
 	KUNIT_EXPECT_STREQ(test, s->cg_io, wamp_cg_io());
@@ -550,6 +588,20 @@ static void wamp_store_test_cgroup(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, s->nr_cgs, 1);
 	KUNIT_EXPECT_EQ(test, s->cgs[0].c.cc[WAMP_TC_write_bytes], 7);
 	wamp_snapshot_free(s);
+
+	/* The slot keeps its CPU's entry: no lookup while the task stays. */
+	preempt_disable();
+	wamp_store_account(WAMP_EV_WRITE, 1, 0);
+	c = this_cpu_ptr(wamp_cpus);
+	for (i = 0; i <= c->mask; i++)
+		if (c->slots[i].state && c->slots[i].pid == current->pid &&
+		    c->slots[i].start_time == current->start_time)
+			slot = &c->slots[i];
+	cge = slot ? slot->cge : NULL;
+	preempt_enable();
+	KUNIT_EXPECT_NOT_NULL(test, slot);
+	KUNIT_EXPECT_NOT_NULL(test, cge);
+	KUNIT_EXPECT_PTR_EQ(test, cge ? cge->cgrp : NULL, cgrp);
 }
 
 /* Device entries: one per disk and CPU, 32 at most, then dev_overflow. */
@@ -849,7 +901,6 @@ static void wamp_store_test_sizes(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, sizeof(struct wamp_slot), 136);
 	KUNIT_EXPECT_EQ(test, sizeof(struct wamp_cg), 56);
-	wamp_cg_size = WAMP_CG_SIZE_DEF;
 }
 
 /*

@@ -77,12 +77,12 @@ static int cgroup2_setup(void)
 	return 0;
 }
 
-/* CGFS/@rel, made (its parent's controllers passed on when @parent_ctl). */
 static void cg_path(char *buf, size_t len, const char *rel)
 {
 	snprintf(buf, len, CGFS "/%s", rel);
 }
 
+/* CGFS/@rel, made (with io and memory for its children if @subtree). */
 static int cg_make(const char *rel, bool subtree)
 {
 	char p[PATH_MAX], c[PATH_MAX + 32];
@@ -425,11 +425,30 @@ static void write_move_write(void *p)
 	close(fd);
 }
 
+/* cgroup.stat's nr_dying_descendants of @rel, or -1. */
+static long long cg_dying(const char *rel)
+{
+	char p[PATH_MAX + 16], line[128];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(p, sizeof(p), CGFS "/%s/cgroup.stat", rel);
+	f = fopen(p, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "nr_dying_descendants ", 21))
+			v = strtoll(line + 21, NULL, 10);
+	if (f)
+		fclose(f);
+	return v;
+}
+
 /*
  * A task moved between cgroups while it runs: each syscall is counted
  * where the task was when it made it; its row names the cgroup it is in
  * (live), and the one of its last syscall once it has exited.  The first
- * cgroup, removed, keeps its row, flagged REMOVED, until a reset.
+ * cgroup, removed, keeps its row, flagged REMOVED, until a reset, which
+ * drops wamp's reference: the cgroup is freed (no controller in these
+ * two, so nothing else holds it once its task is gone).
  */
 TEST_F_TIMEOUT(cgv2, moved_task_counts_where_it_was, 120)
 {
@@ -437,15 +456,17 @@ TEST_F_TIMEOUT(cgv2, moved_task_counts_where_it_was, 120)
 	const struct wampp_row *row;
 	struct wampp_report r;
 	struct wampp_cg ra, rb;
+	long long dying = -1;
 	int st;
 	pid_t p;
 
-	ASSERT_EQ(0, cg_make(TOP "/from", false));
-	ASSERT_EQ(0, cg_make(TOP "/to", false));
-	a = cg_id(TOP "/from");
-	b = cg_id(TOP "/to");
+	ASSERT_EQ(0, cg_make(TOP "/mv", false));
+	ASSERT_EQ(0, cg_make(TOP "/mv/from", false));
+	ASSERT_EQ(0, cg_make(TOP "/mv/to", false));
+	a = cg_id(TOP "/mv/from");
+	b = cg_id(TOP "/mv/to");
 	ASSERT_EQ(0, control("reset"));
-	p = spawn_in(TOP "/from", write_move_write, NULL, "cg_mover");
+	p = spawn_in(TOP "/mv/from", write_move_write, NULL, "cg_mover");
 	ASSERT_EQ(p, waitpid(p, &st, WUNTRACED));
 	ASSERT_TRUE(WIFSTOPPED(st));
 	ASSERT_EQ(0, read_report(&r));
@@ -453,14 +474,16 @@ TEST_F_TIMEOUT(cgv2, moved_task_counts_where_it_was, 120)
 	ASSERT_NE(NULL, row);
 	EXPECT_EQ((long long)a, row->cgroup);
 	wampp_free(&r);
-	ASSERT_EQ(0, cg_enter(TOP "/to", p));
+	ASSERT_EQ(0, cg_enter(TOP "/mv/to", p));
 	/* Live: the cgroup it is in now, before any syscall there. */
 	ASSERT_EQ(0, read_report(&r));
-	EXPECT_EQ((long long)b, wampp_find(&r, p)->cgroup);
+	row = wampp_find(&r, p);
+	ASSERT_NE(NULL, row);
+	EXPECT_EQ((long long)b, row->cgroup);
 	wampp_free(&r);
 	kill(p, SIGCONT);
 	ASSERT_EQ(0, wait_child(p));
-	ASSERT_EQ(0, run("rmdir " CGFS "/" TOP "/from"));
+	ASSERT_EQ(0, run("rmdir " CGFS "/" TOP "/mv/from"));
 	ASSERT_EQ(0, read_report(&r));
 	ra = cg_row(&r, a);
 	rb = cg_row(&r, b);
@@ -472,17 +495,24 @@ TEST_F_TIMEOUT(cgv2, moved_task_counts_where_it_was, 120)
 	EXPECT_EQ(1, rb.syncs);
 	EXPECT_TRUE(ra.flags & WAMP_F_REMOVED);
 	EXPECT_FALSE(rb.flags & WAMP_F_REMOVED);
-	EXPECT_STREQ("/" TOP "/from", ra.upath);
+	EXPECT_STREQ("/" TOP "/mv/from", ra.upath);
 	row = wampp_find(&r, p);
 	ASSERT_NE(NULL, row);
 	EXPECT_TRUE(row->flags & WAMP_F_EXITED);
 	EXPECT_EQ((long long)b, row->cgroup);
 	EXPECT_EQ(MOVE_N1 + MOVE_N2, row->writes);
 	wampp_free(&r);
+	/* Pinned by wamp's entries, as long as the rows are there. */
+	EXPECT_LE(1, cg_dying(TOP "/mv"));
 	ASSERT_EQ(0, control("reset"));
 	ASSERT_EQ(0, read_report(&r));
 	EXPECT_EQ(NULL, wampp_find_cg(&r, a));
 	wampp_free(&r);
+	for (int i = 0; i < 100 && dying; i++) {
+		dying = cg_dying(TOP "/mv");
+		usleep(50 * 1000);
+	}
+	EXPECT_EQ(0, dying);
 }
 
 /* ------------------------------------------------------------------ */
@@ -495,18 +525,17 @@ struct ns_arg {
 };
 
 /*
- * In cgroup TOP/ns: a cgroup namespace rooted there, a few writes (its
+ * In its cgroup: (@ns) a cgroup namespace rooted there, a few writes (its
  * row), then, as nobody, the whole report into @buf.
  */
-static void ns_reader(void *p)
+static void reader_as_nobody(struct ns_arg *a, bool ns)
 {
-	struct ns_arg *a = p;
 	char c = 0;
 	size_t got = 0;
 	ssize_t n;
 	int fd;
 
-	if (unshare(CLONE_NEWCGROUP))
+	if (ns && unshare(CLONE_NEWCGROUP))
 		_exit(10);
 	fd = open("/dev/null", O_WRONLY);
 	for (int i = 0; i < 10; i++)
@@ -524,6 +553,16 @@ static void ns_reader(void *p)
 	_exit(n < 0 ? 13 : 0);
 }
 
+static void ns_reader(void *p)
+{
+	reader_as_nobody(p, true);
+}
+
+static void plain_reader(void *p)
+{
+	reader_as_nobody(p, false);
+}
+
 static void ns_sub_writer(void *p)
 {
 	char c = 0;
@@ -535,10 +574,11 @@ static void ns_sub_writer(void *p)
 }
 
 /*
- * A reader without privilege in a cgroup namespace sees the rows of its
- * namespace's subtree, with paths from its root ("/", "/sub"), and no
- * other cgroup: not the root's, not a sibling's; a privileged reader
- * sees them all.
+ * A reader without privilege sees the rows of its own cgroup and below,
+ * with paths from its cgroup namespace's root ("/" in a namespace rooted
+ * there), and no other cgroup: not the root's, not a sibling's, whose
+ * io.stat it could read but whose syscall counts are its owner's; a
+ * privileged reader sees them all.
  */
 TEST_F_TIMEOUT(cgv2, nobody_in_cgroup_ns_sees_own_subtree, 120)
 {
@@ -571,6 +611,18 @@ TEST_F_TIMEOUT(cgv2, nobody_in_cgroup_ns_sees_own_subtree, 120)
 	EXPECT_EQ(NULL, wampp_find_cg(&r, sib_id));
 	EXPECT_EQ(NULL, wampp_find_cg(&r, 1));
 	wampp_free(&r);
+	/* No namespace: its own cgroup, by its full path, and no other. */
+	memset(a.buf, 0, NS_BUF);
+	p = spawn_in(TOP "/ns/sub", plain_reader, &a, "cg_reader");
+	ASSERT_EQ(0, wait_child(p));
+	ASSERT_EQ(0, wampp_parse(a.buf, &r, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(1, r.ncgs);
+	EXPECT_EQ((long long)sub_id, r.cgs[0].id);
+	EXPECT_STREQ("/" TOP "/ns/sub", r.cgs[0].upath);
+	EXPECT_EQ(20, r.cgs[0].writes);
+	EXPECT_EQ(NULL, wampp_find_cg(&r, sib_id));
+	EXPECT_EQ(NULL, wampp_find_cg(&r, 1));
+	wampp_free(&r);
 	/* As root: all of them, from the init namespace's root. */
 	ASSERT_EQ(0, read_report(&r));
 	ASSERT_NE(NULL, wampp_find_cg(&r, sib_id));
@@ -580,8 +632,6 @@ TEST_F_TIMEOUT(cgv2, nobody_in_cgroup_ns_sees_own_subtree, 120)
 	wampp_free(&r);
 	munmap(a.buf, NS_BUF);
 }
-
-/* ------------------------------------------------------------------ */
 
 /* ------------------------------------------------------------------ */
 
@@ -751,6 +801,9 @@ TEST_F_TIMEOUT(cgv2, io_on_v1_says_so, 120)
 	wampp_free(&r);
 	run("umount " V1);
 	rmdir(V1);
+	/* The v1 hierarchy goes away after the umount, asynchronously. */
+	for (int i = 0; i < 100 && put(CGFS "/cgroup.subtree_control", "+io"); i++)
+		usleep(50 * 1000);
 	EXPECT_EQ(0, put(CGFS "/cgroup.subtree_control", "+io"));
 	ASSERT_EQ(0, read_report(&r));
 	EXPECT_STREQ(WAMP_IO_V2, r.cg_io);
