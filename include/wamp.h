@@ -21,7 +21,7 @@
  *     discard_reqs discard_bytes requeues
  *   <one row per block device: major:minor, name, counters>
  *   # system write_bytes=B dev_write_bytes=D amp=A.AA
- *   # cgroup io=IO rows=G slots=GU/GC overflow=GO
+ *   # cgroup io=IO rows=G slots=GU/GC overflow=GO reclaimed=GR
  *   id writes write_bytes avg_write syncs blk_reqs blk_bytes amp flags path
  *   <one row per cgroup v2>
  *   - <the same counters> - (other)
@@ -69,10 +69,12 @@
  * when it is bound to a v1 hierarchy (bios then count in (other) only),
  * none without block cgroups.  rows is the number of rows shown, slots the
  * per-CPU cgroup entries used and available, overflow the events counted
- * in (other) for lack of an entry.  The task column cgroup is the id of
+ * in (other) for lack of an entry, reclaimed the entries of removed
+ * cgroups taken over by new ones (their counts are in (other)).  The task column cgroup is the id of
  * the task's cgroup: now for a live task, at its last counted syscall for
  * an exited one ("-" if unknown).  A cgroup that was removed is flagged
- * REMOVED and keeps its row until a reset.
+ * REMOVED and keeps its row until a reset, or until a new cgroup needs
+ * its entry.
  *
  * Format 1.0 had neither the blk columns nor the device section; 1.1 had
  * no exited line; 1.2 had neither dirtied, wb_bytes nor jrnl_bytes, and
@@ -287,6 +289,7 @@ struct wamp_flag_name {
 #define WAMP_KEY_AMP_RATIO	"amp_ratio"
 /* Keys of the cgroup section's line (and rows=, slots=, overflow=). */
 #define WAMP_KEY_IO		"io"
+#define WAMP_KEY_RECLAIMED	"reclaimed"
 #define WAMP_IO_V2		"v2"	/* bios charged per cgroup v2 */
 #define WAMP_IO_V1		"v1"	/* io bound to a v1 hierarchy */
 #define WAMP_IO_NONE		"none"	/* no block cgroups */

@@ -58,16 +58,78 @@ enum { WAMP_CG_COUNTERS(WAMP_CG_INDEX) };
 	(int)WAMP_CC_##name == (int)WAMP_TC_##name &&
 static_assert(WAMP_CG_COUNTERS(WAMP_CG_SAME_INDEX) true);
 
+/* Whether @cgrp was removed (rmdir): its self css went offline. */
+static bool wamp_cgroup_removed(struct cgroup *cgrp)
+{
+	return !(READ_ONCE(cgrp->self.flags) & CSS_ONLINE);
+}
+
+/* Make @e the entry of @cgrp, with a reference and zero counts. */
+static void wamp_cg_own(struct wamp_cg *e, struct cgroup *cgrp)
+{
+	cgroup_get(cgrp);
+	e->id = cgroup_id(cgrp);
+	memset(&e->c, 0, sizeof(e->c));
+	/* Publish the id before readers may look at the entry. */
+	smp_store_release(&e->cgrp, cgrp);
+}
+
+/*
+ * @cgrp's window is full: take over the entry of a removed cgroup there,
+ * if the ring of references to drop has room.  Its counts go to (other),
+ * its reference to the ring (the drain work drops it once no reader can
+ * hold the pointer), and the slots that point to it forget it (their
+ * exited tasks then show no cgroup).  Readers copying this CPU see @gen
+ * move and copy again.  NULL if there is none: an overflow.
+ */
+static struct wamp_cg *wamp_cg_reclaim(struct wamp_cpu *c, u32 i,
+				       struct cgroup *cgrp)
+{
+	struct wamp_cg_table *t = &c->cg;
+	struct wamp_cg *e = NULL;
+	unsigned int n, k;
+	struct wamp_slot *s;
+
+	/* Pairs with the release of @tail in wamp_cg_table_drain(). */
+	if (t->head - smp_load_acquire(&t->tail) >= WAMP_CG_DEAD)
+		return NULL;
+	for (n = 0; n < WAMP_CG_WINDOW; n++, i = (i + 1) & t->mask) {
+		if (wamp_cgroup_removed(t->ents[i].cgrp)) {
+			e = &t->ents[i];
+			break;
+		}
+	}
+	if (!e)
+		return NULL;
+	raw_write_seqcount_begin(&c->gen);
+	for (k = 0; k < WAMP_CG_NR; k++)
+		WRITE_ONCE(t->other.cc[k], t->other.cc[k] + e->c.cc[k]);
+	WRITE_ONCE(t->reclaimed, t->reclaimed + 1);
+	for (k = 0; k < c->used; k++) {
+		s = &c->slots[c->order[k]];
+		if (s->cge == e)
+			WRITE_ONCE(s->cge, NULL);
+	}
+	t->dead[t->head % WAMP_CG_DEAD] = e->cgrp;
+	/* The pointer before the drain work may take it. */
+	smp_store_release(&t->head, t->head + 1);
+	wamp_cg_own(e, cgrp);
+	raw_write_seqcount_end(&c->gen);
+	return e;
+}
+
 /*
  * The entry of @cgrp in this CPU's cgroup table: found, or claimed (the
  * free entry of its window takes a reference: readers walk @order up to
- * @used); NULL for no cgroup, or if its window is full (an overflow: the
- * caller counts (other)).  The caller holds what keeps @cgrp alive:
- * current's css_set, or the bio's blkg.
+ * @used), or a removed cgroup's taken over; NULL for no cgroup, or if its
+ * window is full of live cgroups (an overflow: the caller counts
+ * (other)).  The caller holds what keeps @cgrp alive: current's css_set,
+ * or the bio's blkg.
  */
-struct wamp_cg *wamp_cg_lookup(struct wamp_cg_table *t, struct cgroup *cgrp)
+struct wamp_cg *wamp_cg_lookup(struct wamp_cpu *c, struct cgroup *cgrp)
 {
-	u32 i = hash_ptr(cgrp, t->bits);
+	struct wamp_cg_table *t = &c->cg;
+	u32 i = hash_ptr(cgrp, t->bits), first = i;
 	struct wamp_cg *e;
 	unsigned int n;
 
@@ -80,19 +142,36 @@ struct wamp_cg *wamp_cg_lookup(struct wamp_cg_table *t, struct cgroup *cgrp)
 		if (!e->cgrp)
 			goto claim;
 	}
-	WRITE_ONCE(t->overflow, t->overflow + 1);
-	return NULL;
+	e = wamp_cg_reclaim(c, first, cgrp);
+	if (!e)
+		WRITE_ONCE(t->overflow, t->overflow + 1);
+	return e;
 
 claim:
-	cgroup_get(cgrp);
-	e->id = cgroup_id(cgrp);
-	memset(&e->c, 0, sizeof(e->c));
-	/* Publish the id before readers may look at the entry. */
-	smp_store_release(&e->cgrp, cgrp);
+	wamp_cg_own(e, cgrp);
 	WRITE_ONCE(t->order[t->used], i);
 	/* And the entry's index before readers may look for it. */
 	smp_store_release(&t->used, t->used + 1);
 	return e;
+}
+
+/*
+ * Drop the references the ring holds, off the CPU, with the reset lock
+ * held for writing (no reader holds a pointer it copied).  Whether there
+ * were any.
+ */
+bool wamp_cg_table_drain(struct wamp_cg_table *t)
+{
+	/* Pairs with the release of @head in wamp_cg_reclaim(). */
+	unsigned int head = smp_load_acquire(&t->head), tail = t->tail;
+
+	if (head == tail)
+		return false;
+	for (; tail != head; tail++)
+		cgroup_put(t->dead[tail % WAMP_CG_DEAD]);
+	/* The slots read before the probe may fill them again. */
+	smp_store_release(&t->tail, tail);
+	return true;
 }
 
 /*
@@ -107,10 +186,13 @@ void wamp_cg_table_clear(struct wamp_cg_table *t)
 
 	for (k = 0; k < t->used; k++)
 		t->put[t->nput++] = t->ents[t->order[k]].cgrp;
+	for (; t->tail != t->head; t->tail++)
+		t->put[t->nput++] = t->dead[t->tail % WAMP_CG_DEAD];
 	memset(t->ents, 0, sizeof(*t->ents) << t->bits);
 	WRITE_ONCE(t->used, 0);
 	memset(&t->other, 0, sizeof(t->other));
 	t->overflow = 0;
+	t->reclaimed = 0;
 	/* The nested counters are also written from interrupts. */
 	local_irq_save(flags);
 	for (i = 0; i < WAMP_CG_NR; i++)
@@ -130,8 +212,9 @@ void wamp_cg_table_put(struct wamp_cg_table *t)
 
 size_t wamp_cg_table_bytes(void)
 {
-	return (sizeof(struct wamp_cg) + sizeof(u16) +
-		sizeof(struct cgroup *)) << wamp_cg_bits;
+	return ((sizeof(struct wamp_cg) + sizeof(u16) +
+		 sizeof(struct cgroup *)) << wamp_cg_bits) +
+	       WAMP_CG_DEAD * sizeof(struct cgroup *);
 }
 
 int wamp_cg_table_init(struct wamp_cg_table *t, int node)
@@ -144,7 +227,7 @@ int wamp_cg_table_init(struct wamp_cg_table *t, int node)
 	t->order = kvzalloc_node(array_size(1u << wamp_cg_bits,
 					    sizeof(*t->order)),
 				 GFP_KERNEL, node);
-	t->put = kvzalloc_node(array_size(1u << wamp_cg_bits,
+	t->put = kvzalloc_node(array_size((1u << wamp_cg_bits) + WAMP_CG_DEAD,
 					  sizeof(*t->put)),
 			       GFP_KERNEL, node);
 	return t->ents && t->order && t->put ? 0 : -ENOMEM;
@@ -163,12 +246,6 @@ void wamp_cg_table_exit(struct wamp_cg_table *t)
 	t->ents = NULL;
 	t->order = NULL;
 	t->put = NULL;
-}
-
-/* Whether @cgrp was removed (rmdir): its self css went offline. */
-static bool wamp_cgroup_removed(struct cgroup *cgrp)
-{
-	return !(READ_ONCE(cgrp->self.flags) & CSS_ONLINE);
 }
 
 /* One CPU's entry as a reader copied it. */
@@ -195,44 +272,66 @@ static int wamp_cg_copy_cmp(const void *a, const void *b)
 }
 
 /*
- * Copy every CPU's entries into @cp (room for @cap), the rest of what
- * they counted into @snap's (other) row; returns the number copied.
- * Entries claimed since @cap was counted are counted in (other), so that
- * the rows and (other) add up to what the tables hold.
+ * Copy one CPU's entries into @cp from @n on (room up to @cap), the rest
+ * of what they counted into @other; returns the new @n.  Entries claimed
+ * since @cap was counted go to @other, so that rows and (other) add up to
+ * what the table holds.  A takeover of a removed cgroup's entry moves
+ * @gen: then copy again (a few times at most, then nearly exact).
  */
-static size_t wamp_cg_copy(struct wamp_snapshot *snap, struct wamp_cg_copy *cp,
-			   size_t cap)
+static size_t wamp_cg_copy_cpu(struct wamp_cpu *c, struct wamp_cg_copy *cp,
+			       size_t n, size_t cap,
+			       struct wamp_cg_counts *other)
 {
-	struct wamp_cpu *c;
+	struct wamp_cg_counts rest;
+	unsigned int used, k, seq;
 	struct wamp_cg *e;
-	unsigned int used, k;
-	size_t n = 0;
-	int cpu, i;
+	size_t start = n;
+	int tries, i;
 
-	for_each_possible_cpu(cpu) {
-		c = per_cpu_ptr(wamp_cpus, cpu);
-		/* Pairs with the release in wamp_cg_claim(). */
+	for (tries = 0; tries < 4; tries++) {
+		n = start;
+		memset(&rest, 0, sizeof(rest));
+		seq = raw_read_seqcount(&c->gen);
+		/* Pairs with the release in wamp_cg_lookup(). */
 		used = smp_load_acquire(&c->cg.used);
 		for (k = 0; k < used; k++) {
 			e = &c->cg.ents[READ_ONCE(c->cg.order[k]) & c->cg.mask];
-			/* Its id is written: the release in wamp_cg_lookup(). */
-			if (!smp_load_acquire(&e->cgrp))
+			/* Its id is written: the release in wamp_cg_own(). */
+			cp[n].cgrp = smp_load_acquire(&e->cgrp);
+			if (!cp[n].cgrp)
 				continue;
 			if (n == cap) {
-				wamp_cg_counts_read(&snap->cg_other, &e->c);
+				wamp_cg_counts_read(&rest, &e->c);
 				continue;
 			}
-			cp[n].cgrp = e->cgrp;
-			cp[n].id = e->id;
+			cp[n].id = READ_ONCE(e->id);
 			memset(&cp[n].c, 0, sizeof(cp[n].c));
 			wamp_cg_counts_read(&cp[n].c, &e->c);
 			n++;
 		}
-		snap->cg_used += used;
-		wamp_cg_counts_read(&snap->cg_other, &c->cg.other);
-		for (i = 0; i < WAMP_CG_NR; i++)
-			snap->cg_other.cc[i] += local64_read(&c->cg.nested[i]);
+		wamp_cg_counts_read(&rest, &c->cg.other);
+		if (!(seq & 1) && !read_seqcount_retry(&c->gen, seq))
+			break;
+	}
+	for (i = 0; i < WAMP_CG_NR; i++)
+		other->cc[i] += rest.cc[i] + local64_read(&c->cg.nested[i]);
+	return n;
+}
+
+/* Every CPU's entries, into @cp (room for @cap); the number copied. */
+static size_t wamp_cg_copy(struct wamp_snapshot *snap, struct wamp_cg_copy *cp,
+			   size_t cap)
+{
+	struct wamp_cpu *c;
+	size_t n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		c = per_cpu_ptr(wamp_cpus, cpu);
+		n = wamp_cg_copy_cpu(c, cp, n, cap, &snap->cg_other);
+		snap->cg_used += READ_ONCE(c->cg.used);
 		snap->cg_overflow += READ_ONCE(c->cg.overflow);
+		snap->cg_reclaimed += READ_ONCE(c->cg.reclaimed);
 	}
 	return n;
 }

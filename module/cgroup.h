@@ -23,8 +23,9 @@ struct wamp_cg_counts {
 /*
  * One cgroup in one CPU's table: 56 bytes.  @cgrp holds a reference on
  * the cgroup, taken by the probe that claimed the entry and dropped at
- * reset or unload, so the pointer names one cgroup for as long as the
- * entry has it.  It is published last, with a release store.
+ * reset or unload, or by the drain work once a new cgroup took the entry
+ * of a removed one over, so the pointer names one cgroup for as long as
+ * the entry has it.  It is published last, with a release store.
  */
 struct wamp_cg {
 	struct cgroup *cgrp;
@@ -33,12 +34,15 @@ struct wamp_cg {
 };
 
 #define WAMP_CG_WINDOW	8	/* entries a cgroup may use, from its hash on */
+#define WAMP_CG_DEAD	64	/* references to drop, per CPU, at most */
 
 /*
  * One CPU's cgroup table, written by that CPU only, as its task slots are
  * (table.c).  @put is where a reset collects the references it drops once
- * it is off the CPU.  @nested counts events of a probe nested in a probe,
- * in (other).
+ * it is off the CPU.  @dead is a ring of the references of removed
+ * cgroups whose entries were taken over, which the probe fills (@head)
+ * and the drain work empties (@tail) under the reset lock.  @nested
+ * counts events of a probe nested in a probe, in (other).
  */
 struct wamp_cg_table {
 	struct wamp_cg *ents;
@@ -50,12 +54,19 @@ struct wamp_cg_table {
 	u32 mask;
 	struct wamp_cg_counts other;
 	u64 overflow;			/* events in (other) for want of room */
+	u64 reclaimed;			/* removed cgroups' entries taken over */
+	unsigned int head;
+	unsigned int tail;
+	struct cgroup *dead[WAMP_CG_DEAD];
 	local64_t nested[WAMP_CG_NR];
 };
 
 extern unsigned int wamp_cg_bits;
 
-struct wamp_cg *wamp_cg_lookup(struct wamp_cg_table *t, struct cgroup *cgrp);
+struct wamp_cpu;
+
+struct wamp_cg *wamp_cg_lookup(struct wamp_cpu *c, struct cgroup *cgrp);
+bool wamp_cg_table_drain(struct wamp_cg_table *t);
 int wamp_cg_table_init(struct wamp_cg_table *t, int node);
 void wamp_cg_table_clear(struct wamp_cg_table *t);
 void wamp_cg_table_put(struct wamp_cg_table *t);

@@ -230,6 +230,7 @@ WAMP_VISIBLE_IF_KUNIT void wamp_seq_cg_header(struct seq_file *m,
 	seq_put_decimal_ull(m, " " WAMP_KEY_SLOTS "=", s->cg_used);
 	seq_put_decimal_ull(m, "/", s->cg_cap);
 	seq_put_decimal_ull(m, " " WAMP_KEY_OVERFLOW "=", s->cg_overflow);
+	seq_put_decimal_ull(m, " " WAMP_KEY_RECLAIMED "=", s->cg_reclaimed);
 	seq_putc(m, '\n');
 	seq_puts(m, WAMP_CG_HEADER + 1);
 	seq_putc(m, '\n');

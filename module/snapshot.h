@@ -67,6 +67,7 @@ struct wamp_snapshot {
 	unsigned int cg_used;
 	unsigned int cg_cap;
 	u64 cg_overflow;
+	u64 cg_reclaimed;
 	struct wamp_cg_counts cg_other;
 	size_t nr_cgs;
 	struct wamp_cg_row *cgs;

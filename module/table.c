@@ -192,7 +192,7 @@ overflow:
 struct wamp_cg_counts *wamp_slot_cg(struct wamp_cpu *c, struct wamp_slot *s,
 				    struct cgroup *cgrp)
 {
-	struct wamp_cg *e = wamp_cg_lookup(&c->cg, cgrp);
+	struct wamp_cg *e = wamp_cg_lookup(c, cgrp);
 
 	if (s)
 		WRITE_ONCE(s->cge, e);
@@ -246,12 +246,49 @@ void wamp_store_cg_bio(struct cgroup *cgrp, enum wamp_event ev, u64 bytes)
 		goto out;
 	}
 	barrier();
-	e = wamp_cg_lookup(&c->cg, cgrp);
+	e = wamp_cg_lookup(c, cgrp);
 	wamp_cg_add(e ? &e->c : &c->cg.other, ev, bytes);
 out:
 	barrier();
 	c->busy--;
 	preempt_enable_notrace();
+}
+
+/*
+ * Drop the references of removed cgroups whose entries were taken over
+ * (cgroup.c), every WAMP_CG_DRAIN_SECS while there are any: with the
+ * reset lock held for writing, so that no reader holds such a pointer.
+ */
+#define WAMP_CG_DRAIN_SECS	5
+
+static void wamp_cg_drain(struct work_struct *work);
+static DECLARE_DELAYED_WORK(wamp_cg_drain_work, wamp_cg_drain);
+
+static bool wamp_cg_pending(void)
+{
+	struct wamp_cpu *c;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		c = per_cpu_ptr(wamp_cpus, cpu);
+		/* A hint only: the drain itself reads @head with acquire. */
+		if (READ_ONCE(c->cg.head) != READ_ONCE(c->cg.tail))
+			return true;
+	}
+	return false;
+}
+
+static void wamp_cg_drain(struct work_struct *work)
+{
+	int cpu;
+
+	if (wamp_cg_pending()) {
+		down_write(&wamp_reset_sem);
+		for_each_possible_cpu(cpu)
+			wamp_cg_table_drain(&per_cpu_ptr(wamp_cpus, cpu)->cg);
+		up_write(&wamp_reset_sem);
+	}
+	schedule_delayed_work(&wamp_cg_drain_work, WAMP_CG_DRAIN_SECS * HZ);
 }
 
 /* Readers of the cgroup tables: no reset meanwhile (cgroup.c). */
@@ -461,6 +498,7 @@ int wamp_store_init(void)
 		    wamp_cg_table_init(&c->cg, cpu_to_node(cpu)))
 			goto err_free;
 	}
+	schedule_delayed_work(&wamp_cg_drain_work, WAMP_CG_DRAIN_SECS * HZ);
 	return 0;
 
 err_free:
@@ -475,6 +513,8 @@ void wamp_store_exit(void)
 
 	if (!wamp_cpus)
 		return;
+	/* It rearms itself: cancel_delayed_work_sync() stops that too. */
+	cancel_delayed_work_sync(&wamp_cg_drain_work);
 	for_each_possible_cpu(cpu) {
 		kvfree(per_cpu_ptr(wamp_cpus, cpu)->slots);
 		kvfree(per_cpu_ptr(wamp_cpus, cpu)->order);

@@ -366,6 +366,7 @@ static void wamp_fmt_test_cgroup(struct kunit *test)
 	s->cg_used = 3;
 	s->cg_cap = 512;
 	s->cg_overflow = 4;
+	s->cg_reclaimed = 5;
 	s->nr_cgs = 2;
 	s->cgs = rows;
 	s->cg_paths = paths;
@@ -373,7 +374,7 @@ static void wamp_fmt_test_cgroup(struct kunit *test)
 	s->th = (struct wamp_thresholds){ 1000, 512, 10, 200 };
 	wamp_seq_cg_header(m, s);
 	wamp_expect_seq(test, m,
-			"# cgroup io=v2 rows=2 slots=3/512 overflow=4\n"
+			"# cgroup io=v2 rows=2 slots=3/512 overflow=4 reclaimed=5\n"
 			"id writes write_bytes avg_write syncs blk_reqs blk_bytes amp flags path\n");
 	wamp_seq_cg_row(m, s, &rows[0], rows[0].flags);
 	wamp_expect_seq(test, m, "1 6 143 23 0 8 61440 429.65 - /\n");

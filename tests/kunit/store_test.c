@@ -893,7 +893,7 @@ static void wamp_store_test_sizes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, wamp_store_bytes_per_cpu(),
 			sizeof(struct wamp_cpu) + 32 * sizeof(struct wamp_slot) +
 			32 * sizeof(u16) + WAMP_DEV_MAX * sizeof(struct wamp_dev) +
-			32 * 66);
+			32 * 66 + WAMP_CG_DEAD * sizeof(void *));
 	for_each_possible_cpu(cpu) {
 		KUNIT_EXPECT_EQ(test, per_cpu_ptr(wamp_cpus, cpu)->mask, 31);
 		KUNIT_EXPECT_EQ(test, per_cpu_ptr(wamp_cpus, cpu)->hash_shift,

@@ -515,6 +515,89 @@ TEST_F_TIMEOUT(cgv2, moved_task_counts_where_it_was, 120)
 	EXPECT_EQ(0, dying);
 }
 
+#define RC_DEAD		40
+#define RC_NEW		8
+
+static void three_writes(void *p)
+{
+	char buf[10] = { 0 };
+	int fd = open("/dev/null", O_WRONLY);
+
+	for (int i = 0; i < 3; i++)
+		(void)!write(fd, buf, sizeof(buf));
+	close(fd);
+}
+
+/*
+ * Entries of removed cgroups are taken over when a new cgroup finds its
+ * window full (cgroup_table_size=16: 16 entries per CPU, windows of 8):
+ * after 40 cgroups came and went, 8 new ones each get their row, exact,
+ * with no overflow; the rows still add up to the totals; the drain work
+ * drops the references of the entries taken over (the cgroups that are
+ * still dying are those whose rows are still there), and a reset the
+ * rest.
+ */
+TEST_F_TIMEOUT(cgv2, removed_cgroups_entries_are_reclaimed, 300)
+{
+	unsigned long long sum = 0, removed_rows = 0;
+	struct wampp_report r;
+	char rel[64];
+	long long dying = -1;
+	pid_t p;
+
+	if (!getenv("WAMP_KO"))
+		SKIP(return, "WAMP_KO not set: cannot reload");
+	ASSERT_EQ(0, reload("cgroup_table_size=16"));
+	ASSERT_EQ(0, cg_make(TOP "/rc", false));
+	for (int i = 0; i < RC_DEAD; i++) {
+		snprintf(rel, sizeof(rel), TOP "/rc/d%d", i);
+		ASSERT_EQ(0, cg_make(rel, false));
+		p = spawn_in(rel, three_writes, NULL, "cg_dead");
+		ASSERT_EQ(0, wait_child(p));
+		snprintf(rel, sizeof(rel), CGFS "/" TOP "/rc/d%d", i);
+		ASSERT_EQ(0, rmdir(rel));
+	}
+	for (int i = 0; i < RC_NEW; i++) {
+		snprintf(rel, sizeof(rel), TOP "/rc/n%d", i);
+		ASSERT_EQ(0, cg_make(rel, false));
+		p = spawn_in(rel, three_writes, NULL, "cg_new");
+		ASSERT_EQ(0, wait_child(p));
+	}
+	ASSERT_EQ(0, read_report(&r));
+	EXPECT_EQ(0, wampp_cg_key(&r, WAMP_KEY_OVERFLOW, NULL));
+	EXPECT_LT(0, wampp_cg_key(&r, WAMP_KEY_RECLAIMED, NULL));
+	for (int i = 0; i < RC_NEW; i++) {
+		snprintf(rel, sizeof(rel), TOP "/rc/n%d", i);
+		EXPECT_EQ(3, cg_row(&r, cg_id(rel)).writes) TH_LOG("%s", rel);
+	}
+	for (size_t i = 0; i <= r.ncgs; i++) {
+		const struct wampp_cg *c = i < r.ncgs ? &r.cgs[i] : &r.cg_other;
+
+		sum += c->writes;
+		if (i < r.ncgs && (c->flags & WAMP_F_REMOVED) &&
+		    !strncmp(c->upath, "/" TOP "/rc/d", strlen(TOP) + 6))
+			removed_rows++;
+	}
+	EXPECT_EQ(wampp_key(&r, WAMP_KEY_WRITES, NULL), sum);
+	EXPECT_GT(RC_DEAD, removed_rows);
+	TH_LOG("reclaimed %llu entries; %llu removed cgroups keep their rows",
+	       wampp_cg_key(&r, WAMP_KEY_RECLAIMED, NULL), removed_rows);
+	wampp_free(&r);
+	/* The drain work runs every 5 s. */
+	for (int i = 0; i < 300 && dying != (long long)removed_rows; i++) {
+		dying = cg_dying(TOP "/rc");
+		usleep(50 * 1000);
+	}
+	EXPECT_EQ((long long)removed_rows, dying);
+	ASSERT_EQ(0, control("reset"));
+	for (int i = 0; i < 100 && dying; i++) {
+		dying = cg_dying(TOP "/rc");
+		usleep(50 * 1000);
+	}
+	EXPECT_EQ(0, dying);
+	ASSERT_EQ(0, reload(""));
+}
+
 /* ------------------------------------------------------------------ */
 
 #define NS_BUF	(1024 * 1024)
