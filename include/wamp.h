@@ -70,11 +70,11 @@
  * none without block cgroups.  rows is the number of rows shown, slots the
  * per-CPU cgroup entries used and available, overflow the events counted
  * in (other) for lack of an entry, reclaimed the entries of removed
- * cgroups taken over by new ones (their counts are in (other)).  The task column cgroup is the id of
- * the task's cgroup: now for a live task, at its last counted syscall for
- * an exited one ("-" if unknown).  A cgroup that was removed is flagged
- * REMOVED and keeps its row until a reset, or until a new cgroup needs
- * its entry.
+ * cgroups taken over by new ones (their counts are in (other)).  The task
+ * column cgroup is the id of the task's cgroup: now for a live task, at
+ * its last counted syscall for an exited one ("-" if unknown).  A cgroup
+ * that was removed is flagged REMOVED and keeps its row until a reset, or
+ * until a new cgroup needs its entry.
  *
  * Format 1.0 had neither the blk columns nor the device section; 1.1 had
  * no exited line; 1.2 had neither dirtied, wb_bytes nor jrnl_bytes, and

@@ -108,8 +108,9 @@
  * The cgroup the kernel charges a bio to, as io.stat counts it: its
  * blkcg's, if the io controller is on the unified hierarchy, else NULL
  * (no block cgroups, io disabled with cgroup_disable=io, or io bound to a
- * v1 hierarchy, whose cgroups are not the v2 ones tasks are counted in).  The bio's blkg holds its blkcg,
- * which holds its cgroup.  wamp_cg_io() names the case for the report.
+ * v1 hierarchy, whose cgroups are not the v2 ones tasks are counted in).
+ * The bio's blkg holds its blkcg, which holds its cgroup.  wamp_cg_io()
+ * names the case for the report.
  * Macros: this header comes before any other (see the top).
  */
 #if !IS_ENABLED(CONFIG_BLK_CGROUP)

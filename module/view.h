@@ -21,8 +21,9 @@ struct wamp_row;
  * namespace of the reader's /proc (with that namespace's pids), and of
  * those only the reader's own unless the reader has CAP_SYS_ADMIN; of the
  * cgroups, its own and those below it (every one with CAP_SYS_ADMIN), with
- * their paths from the root of its cgroup namespace (@cgns, the opener's).  NULL: every row, as the init namespace numbers it, with
- * paths as current's cgroup namespace has them.
+ * their paths from the root of its cgroup namespace (@cgns, the opener's).
+ * NULL: every row, as the init namespace numbers it, with paths as
+ * current's cgroup namespace has them.
  */
 struct wamp_view {
 	struct pid_namespace *ns;
