@@ -32,7 +32,6 @@
 /* What kernel threads may gain in a window: their own metadata. */
 #define KTHREAD_SLACK	(512 * KIB)
 
-#define VM	"/proc/sys/vm/"
 
 /* /proc/<pid>/task/<tid>/io's write_bytes, or -1. */
 static long long proc_write_bytes(pid_t pid, pid_t tid)
@@ -74,36 +73,9 @@ static void expect_proc_io(struct __test_metadata *_metadata, pid_t pid,
 	EXPECT_EQ(proc_write_bytes(pid, tid), (long long)dirtied);
 }
 
-/* No periodic writeback: dirty data stays until somebody writes it. */
-static void flusher_off(void)
-{
-	write_sysctl(VM "dirty_writeback_centisecs", "0");
-	write_sysctl(VM "dirty_expire_centisecs", "360000");
-}
 
-/* The flusher writes back everything dirty for more than 10 ms, now. */
-static void flusher_now(void)
-{
-	write_sysctl(VM "dirty_expire_centisecs", "1");
-	write_sysctl(VM "dirty_writeback_centisecs", "10");
-}
 
-static void flusher_default(void)
-{
-	write_sysctl(VM "dirty_expire_centisecs", "3000");
-	write_sysctl(VM "dirty_writeback_centisecs", "500");
-}
 
-/* Wait until nothing is dirty or under writeback (60 s at most). */
-static int wait_clean(void)
-{
-	for (int i = 0; i < 600; i++) {
-		if (!meminfo_kb("Dirty") && !meminfo_kb("Writeback"))
-			return 0;
-		usleep(100 * 1000);
-	}
-	return -1;
-}
 
 /* Block bytes of every row but @pid's, (other) and exited included. */
 static unsigned long long blk_but(const struct wampp_report *r, pid_t pid)

@@ -32,7 +32,6 @@
 #define TOP		"wamp_t"
 #define KIB		1024ULL
 #define MIB		(1024 * KIB)
-#define VM		"/proc/sys/vm/"
 
 static char vda_devt[32];	/* "254:0" */
 
@@ -167,33 +166,9 @@ static struct wampp_row tasks_in(const struct wampp_report *r,
 	return s;
 }
 
-static void flusher_off(void)
-{
-	write_sysctl(VM "dirty_writeback_centisecs", "0");
-	write_sysctl(VM "dirty_expire_centisecs", "360000");
-}
 
-static void flusher_now(void)
-{
-	write_sysctl(VM "dirty_expire_centisecs", "1");
-	write_sysctl(VM "dirty_writeback_centisecs", "10");
-}
 
-static void flusher_default(void)
-{
-	write_sysctl(VM "dirty_expire_centisecs", "3000");
-	write_sysctl(VM "dirty_writeback_centisecs", "500");
-}
 
-static int wait_clean(void)
-{
-	for (int i = 0; i < 600; i++) {
-		if (!meminfo_kb("Dirty") && !meminfo_kb("Writeback"))
-			return 0;
-		usleep(100 * 1000);
-	}
-	return -1;
-}
 
 /* Run @fn(@arg) in a child placed in cgroup @rel before it starts. */
 static pid_t spawn_in(const char *rel, void (*fn)(void *), void *arg,

@@ -493,3 +493,37 @@ int read_report_as(uid_t uid, bool keep_uid0_caps, struct wampp_report *r)
 	munmap(buf, len);
 	return ret;
 }
+
+/* The flusher's knobs, and waiting for it (the attribution tests). */
+#define VM	"/proc/sys/vm/"
+
+/* No periodic writeback: dirty data stays until somebody writes it. */
+void flusher_off(void)
+{
+	write_sysctl(VM "dirty_writeback_centisecs", "0");
+	write_sysctl(VM "dirty_expire_centisecs", "360000");
+}
+
+/* The flusher writes back everything dirty for more than 10 ms, now. */
+void flusher_now(void)
+{
+	write_sysctl(VM "dirty_expire_centisecs", "1");
+	write_sysctl(VM "dirty_writeback_centisecs", "10");
+}
+
+void flusher_default(void)
+{
+	write_sysctl(VM "dirty_expire_centisecs", "3000");
+	write_sysctl(VM "dirty_writeback_centisecs", "500");
+}
+
+/* Wait until nothing is dirty or under writeback (60 s at most). */
+int wait_clean(void)
+{
+	for (int i = 0; i < 600; i++) {
+		if (!meminfo_kb("Dirty") && !meminfo_kb("Writeback"))
+			return 0;
+		usleep(100 * 1000);
+	}
+	return -1;
+}

@@ -76,6 +76,13 @@ unsigned long read_taint(void);
 long long meminfo_kb(const char *key);
 long long mem_used_kb(void);
 
+/* vm.dirty_*: no periodic writeback, write back now, the defaults. */
+void flusher_off(void);
+void flusher_now(void);
+void flusher_default(void);
+/* Wait until nothing is dirty or under writeback (60 s at most). */
+int wait_clean(void);
+
 const char *wampstat_path(void);
 long long json_num(const char *json, const char *key);
 
