@@ -530,14 +530,20 @@ static void wamp_store_test_nested(struct kunit *test)
  */
 static void wamp_store_test_cgroup(struct kunit *test)
 {
-	struct cgroup *cgrp = task_dfl_cgroup(current);
 	struct wamp_slot *slot = NULL;
 	const struct wamp_row *r;
 	struct wamp_snapshot *s;
-	u64 id = cgroup_id(cgrp);
+	struct cgroup *cgrp;
 	struct wamp_cg *cge;
 	struct wamp_cpu *c;
+	u64 id;
 	u32 i;
+
+	/* A kthread's: the root, which never goes. */
+	rcu_read_lock();
+	cgrp = task_dfl_cgroup(current);
+	rcu_read_unlock();
+	id = cgroup_id(cgrp);
 
 	wamp_store_account(WAMP_EV_WRITE, 100, 0);
 	wamp_store_account(WAMP_EV_WRITE, 20, 0);
