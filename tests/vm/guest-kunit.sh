@@ -37,6 +37,7 @@ echo "kunit: $((cases - failed - skipped)) passed, $failed failed, $skipped skip
 echo "kunit: $((cases - failed - skipped)) passed, $failed failed, $skipped skipped ($cases cases)" > "$out/kunit.summary"
 [ "$failed" -eq 0 ] && [ "$cases" -gt 0 ] || rc=1
 if dmesg_splats; then
-	echo "== dmesg has splats (above): failing"; rc=1
+	dmesg > "$out/dmesg.txt"
+	echo "== dmesg has splats (above; all of it in $out/dmesg.txt): failing"; rc=1
 fi
 exit $rc
