@@ -32,7 +32,6 @@
 /* What kernel threads may gain in a window: their own metadata. */
 #define KTHREAD_SLACK	(512 * KIB)
 
-
 /* /proc/<pid>/task/<tid>/io's write_bytes, or -1. */
 static long long proc_write_bytes(pid_t pid, pid_t tid)
 {
@@ -72,10 +71,6 @@ static void expect_proc_io(struct __test_metadata *_metadata, pid_t pid,
 	}
 	EXPECT_EQ(proc_write_bytes(pid, tid), (long long)dirtied);
 }
-
-
-
-
 
 /* Block bytes of every row but @pid's, (other) and exited included. */
 static unsigned long long blk_but(const struct wampp_report *r, pid_t pid)

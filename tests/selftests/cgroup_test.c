@@ -166,10 +166,6 @@ static struct wampp_row tasks_in(const struct wampp_report *r,
 	return s;
 }
 
-
-
-
-
 /* Run @fn(@arg) in a child placed in cgroup @rel before it starts. */
 static pid_t spawn_in(const char *rel, void (*fn)(void *), void *arg,
 		      const char *comm)
