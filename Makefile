@@ -68,13 +68,17 @@ dkms-remove:
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude -Itools \
 	-DWAMP_VERSION='"$(VERSION)"'
 TOOLS_LIB := tools/wsview.c tools/wscontainer.c tools/wampparse.c
-TOOLS_SRC := tools/wampstat.c $(TOOLS_LIB)
+TOOLS_SRC := tools/wampstat.c tools/wstop.c $(TOOLS_LIB)
 TOOLS_HDR := tools/wsview.h tools/wscontainer.h tools/wampparse.h \
-	include/wamp.h
+	tools/wstop.h include/wamp.h
+# --top's ncurses (libncurses-dev), wide-character build, as pkg-config says.
+CURSES_CFLAGS := $(shell pkg-config --cflags ncursesw 2>/dev/null)
+CURSES_LIBS := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
 
 $(BUILD)/tools/wampstat: $(TOOLS_SRC) $(TOOLS_HDR) dkms.conf
 	mkdir -p $(@D)
-	$(CC_USER) $(USER_CFLAGS) -o $@ $(TOOLS_SRC)
+	$(CC_USER) $(USER_CFLAGS) $(CURSES_CFLAGS) -o $@ $(TOOLS_SRC) \
+		$(CURSES_LIBS)
 
 tools: $(BUILD)/tools/wampstat
 
@@ -85,8 +89,10 @@ $(BUILD)/unit/wampstat_test: tests/unit/wampstat_test.c $(TOOLS_LIB) \
 	$(CC_USER) $(USER_CFLAGS) -Wno-sign-compare -Wno-unused-parameter \
 		-I$(KSFT) -o $@ tests/unit/wampstat_test.c $(TOOLS_LIB)
 
+# Then --top, on a terminal of tmux's (tests/unit/top_test.sh).
 unit: deps-build $(BUILD)/unit/wampstat_test $(BUILD)/tools/wampstat
 	$(BUILD)/unit/wampstat_test
+	tests/unit/top_test.sh $(BUILD)/tools/wampstat
 
 # libFuzzer on the parser and every view; FUZZ_SECONDS=180 by default.
 FUZZ_SECONDS ?= 180

@@ -3,7 +3,7 @@
  * wampstat: read /proc/wamp and report which tasks turn small writes into
  * much bigger device I/O, once or over intervals (like iostat 1 5), per
  * task, process, command, device or cgroup (container), as a table, JSON
- * or Prometheus metrics.  See wampstat(8).
+ * or Prometheus metrics, or full screen (--top).  See wampstat(8).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "wampparse.h"
 #include "wscontainer.h"
+#include "wstop.h"
 #include "wsview.h"
 
 #ifndef WAMP_VERSION
@@ -29,12 +30,17 @@ static void print_usage(FILE *f)
 		"\n"
 		"Report write amplification per task from /proc/wamp (wamp.ko).\n"
 		"With INTERVAL (seconds), report rates over each interval, COUNT times\n"
-		"(default: until interrupted), flags computed on the interval.\n"
+		"(default: until interrupted); a row is flagged when its writes since\n"
+		"load reach min_writes and the interval's own counts break a rule.\n"
 		"\n"
 		"  -f, --file FILE     read FILE instead of /proc/wamp\n"
 		"  -s, --sort KEY      writes, bytes, syncs, blk or amp (default: blk,\n"
 		"                      or bytes when the report has no block columns)\n"
-		"  -n, --top N         show N rows (default 20, 0: all)\n"
+		"  -n, --rows N        show N rows (default 20, 0: all)\n"
+		"  -h, --human         bytes in K, M, G, T (1024-based) in text views\n"
+		"      --top           full screen, refreshed every INTERVAL (default 1):\n"
+		"                      q quit, s sort, P processes, C commands,\n"
+		"                      c cgroups, f flagged only, h human\n"
 		"  -P, --processes     one row per process (threads summed by tgid)\n"
 		"  -C, --commands      one row per command name\n"
 		"  -d, --devices       one row per block device\n"
@@ -47,7 +53,7 @@ static void print_usage(FILE *f)
 		"      --flagged       only rows flagged SMALL, SYNC or AMP\n"
 		"      --json          one JSON object per report\n"
 		"      --prometheus    Prometheus text exposition format\n"
-		"  -h, --help          this help\n"
+		"      --help          this help\n"
 		"  -V, --version       the version\n");
 }
 
@@ -131,8 +137,9 @@ static int check_cgroups(const struct wampp_report *r, const char *path,
 	return -1;
 }
 
-/* Read and parse the report; on failure say why, the way a user needs. */
-static int load(const char *path, bool is_proc, struct wampp_report *r)
+/* Read and parse the report; on failure why, the way a user needs it. */
+static int load_msg(const char *path, bool is_proc, struct wampp_report *r,
+		    char *msg, size_t len)
 {
 	char err[256];
 	char *text = wampp_read_file(path);
@@ -140,19 +147,30 @@ static int load(const char *path, bool is_proc, struct wampp_report *r)
 
 	if (!text) {
 		if (is_proc && errno == ENOENT)
-			fprintf(stderr,
-				"wampstat: %s does not exist: the wamp module is not loaded.\n"
-				"Load it with: sudo modprobe wamp\n", path);
+			snprintf(msg, len,
+				 "wampstat: %s does not exist: the wamp module is not loaded.\n"
+				 "Load it with: sudo modprobe wamp\n", path);
 		else
-			fprintf(stderr, "wampstat: cannot read %s: %s\n", path,
-				strerror(errno));
+			snprintf(msg, len, "wampstat: cannot read %s: %s\n", path,
+				 strerror(errno));
 		return -1;
 	}
 	ret = wampp_parse(text, r, err, sizeof(err));
 	free(text);
 	if (ret)
-		fprintf(stderr, "wampstat: %s: %s\n", path, err);
+		snprintf(msg, len, "wampstat: %s: %s\n", path, err);
 	return ret;
+}
+
+static int load(const char *path, bool is_proc, struct wampp_report *r)
+{
+	char msg[512];
+
+	if (load_msg(path, is_proc, r, msg, sizeof(msg))) {
+		fputs(msg, stderr);
+		return -1;
+	}
+	return 0;
 }
 
 static double now(void)
@@ -202,7 +220,9 @@ int main(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "file", required_argument, NULL, 'f' },
 		{ "sort", required_argument, NULL, 's' },
-		{ "top", required_argument, NULL, 'n' },
+		{ "rows", required_argument, NULL, 'n' },
+		{ "human", no_argument, NULL, 'h' },
+		{ "top", optional_argument, NULL, 'T' },
 		{ "processes", no_argument, NULL, 'P' },
 		{ "commands", no_argument, NULL, 'C' },
 		{ "devices", no_argument, NULL, 'd' },
@@ -214,7 +234,7 @@ int main(int argc, char **argv)
 		{ "flagged", no_argument, NULL, 'F' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "prometheus", no_argument, NULL, 'M' },
-		{ "help", no_argument, NULL, 'h' },
+		{ "help", no_argument, NULL, 'H' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -228,6 +248,7 @@ int main(int argc, char **argv)
 	struct timespec start, deadline;
 	double t0, t1;
 	char *end;
+	bool top = false;
 	int c, k, ret = 0;
 
 	while ((c = getopt_long(argc, argv, "f:s:n:PCdcp:hV", lo, NULL)) != -1) {
@@ -304,6 +325,21 @@ int main(int argc, char **argv)
 			o.format = WS_PROM;
 			break;
 		case 'h':
+			o.human = true;
+			break;
+		case 'T':
+			top = true;
+			/* --top=2: the interval; --top 2 is the INTERVAL argument. */
+			if (optarg) {
+				interval = ws_interval_ns(optarg);
+				if (interval < 0) {
+					fprintf(stderr, "wampstat: bad interval '%s'\n",
+						optarg);
+					return 2;
+				}
+			}
+			break;
+		case 'H':
 			print_usage(stdout);
 			return 0;
 		case 'V':
@@ -336,6 +372,10 @@ int main(int argc, char **argv)
 	}
 	if (check_opts(&o))
 		return 2;
+	if (top)
+		return ws_top_main(path, !strcmp(path, WAMP_PROC_PATH),
+				   interval ? interval : 1000000000LL, count,
+				   &o, load_msg);
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	t0 = now();

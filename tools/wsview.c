@@ -138,6 +138,7 @@ static void ent_add(struct ws_ent *e, const struct ws_ent *t)
 
 	for (k = 0; k < WAMP_TC_NR; k++)
 		e->tc[k] += t->tc[k];
+	e->cum_writes += t->cum_writes;
 	/* Tasks of several cgroups folded: no one cgroup. */
 	if (e->ntasks && e->cgroup != t->cgroup) {
 		e->cgroup = WAMPP_NONE;
@@ -208,6 +209,7 @@ static int build_tasks(const struct wampp_report *cur,
 		ws_unescape(r->comm, t.name, sizeof(t.name));
 		for (k = 0; k < WAMP_TC_NR; k++)
 			t.tc[k] = r->tc[k] - (p ? p->tc[k] : 0);
+		t.cum_writes = r->writes;
 		t.ntasks = 1;
 		if (prev && idle(&t))
 			continue;	/* idle over the interval */
@@ -256,6 +258,7 @@ static void cg_ent(struct ws_ent *e, const struct wampp_cg *g,
 	e->flags = g->flags & WAMP_F_REMOVED;
 	for (k = 0; k < WAMP_CG_NR; k++)
 		e->tc[k] = g->tc[k] - (p ? p->tc[k] : 0);
+	e->cum_writes = g->writes;
 }
 
 /* Each cgroup row of @cur with what its path says about its container. */
@@ -290,6 +293,7 @@ static void cg_subtree(struct ws_ent *out, const struct ws_ent *own, size_t n)
 				continue;
 			for (k = 0; k < WAMP_CG_NR; k++)
 				out[i].tc[k] += own[j].tc[k];
+			out[i].cum_writes += own[j].cum_writes;
 		}
 	}
 }
@@ -354,15 +358,29 @@ static void cg_keys(const struct wampp_report *cur,
 	res->cg_overflow = key_delta(wampp_cg_key, cur, p, WAMP_KEY_OVERFLOW);
 }
 
-/* Flags on what each row shows, by the module's rules; state flags kept. */
+unsigned int ws_classify(unsigned long long cum_writes,
+			 unsigned long long writes, unsigned long long bytes,
+			 unsigned long long syncs, unsigned long long blk_bytes,
+			 const struct wamp_thresholds *th)
+{
+	struct wamp_thresholds t = *th;
+
+	if (cum_writes < th->min_writes)
+		return 0;
+	t.min_writes = 1;
+	return wamp_classify(writes, bytes, syncs, blk_bytes, &t);
+}
+
+/* Flags on what each row shows, by ws_classify(); state flags kept. */
 static void classify(struct ws_ent *e, size_t n,
 		     const struct wamp_thresholds *th)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		e[i].flags |= wamp_classify(e[i].writes, e[i].write_bytes,
-					    e[i].syncs, e[i].blk_bytes, th);
+		e[i].flags |= ws_classify(e[i].cum_writes, e[i].writes,
+					  e[i].write_bytes, e[i].syncs,
+					  e[i].blk_bytes, th);
 }
 
 static int build_devs(const struct wampp_report *cur,
@@ -568,6 +586,51 @@ static void print_num(FILE *f, unsigned long long v, double secs, int w)
 		fprintf(f, " %*llu", w, v);
 }
 
+void ws_human(double v, char *buf, size_t len)
+{
+	static const char units[] = "KMGTPE";
+	int u = -1;
+
+	if (v < 1023.5) {
+		snprintf(buf, len, "%.0f", v);
+		return;
+	}
+	/* Up a unit when rounding would show 1024 of this one. */
+	while (u < 0 || (v >= 1023.5 && units[u + 1])) {
+		v /= 1024;
+		u++;
+	}
+	if (v < 99.95)
+		snprintf(buf, len, "%.1f%c", v, units[u]);
+	else
+		snprintf(buf, len, "%.0f%c", v, units[u]);
+}
+
+/* A byte count (a rate over @secs), in units with -h. */
+static void print_bytes(FILE *f, unsigned long long v, double secs, int w,
+			bool h)
+{
+	char buf[32];
+
+	if (!h) {
+		print_num(f, v, secs, w);
+		return;
+	}
+	ws_human(secs > 0 ? (double)v / secs : (double)v, buf, sizeof(buf));
+	fprintf(f, " %*s", w, buf);
+}
+
+/* A byte count in a sentence: exact, or in units with -h. */
+static const char *bytes_str(unsigned long long v, bool h, char *buf,
+			     size_t len)
+{
+	if (h)
+		ws_human((double)v, buf, len);
+	else
+		snprintf(buf, len, "%llu", v);
+	return buf;
+}
+
 static const char *view_name(enum ws_view v)
 {
 	static const char *const names[] = { "tasks", "processes",
@@ -578,10 +641,10 @@ static const char *view_name(enum ws_view v)
 }
 
 /* The lines above every text view: totals, folded exited tasks. */
-static void print_summary(FILE *f, const struct ws_result *res)
+static void print_summary(FILE *f, const struct ws_result *res, bool h)
 {
 	double s = res->seconds;
-	char sys[32];
+	char sys[32], b1[32], b2[32];
 
 	if (res->write_bytes)
 		snprintf(sys, sizeof(sys), "%llu.%02llu",
@@ -593,17 +656,18 @@ static void print_summary(FILE *f, const struct ws_result *res)
 		snprintf(sys, sizeof(sys), "-");
 	fprintf(f, "wamp %d.%d %s: ", res->major, res->minor,
 		s > 0 ? "interval" : "since load or reset");
-	fprintf(f, "%llu writes, %llu bytes, %llu syncs, ", res->writes,
-		res->write_bytes, res->syncs);
-	fprintf(f, "%llu bytes to devices, amp %s%s\n", res->dev_write_bytes,
-		sys, s > 0 ? " (counts are per second below)" : "");
+	fprintf(f, "%llu writes, %s bytes, %llu syncs, ", res->writes,
+		bytes_str(res->write_bytes, h, b1, sizeof(b1)), res->syncs);
+	fprintf(f, "%s bytes to devices, amp %s%s\n",
+		bytes_str(res->dev_write_bytes, h, b2, sizeof(b2)), sys,
+		s > 0 ? " (counts are per second below)" : "");
 	if (res->exited_rows)
-		fprintf(f, "exited tasks folded: %llu, with %llu writes, %llu bytes\n",
+		fprintf(f, "exited tasks folded: %llu, with %llu writes, %s bytes\n",
 			res->exited_rows, res->exited_writes,
-			res->exited_write_bytes);
+			bytes_str(res->exited_write_bytes, h, b1, sizeof(b1)));
 }
 
-static void print_devs(FILE *f, const struct ws_result *res)
+static void print_devs(FILE *f, const struct ws_result *res, bool h)
 {
 	double s = res->seconds;
 	const struct ws_ent *e;
@@ -617,7 +681,7 @@ static void print_devs(FILE *f, const struct ws_result *res)
 		e = &res->ents[i];
 		fprintf(f, "%-8s %-12s", e->dev, e->name);
 		print_num(f, e->d.write_reqs, s, 12);
-		print_num(f, e->d.write_bytes, s, 14);
+		print_bytes(f, e->d.write_bytes, s, 14, h);
 		print_num(f, e->d.flush_reqs, s, 9);
 		print_num(f, e->d.fua_reqs, s, 9);
 		print_num(f, e->d.discard_reqs, s, 9);
@@ -660,25 +724,25 @@ static void print_task_header(FILE *f, const struct ws_result *res,
 }
 
 /* WRITES BYTES AVG SYNCS BLK_REQS BLK_BYTES AMP, as both views show them. */
-static void print_counts(FILE *f, const struct ws_ent *e, double s)
+static void print_counts(FILE *f, const struct ws_ent *e, double s, bool h)
 {
 	char amp[32];
 
 	amp_str(e, amp, sizeof(amp));
 	print_num(f, e->writes, s, 10);
-	print_num(f, e->write_bytes, s, 12);
+	print_bytes(f, e->write_bytes, s, 12, h);
 	if (e->writes)
-		fprintf(f, " %6llu", e->write_bytes / e->writes);
+		print_bytes(f, e->write_bytes / e->writes, 0, 6, h);
 	else
 		fprintf(f, " %6s", "-");
 	print_num(f, e->syncs, s, 8);
 	print_num(f, e->blk_reqs, s, 10);
-	print_num(f, e->blk_bytes, s, 12);
+	print_bytes(f, e->blk_bytes, s, 12, h);
 	fprintf(f, " %7s", amp);
 }
 
 static void print_task(FILE *f, const struct ws_result *res,
-		       const struct ws_ent *e, enum ws_view v)
+		       const struct ws_ent *e, enum ws_view v, bool h)
 {
 	double s = res->seconds;
 	char fl[64];
@@ -692,10 +756,10 @@ static void print_task(FILE *f, const struct ws_result *res,
 	else
 		fprintf(f, "%7lld %7lld", e->pid, e->tgid);
 	fprintf(f, " %-16s", e->name);
-	print_counts(f, e, s);
-	print_num(f, e->dirtied, s, 12);
-	print_num(f, e->wb_bytes, s, 12);
-	print_num(f, e->jrnl_bytes, s, 12);
+	print_counts(f, e, s, h);
+	print_bytes(f, e->dirtied, s, 12, h);
+	print_bytes(f, e->wb_bytes, s, 12, h);
+	print_bytes(f, e->jrnl_bytes, s, 12, h);
 	if (res->has_cgroups)
 		print_cg_cols(f, e);
 	fprintf(f, " %s\n", fl);
@@ -706,12 +770,14 @@ static void print_cg_section(FILE *f, const struct ws_result *res,
 			     const struct ws_opts *o)
 {
 	const struct ws_ent *x = &res->cg_other;
+	char b1[32], b2[32];
 
 	fprintf(f, "cgroups: io %s, slots %s, overflow %llu%s; ", res->cg_io,
 		res->cg_slots, res->cg_overflow,
 		o->subtree ? "; counts of subtrees" : "");
-	fprintf(f, "(other): %llu writes, %llu bytes, %llu bytes to devices\n",
-		x->writes, x->write_bytes, x->blk_bytes);
+	fprintf(f, "(other): %llu writes, %s bytes, %s bytes to devices\n",
+		x->writes, bytes_str(x->write_bytes, o->human, b1, sizeof(b1)),
+		bytes_str(x->blk_bytes, o->human, b2, sizeof(b2)));
 }
 
 static void print_cgroups(FILE *f, const struct ws_result *res,
@@ -733,7 +799,7 @@ static void print_cgroups(FILE *f, const struct ws_result *res,
 		flags_str(e->flags, fl, sizeof(fl));
 		fprintf(f, "%c %8lld", e->flags & WS_FINDINGS ? '*' : ' ',
 			e->cgroup);
-		print_counts(f, e, s);
+		print_counts(f, e, s, o->human);
 		fprintf(f, " %-10s %-12s %-14s %s\n",
 			e->cgi->ct.runtime[0] ? e->cgi->ct.runtime : "-",
 			ws_container_label(&e->cgi->ct), fl, e->cgi->cg->path);
@@ -745,9 +811,9 @@ void ws_print_text(FILE *f, const struct ws_result *res,
 {
 	size_t i;
 
-	print_summary(f, res);
+	print_summary(f, res, o->human);
 	if (o->view == WS_DEVS) {
-		print_devs(f, res);
+		print_devs(f, res, o->human);
 		return;
 	}
 	if (o->view == WS_CGROUPS) {
@@ -756,7 +822,7 @@ void ws_print_text(FILE *f, const struct ws_result *res,
 	}
 	print_task_header(f, res, o->view);
 	for (i = 0; i < res->n; i++)
-		print_task(f, res, &res->ents[i], o->view);
+		print_task(f, res, &res->ents[i], o->view, o->human);
 }
 
 /* A JSON string: quotes, backslashes and control bytes escaped. */

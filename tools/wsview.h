@@ -48,6 +48,12 @@ struct ws_ent {
 	struct {
 		WAMP_DEV_COUNTS_MEMBERS;
 	} d;			/* devices */
+	/*
+	 * The writes of the row since load or reset (its tasks' or cgroups'
+	 * rows in the current report): over an interval, a row can be
+	 * flagged only if these reach min_writes (ws_classify()).
+	 */
+	unsigned long long cum_writes;
 	unsigned int flags;	/* WAMP_F_*: classified on what is shown */
 	int ntasks;		/* tasks folded into this row */
 };
@@ -63,6 +69,7 @@ struct ws_opts {
 	enum ws_format format;
 	int top;		/* rows shown; 0: all */
 	bool flagged;		/* only rows with SMALL, SYNC or AMP */
+	bool human;		/* text: bytes in K, M, G, T (1024-based) */
 	const long long *pids;	/* filter on pid (tasks) or tgid */
 	int npids;
 	bool subtree;		/* cgroups: the counts of their subtrees */
@@ -106,6 +113,24 @@ int ws_thresholds(const struct wampp_report *r, struct wamp_thresholds *th);
 int ws_build(const struct wampp_report *cur, const struct wampp_report *prev,
 	     double seconds, const struct ws_opts *o, struct ws_result *res);
 void ws_result_free(struct ws_result *res);
+
+/*
+ * The flags of a row (WAMP_F_SMALL, _SYNC, _AMP) by the module's rules:
+ * eligible when @cum_writes, its writes since load or reset, reach
+ * min_writes; then SMALL, SYNC and AMP are judged on the counts shown
+ * (the interval's, or the totals), from one write up.  On totals
+ * (@cum_writes == @writes) this is wamp_classify() itself.
+ */
+unsigned int ws_classify(unsigned long long cum_writes,
+			 unsigned long long writes, unsigned long long bytes,
+			 unsigned long long syncs, unsigned long long blk_bytes,
+			 const struct wamp_thresholds *th);
+
+/*
+ * @v bytes (or bytes per second) as -h shows them, 1024-based: "512",
+ * "4.0K", "15.2M", "215M", "1.0G"; one decimal below 100 of a unit.
+ */
+void ws_human(double v, char *buf, size_t len);
 
 /* The options need a cgroup section: -c, or a filter of a task view. */
 bool ws_needs_cgroups(const struct ws_opts *o);

@@ -1670,12 +1670,154 @@ TEST(wampstat_cgroup_options)
 	EXPECT_EQ(2, run_wampstat(FIX14, "--cgroup system.slice"));
 }
 
-/* Every long option of -h is in the man page, and the other way round. */
+/*
+ * The demo, one second apart: redis-server has 2916 writes since load and
+ * did 400 in the interval (42-byte, a sync per two, amp 64): below
+ * min_writes=1000 on the interval alone, flagged all the same, in every
+ * view; sh, new, did its 3 writes in it: never flagged, though each of
+ * its ratios breaks a rule.
+ */
+TEST(interval_flags_demo)
+{
+	static const enum ws_view views[] = { WS_TASKS, WS_PROCS, WS_COMMS,
+					      WS_CGROUPS };
+	const unsigned int all = WAMP_F_SMALL | WAMP_F_SYNC | WAMP_F_AMP;
+	struct wampp_report p, c;
+	struct ws_result res;
+	const struct ws_ent *e;
+	char err[256], *out;
+
+	ASSERT_EQ(0, parse_file(FIX "v1.4-demo-t0.txt", &p, err, sizeof(err)))
+		TH_LOG("%s", err);
+	ASSERT_EQ(0, parse_file(FIX "v1.4-demo-t1.txt", &c, err, sizeof(err)))
+		TH_LOG("%s", err);
+	for (size_t i = 0; i < ARRAY_SIZE(views); i++) {
+		struct ws_opts o = { .view = views[i] };
+		bool redis = false, sh = false;
+
+		ASSERT_EQ(0, ws_build(&c, &p, 1.0, &o, &res));
+		for (size_t j = 0; j < res.n; j++) {
+			e = &res.ents[j];
+			if (views[i] == WS_CGROUPS ? e->cgroup == 7000 :
+			    !strcmp(e->name, "redis-server")) {
+				redis = true;
+				EXPECT_EQ(400, e->writes);
+				EXPECT_EQ(16800, e->write_bytes);
+				EXPECT_EQ(200, e->syncs);
+				EXPECT_EQ(1075200, e->blk_bytes);
+				EXPECT_EQ(all, e->flags) TH_LOG("view %zu", i);
+				EXPECT_EQ(views[i] == WS_CGROUPS ? 2946 : 2916,
+					  e->cum_writes);
+			} else if (views[i] == WS_CGROUPS ? e->cgroup == 7100 :
+				   !strcmp(e->name, "sh")) {
+				sh = true;
+				EXPECT_EQ(3, e->writes);
+				EXPECT_EQ(3, e->cum_writes);
+				EXPECT_EQ(0, e->flags) TH_LOG("view %zu", i);
+			} else {
+				EXPECT_EQ(0, e->flags & all)
+					TH_LOG("%s, view %zu", e->name, i);
+			}
+		}
+		EXPECT_TRUE(redis) TH_LOG("view %zu", i);
+		EXPECT_TRUE(sh) TH_LOG("view %zu", i);
+		if (views[i] == WS_TASKS) {
+			out = render(ws_print_text, &res, &o);
+			expect_in(_metadata, out, (const char *const []){
+				"\n*     144     144 redis-server          400.0      16800.0     42    200.0      200.0    1075200.0   64.00      16800.0          0.0     600000.0     7000 -          redis-server.service SMALL,SYNC,AMP\n",
+				"\n      600     600 sh                      3.0         30.0     10      1.0        1.0       4096.0  136.53         30.0          0.0          0.0     7100 -          session-1.scope -\n",
+				NULL });
+			free(out);
+		}
+		ws_result_free(&res);
+		/* --flagged keeps redis alone. */
+		o.flagged = true;
+		ASSERT_EQ(0, ws_build(&c, &p, 1.0, &o, &res));
+		ASSERT_EQ(1, res.n) TH_LOG("view %zu", i);
+		EXPECT_EQ(all, res.ents[0].flags);
+		ws_result_free(&res);
+	}
+	wampp_free(&p);
+	wampp_free(&c);
+}
+
+/* The rule itself: cumulative writes gate, the shown counts decide. */
+TEST(interval_classify_rule)
+{
+	struct wamp_thresholds t = { 1000, 512, 10, 200 };
+
+	EXPECT_EQ(0, ws_classify(999, 400, 400 * 42, 200, 400 * 42 * 64, &t));
+	EXPECT_EQ(WAMP_F_SMALL | WAMP_F_SYNC | WAMP_F_AMP,
+		  ws_classify(1000, 400, 400 * 42, 200, 400 * 42 * 64, &t));
+	EXPECT_EQ(WAMP_F_SMALL, ws_classify(5000, 1, 10, 0, 0, &t));
+	EXPECT_EQ(0, ws_classify(5000, 0, 0, 0, 4096, &t));
+	EXPECT_EQ(0, ws_classify(3, 3, 30, 1, 4096, &t));
+	/* On totals (cumulative == shown): the module's own rule. */
+	for (unsigned long long w = 990; w < 1010; w++)
+		EXPECT_EQ(wamp_classify(w, w * 48, w, w * 4096, &t),
+			  ws_classify(w, w, w * 48, w, w * 4096, &t));
+}
+
+TEST(human_units)
+{
+	static const struct {
+		double v;
+		const char *s;
+	} c[] = {
+		{ 0, "0" }, { 512, "512" }, { 1023, "1023" }, { 1023.4, "1023" },
+		{ 1023.5, "1.0K" }, { 1024, "1.0K" }, { 4096, "4.0K" },
+		{ 1536, "1.5K" }, { 102400, "100K" }, { 15.2 * 1048576, "15.2M" },
+		{ 215.0 * 1048576, "215M" }, { 1048575, "1.0M" },
+		{ 3.0 * 1073741824, "3.0G" }, { 2.5 * 1099511627776.0, "2.5T" },
+		{ 8192000, "7.8M" }, { 99.96 * 1024, "100K" },
+	};
+	char buf[32];
+
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
+		ws_human(c[i].v, buf, sizeof(buf));
+		EXPECT_STREQ(c[i].s, buf) TH_LOG("%f", c[i].v);
+	}
+}
+
+/* -h: the byte columns in units in every text view; JSON stays exact. */
+TEST_F(v14, human_text)
+{
+	struct ws_opts o = { .human = true };
+	char *out = text_of(&self->r, NULL, 0, &o, ws_print_text);
+
+	expect_in(_metadata, out, (const char *const []){
+		"wamp 1.4 since load or reset: 21774 writes, 15.3M bytes, 16051 syncs, 207M bytes to devices, amp 13.47\n",
+		"exited tasks folded: 3, with 11 writes, 560 bytes\n",
+		"\n*     144     144 redis-server          11032         526K     48    11032       2000         172M  334.30         526K            0         114M     4321 docker     0123456789ab SMALL,SYNC,AMP\n",
+		"\n      200     200 nginx                  2000         7.8M   4.0K        0       2000         7.8M    1.00         7.8M         7.8M            0     5000 docker     bbbb1111bbbb -\n",
+		NULL });
+	free(out);
+	o.view = WS_CGROUPS;
+	out = text_of(&self->r, NULL, 0, &o, ws_print_text);
+	expect_in(_metadata, out, (const char *const []){
+		"(other): 4 writes, 40 bytes, 12.0K bytes to devices\n",
+		"\n*     4321      11062         527K     48    11033       2000         172M  333.68 docker",
+		NULL });
+	free(out);
+	o.view = WS_DEVS;
+	out = text_of(&self->r, NULL, 0, &o, ws_print_text);
+	expect_in(_metadata, out, (const char *const []){
+		"\n254:0    vda                 10568           207M     16050",
+		NULL });
+	free(out);
+	o.view = WS_TASKS;
+	out = text_of(&self->r, NULL, 0, &o, json_at_0);
+	expect_in(_metadata, out, (const char *const []){
+		"\"write_bytes\":538432,", NULL });
+	free(out);
+}
+
+/* Every long option of --help is in the man page, and the other way round. */
 TEST(help_and_man_agree)
 {
 	char help[8192], *man = wampp_read_file("tools/wampstat.8"), *p;
 	char opt[64];
-	FILE *f = popen("build/tools/wampstat -h", "r");
+	FILE *f = popen("build/tools/wampstat --help", "r");
 	size_t n, checked = 0;
 
 	ASSERT_NE(NULL, f);

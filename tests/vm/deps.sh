@@ -3,7 +3,8 @@
 # Install, from Debian's archive, what one part of the work needs; quiet
 # and quick when everything is there.  Usage: deps.sh SET...
 #   build  compiling the module, the tools and the tests, and linting them
-#          (the kselftest harness and checkpatch come from linux-source-6.1)
+#          (the kselftest harness and checkpatch come from linux-source-6.1;
+#          wampstat --top's ncurses, and tmux for its test)
 #   host   the host-only tests beyond the unit tests: libFuzzer
 #   guest  booting the test guests and what runs in them (QEMU, busybox,
 #          bpftrace, perf, redis, promtool, DKMS, a sid chroot's debootstrap)
@@ -13,7 +14,8 @@ pkgs=()
 for set in "$@"; do
 	case $set in
 	build) pkgs+=(make gcc gcc-multilib bc flex bison libelf-dev libssl-dev
-		      kmod sparse dwarves linux-source-6.1 xz-utils rsync) ;;
+		      kmod sparse dwarves linux-source-6.1 xz-utils rsync
+		      libncurses-dev pkg-config tmux) ;;
 	host) pkgs+=(clang libclang-rt-14-dev) ;;
 	guest) pkgs+=(qemu-system-x86 busybox-static e2fsprogs xfsprogs cpio bpftrace
 		      linux-perf redis-server redis-tools prometheus runc
