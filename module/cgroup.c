@@ -16,10 +16,12 @@
  * cgroup's path from its pointer, and the entry names that cgroup until a
  * reset or the unload drops the reference.  A removed cgroup is thus kept,
  * with its row, until a reset (its struct cgroup only: the controllers'
- * state goes as usual), at most cgroup_table_size per CPU.  A reset clears
- * each table on its CPU and drops the references afterwards, off the
- * probes' path, holding the store's reset lock for writing; readers hold
- * it for reading while they use the pointers.
+ * state goes as usual), at most cgroup_table_size per CPU, or until a new
+ * cgroup whose window is full takes its entry over (wamp_cg_reclaim();
+ * the reference is then dropped by the drain work, table.c).  A reset
+ * clears each table on its CPU and drops the references afterwards, off
+ * the probes' path, holding the store's reset lock for writing; readers
+ * hold it for reading while they use the pointers.
  *
  * Readers resolve paths at open, from the opener's cgroup namespace's
  * root, with kernfs_path_from_node() (what cgroup_path_ns() does, without
@@ -67,9 +69,12 @@ static bool wamp_cgroup_removed(struct cgroup *cgrp)
 /* Make @e the entry of @cgrp, with a reference and zero counts. */
 static void wamp_cg_own(struct wamp_cg *e, struct cgroup *cgrp)
 {
+	int k;
+
 	cgroup_get(cgrp);
-	e->id = cgroup_id(cgrp);
-	memset(&e->c, 0, sizeof(e->c));
+	WRITE_ONCE(e->id, cgroup_id(cgrp));
+	for (k = 0; k < WAMP_CG_NR; k++)
+		WRITE_ONCE(e->c.cc[k], 0);
 	/* Publish the id before readers may look at the entry. */
 	smp_store_release(&e->cgrp, cgrp);
 }
@@ -87,11 +92,17 @@ static struct wamp_cg *wamp_cg_reclaim(struct wamp_cpu *c, u32 i,
 {
 	struct wamp_cg_table *t = &c->cg;
 	struct wamp_cg *e = NULL;
+	struct cgroup *old;
 	unsigned int n, k;
 	struct wamp_slot *s;
 
-	/* Pairs with the release of @tail in wamp_cg_table_drain(). */
-	if (t->head - smp_load_acquire(&t->tail) >= WAMP_CG_DEAD)
+	/*
+	 * A removed cgroup's own events (its writeback) take no entry over:
+	 * two of them would otherwise take each other's, round and round.
+	 * Pairs with the release of @tail in wamp_cg_table_drain().
+	 */
+	if (wamp_cgroup_removed(cgrp) ||
+	    t->head - smp_load_acquire(&t->tail) >= WAMP_CG_DEAD)
 		return NULL;
 	for (n = 0; n < WAMP_CG_WINDOW; n++, i = (i + 1) & t->mask) {
 		if (wamp_cgroup_removed(t->ents[i].cgrp)) {
@@ -110,10 +121,15 @@ static struct wamp_cg *wamp_cg_reclaim(struct wamp_cpu *c, u32 i,
 		if (s->cge == e)
 			WRITE_ONCE(s->cge, NULL);
 	}
-	t->dead[t->head % WAMP_CG_DEAD] = e->cgrp;
-	/* The pointer before the drain work may take it. */
-	smp_store_release(&t->head, t->head + 1);
+	old = e->cgrp;
 	wamp_cg_own(e, cgrp);
+	t->dead[t->head % WAMP_CG_DEAD] = old;
+	/*
+	 * The entry shows @cgrp before the drain work may take @old: a
+	 * reader that takes the reset lock after the drain dropped @old can
+	 * only find @cgrp here.
+	 */
+	smp_store_release(&t->head, t->head + 1);
 	raw_write_seqcount_end(&c->gen);
 	return e;
 }
@@ -186,8 +202,10 @@ void wamp_cg_table_clear(struct wamp_cg_table *t)
 
 	for (k = 0; k < t->used; k++)
 		t->put[t->nput++] = t->ents[t->order[k]].cgrp;
-	for (; t->tail != t->head; t->tail++)
+	while (t->tail != t->head) {
 		t->put[t->nput++] = t->dead[t->tail % WAMP_CG_DEAD];
+		WRITE_ONCE(t->tail, t->tail + 1);
+	}
 	memset(t->ents, 0, sizeof(*t->ents) << t->bits);
 	WRITE_ONCE(t->used, 0);
 	memset(&t->other, 0, sizeof(t->other));
@@ -284,6 +302,7 @@ static size_t wamp_cg_copy_cpu(struct wamp_cpu *c, struct wamp_cg_copy *cp,
 {
 	struct wamp_cg_counts rest;
 	unsigned int used, k, seq;
+	struct cgroup *cgrp;
 	struct wamp_cg *e;
 	size_t start = n;
 	int tries, i;
@@ -297,13 +316,14 @@ static size_t wamp_cg_copy_cpu(struct wamp_cpu *c, struct wamp_cg_copy *cp,
 		for (k = 0; k < used; k++) {
 			e = &c->cg.ents[READ_ONCE(c->cg.order[k]) & c->cg.mask];
 			/* Its id is written: the release in wamp_cg_own(). */
-			cp[n].cgrp = smp_load_acquire(&e->cgrp);
-			if (!cp[n].cgrp)
+			cgrp = smp_load_acquire(&e->cgrp);
+			if (!cgrp)
 				continue;
 			if (n == cap) {
 				wamp_cg_counts_read(&rest, &e->c);
 				continue;
 			}
+			cp[n].cgrp = cgrp;
 			cp[n].id = READ_ONCE(e->id);
 			memset(&cp[n].c, 0, sizeof(cp[n].c));
 			wamp_cg_counts_read(&cp[n].c, &e->c);
@@ -312,6 +332,11 @@ static size_t wamp_cg_copy_cpu(struct wamp_cpu *c, struct wamp_cg_copy *cp,
 		wamp_cg_counts_read(&rest, &c->cg.other);
 		if (!(seq & 1) && !read_seqcount_retry(&c->gen, seq))
 			break;
+	}
+	/* Never held still: no row may pair a cgroup with another's id. */
+	if (tries == 4) {
+		for (; n > start; n--)
+			wamp_cg_counts_read(&rest, &cp[n - 1].c);
 	}
 	for (i = 0; i < WAMP_CG_NR; i++)
 		other->cc[i] += rest.cc[i] + local64_read(&c->cg.nested[i]);

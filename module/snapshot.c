@@ -136,9 +136,10 @@ static int wamp_row_cmp(const void *a, const void *b)
 }
 
 /*
- * The id of the cgroup of a slot's last syscall, 0 if none is known.  A
- * cgroup entry, once a slot points to it, is there until unload: a reset
- * that empties it also empties the slot, and the copy is then retried.
+ * The id of the cgroup of a slot's last syscall, 0 if none is known.  The
+ * entries' array is there until unload; a reset that empties an entry
+ * also empties the slot, and a takeover forgets it in the slots, both
+ * moving @gen: the copy is then retried.
  */
 static u64 wamp_slot_cgid(const struct wamp_slot *s)
 {

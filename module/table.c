@@ -262,7 +262,7 @@ out:
 #define WAMP_CG_DRAIN_SECS	5
 
 static void wamp_cg_drain(struct work_struct *work);
-static DECLARE_DELAYED_WORK(wamp_cg_drain_work, wamp_cg_drain);
+static DECLARE_DEFERRABLE_WORK(wamp_cg_drain_work, wamp_cg_drain);
 
 static bool wamp_cg_pending(void)
 {

@@ -98,7 +98,8 @@ struct cgroup_namespace *wamp_view_cgns(const struct wamp_view *v)
 
 /*
  * Whether @v may see the row of @cgrp: a privileged reader every row; any
- * other its own cgroup (the opener's, now) and the cgroups below it.  Not
+ * other its own cgroup (the opener's, now) and the cgroups below it, or
+ * only its own if that is the root.  Not
  * every cgroup whose io.stat it could read: the syscall columns are what
  * /proc/PID/io keeps to a task's owner (another user's session scope would
  * show when its user types), and a cgroup's owner is not known here.
@@ -106,9 +107,15 @@ struct cgroup_namespace *wamp_view_cgns(const struct wamp_view *v)
  */
 bool wamp_view_cgroup(struct cgroup *cgrp, const struct wamp_view *v)
 {
+	struct cgroup *own;
+
 	if (!v || v->all_uids)
 		return true;
-	return cgroup_is_descendant(cgrp, task_dfl_cgroup(current));
+	own = task_dfl_cgroup(current);
+	/* In the root (no systemd): the root's own row, not every one. */
+	if (!cgroup_parent(own))
+		return cgrp == own;
+	return cgroup_is_descendant(cgrp, own);
 }
 
 /* The flags a row is printed with: its state and, at @th, its findings. */
