@@ -99,10 +99,11 @@ static struct wamp_cg *wamp_cg_reclaim(struct wamp_cpu *c, u32 i,
 	/*
 	 * A removed cgroup's own events (its writeback) take no entry over:
 	 * two of them would otherwise take each other's, round and round.
-	 * Pairs with the release of @tail in wamp_cg_table_drain().
 	 */
-	if (wamp_cgroup_removed(cgrp) ||
-	    t->head - smp_load_acquire(&t->tail) >= WAMP_CG_DEAD)
+	if (wamp_cgroup_removed(cgrp))
+		return NULL;
+	/* Pairs with the release of @tail in wamp_cg_table_drain(). */
+	if (t->head - smp_load_acquire(&t->tail) >= WAMP_CG_DEAD)
 		return NULL;
 	for (n = 0; n < WAMP_CG_WINDOW; n++, i = (i + 1) & t->mask) {
 		if (wamp_cgroup_removed(t->ents[i].cgrp)) {
