@@ -308,7 +308,7 @@ static size_t wamp_cg_copy_cpu(struct wamp_cpu *c, struct wamp_cg_copy *cp,
 	size_t start = n;
 	int tries, i;
 
-	for (tries = 0; tries < 4; tries++) {
+	for (tries = 0; tries < WAMP_SNAP_TRIES; tries++) {
 		n = start;
 		memset(&rest, 0, sizeof(rest));
 		seq = raw_read_seqcount(&c->gen);
@@ -335,7 +335,7 @@ static size_t wamp_cg_copy_cpu(struct wamp_cpu *c, struct wamp_cg_copy *cp,
 			break;
 	}
 	/* Never held still: no row may pair a cgroup with another's id. */
-	if (tries == 4) {
+	if (tries == WAMP_SNAP_TRIES) {
 		for (; n > start; n--)
 			wamp_cg_counts_read(&rest, &cp[n - 1].c);
 	}
@@ -443,17 +443,9 @@ static int wamp_cg_rows(struct wamp_snapshot *snap, struct wamp_cg_copy *cp,
  */
 static void wamp_cg_fit(struct wamp_snapshot *snap, size_t cap)
 {
-	struct wamp_cg_row *fit;
-
-	if ((cap - snap->nr_cgs) * sizeof(*fit) < PAGE_SIZE)
-		return;
-	fit = wamp_snap_alloc(array_size(max_t(size_t, snap->nr_cgs, 1),
-					 sizeof(*fit)));
-	if (!fit)
-		return;
-	memcpy(fit, snap->cgs, snap->nr_cgs * sizeof(*fit));
-	kvfree(snap->cgs);
-	snap->cgs = fit;
+	if ((cap - snap->nr_cgs) * sizeof(*snap->cgs) >= PAGE_SIZE)
+		snap->cgs = wamp_snap_shrink(snap->cgs, snap->nr_cgs,
+					     sizeof(*snap->cgs));
 }
 
 /*

@@ -259,16 +259,6 @@ WAMP_VISIBLE_IF_KUNIT void wamp_seq_cg_row(struct seq_file *m,
 	seq_putc(m, '\n');
 }
 
-/* The flags of a cgroup row: its state and, at @th, its findings. */
-static unsigned int wamp_cg_flags(const struct wamp_cg_row *r,
-				  const struct wamp_thresholds *th)
-{
-	return r->flags | wamp_classify(r->c.cc[WAMP_TC_writes],
-					r->c.cc[WAMP_TC_write_bytes],
-					r->c.cc[WAMP_TC_syncs],
-					r->c.cc[WAMP_TC_blk_bytes], th);
-}
-
 /*
  * Positions: 0 the header, 1..nr_rows the tasks, nr_rows + 1 (other) and
  * what follows it up to the system line, nr_rows + 2 the cgroup section's
@@ -311,8 +301,8 @@ static int wamp_seq_show(struct seq_file *m, void *v)
 		wamp_seq_cg_row(m, s, NULL, 0);
 	else if (idx > s->nr_rows)
 		wamp_seq_cg_row(m, s, &s->cgs[idx - s->nr_rows - 3],
-				wamp_cg_flags(&s->cgs[idx - s->nr_rows - 3],
-					      &s->th));
+				wamp_view_cg_flags(&s->cgs[idx - s->nr_rows - 3],
+						   &s->th));
 	else
 		wamp_seq_row(m, &s->rows[idx - 1],
 			     wamp_view_flags(&s->rows[idx - 1], &s->th));

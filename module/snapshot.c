@@ -27,8 +27,6 @@
 
 /* Rows and devices a snapshot may gain while it is taken, before it retries. */
 #define WAMP_SNAP_SLACK		32
-/* Copies of a CPU, and snapshots, tried before settling for what was had. */
-#define WAMP_SNAP_TRIES		4
 /* Rows judged between two chances for the reader to be rescheduled. */
 #define WAMP_SNAP_RESCHED	256
 
@@ -53,6 +51,22 @@ void *wamp_snap_alloc(size_t size)
 	if (size <= WAMP_SNAP_KMALLOC_MAX)
 		return kmalloc(size, WAMP_GFP_SNAP);
 	return __vmalloc(size, WAMP_GFP_SNAP);
+}
+
+/*
+ * @arr (of @n elements of @size bytes, in a larger allocation) moved to
+ * an allocation of its exact size; @arr itself if that cannot be had (it
+ * is charged to the reader as well).  Never NULL for a non-NULL @arr.
+ */
+void *wamp_snap_shrink(void *arr, size_t n, size_t size)
+{
+	void *fit = wamp_snap_alloc(array_size(max_t(size_t, n, 1), size));
+
+	if (!fit)
+		return arr;
+	memcpy(fit, arr, n * size);
+	kvfree(arr);
+	return fit;
 }
 
 /*
@@ -384,16 +398,10 @@ static struct wamp_snapshot *wamp_snap_fit(struct wamp_snapshot *snap,
 					   size_t cap)
 {
 	size_t need = struct_size(snap, rows, snap->nr_rows);
-	struct wamp_dev_row *devs;
 	struct wamp_snapshot *fit;
 
-	devs = wamp_snap_alloc(array_size(max_t(size_t, snap->nr_devs, 1),
-					  sizeof(*devs)));
-	if (devs) {
-		memcpy(devs, snap->devs, snap->nr_devs * sizeof(*devs));
-		kvfree(snap->devs);
-		snap->devs = devs;
-	}
+	snap->devs = wamp_snap_shrink(snap->devs, snap->nr_devs,
+				      sizeof(*snap->devs));
 	if (struct_size(snap, rows, cap) - need < PAGE_SIZE)
 		return snap;
 	fit = wamp_snap_alloc(need);

@@ -78,6 +78,10 @@ struct wamp_snapshot {
 
 struct wamp_snapshot *wamp_snapshot_take(const struct wamp_view *view);
 void *wamp_snap_alloc(size_t size);
+void *wamp_snap_shrink(void *arr, size_t n, size_t size);
+
+/* Copies of a CPU, and snapshots, tried before settling for what was had. */
+#define WAMP_SNAP_TRIES		4
 void wamp_snapshot_free(struct wamp_snapshot *snap);
 
 #endif /* WAMP_SNAPSHOT_H */

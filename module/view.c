@@ -125,3 +125,13 @@ unsigned int wamp_view_flags(const struct wamp_row *r,
 	return r->flags | wamp_classify(r->c.writes, r->c.write_bytes,
 					r->c.syncs, r->c.blk_bytes, th);
 }
+
+/* The same for a cgroup row. */
+unsigned int wamp_view_cg_flags(const struct wamp_cg_row *r,
+				const struct wamp_thresholds *th)
+{
+	return r->flags | wamp_classify(r->c.cc[WAMP_TC_writes],
+					r->c.cc[WAMP_TC_write_bytes],
+					r->c.cc[WAMP_TC_syncs],
+					r->c.cc[WAMP_TC_blk_bytes], th);
+}

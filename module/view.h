@@ -14,6 +14,7 @@ struct cgroup;
 struct cgroup_namespace;
 struct pid_namespace;
 struct task_struct;
+struct wamp_cg_row;
 struct wamp_row;
 
 /*
@@ -50,6 +51,8 @@ struct wamp_thresholds;
 struct task_struct *wamp_live_task(pid_t pid, u64 start_time);
 unsigned int wamp_view_flags(const struct wamp_row *r,
 			     const struct wamp_thresholds *th);
+unsigned int wamp_view_cg_flags(const struct wamp_cg_row *r,
+				const struct wamp_thresholds *th);
 u64 wamp_view_ns_birth(const struct wamp_view *v);
 bool wamp_view_row(struct wamp_row *r, const struct wamp_view *v,
 		   u64 ns_birth);
