@@ -684,6 +684,8 @@ TEST_F(v14, parse_rows_and_keys)
 	EXPECT_EQ(15, wampp_cg_key(r, WAMP_KEY_ROWS, NULL));
 	EXPECT_EQ(2, wampp_cg_key(r, WAMP_KEY_OVERFLOW, &found));
 	EXPECT_TRUE(found);
+	EXPECT_EQ(1, wampp_cg_key(r, WAMP_KEY_RECLAIMED, &found));
+	EXPECT_TRUE(found);
 	wampp_cg_key(r, WAMP_KEY_SLOTS, &found);	/* "16/256" */
 	EXPECT_FALSE(found);
 	EXPECT_EQ(4321, wampp_find(r, 144)->cgroup);
