@@ -4,19 +4,21 @@
  * field names, the flag bits and the rules that set them, and the defaults
  * and limits of the thresholds.
  *
- * /proc/wamp, format 1.4:
+ * /proc/wamp, format 1.5:
  *
  *   # wamp 1.4 writes=W write_bytes=B syncs=S blk_reqs=Q blk_bytes=K
- *     dirtied=Y wb_bytes=Z jrnl_bytes=J rows=R slots=U/C overflow=O
- *     nested=N iov_fault=F dev_overflow=D owners=OU/OC owner_evicted=E
+ *     dirtied=Y wb_bytes=Z jrnl_bytes=J io_fsync=.. io_sync=.. io_writeback=..
+ *     io_journal=.. io_direct=.. io_reclaim=.. io_other=.. rows=R slots=U/C
+ *     overflow=O nested=N iov_fault=F dev_overflow=D owners=OU/OC owner_evicted=E
  *     wb_unowned=X wb_unowned_bytes=XB jrnl_kept_bytes=JK min_writes=M
  *     small_write_bytes=SW sync_ratio=SR amp_ratio=A.AA
  *   pid tgid comm writes write_bytes avg_write syncs blk_reqs blk_bytes amp
- *     dirtied wb_bytes jrnl_bytes cgroup flags
+ *     dirtied wb_bytes jrnl_bytes io_fsync io_sync io_writeback io_journal
+ *     io_direct io_reclaim io_other cgroup flags
  *   <one row per task>
  *   - - (other) <the same columns>
  *   # exited rows=F writes=W write_bytes=B syncs=S blk_reqs=Q blk_bytes=K
- *     dirtied=Y wb_bytes=Z jrnl_bytes=J
+ *     dirtied=Y wb_bytes=Z jrnl_bytes=J io_fsync=.. (the io_ counters)
  *   # dev device disk write_reqs write_bytes flush_reqs fua_reqs preflush_reqs
  *     discard_reqs discard_bytes requeues
  *   <one row per block device: major:minor, name, counters>
@@ -25,6 +27,12 @@
  *   id writes write_bytes avg_write syncs blk_reqs blk_bytes amp flags path
  *   <one row per cgroup v2>
  *   - <the same counters> - (other)
+ *   # sizes rows=H
+ *   pid tgid comm 0 1 2 4 8 16 32 64 128 256 512 1024 2048 4096 8192 16384
+ *     32768 65536 131072 262144 524288 1048576
+ *   <one row per task row whose writes are not 0, in the task rows' order>
+ *   - - (other) <the same columns>
+ *   - - (exited) <the same columns>
  *
  * (lines shown wrapped are one line).  The first line carries the totals
  * and the thresholds in force; the task rows, the (other) row and the
@@ -55,6 +63,33 @@
  * the writeback bios (bytes) whose file had no owner known: those stay
  * with their submitter.
  *
+ * The io_ columns (since 1.5) split blk_bytes by the path that sent the
+ * bytes to the device, known from the context of the bio's submission
+ * without a stack walk: every byte of blk_bytes is in exactly one of them,
+ * so they add up to blk_bytes in every row and in the totals.
+ *   io_fsync	submitted in an fsync, fdatasync or sync_file_range call, or
+ *		a write call (O_SYNC, O_DSYNC) of a task, as page cache;
+ *   io_sync	submitted in a sync or syncfs call, or data-integrity
+ *		writeback (REQ_SYNC) of page cache by a kernel thread (the
+ *		flusher's second pass of sync(2), checkpoints);
+ *   io_writeback  other writeback of page cache by a kernel thread (the
+ *		flusher: background, periodic, the first pass of sync(2));
+ *   io_journal	the task's share of journal commits (jrnl_bytes), and what
+ *		the journal thread keeps of them;
+ *   io_direct	bios of no page cache (direct I/O) submitted by a task;
+ *   io_reclaim	submitted by kswapd or in memory reclaim (swap, pageout);
+ *   io_other	the rest: page cache written back in another call (close,
+ *		rename, ftruncate), bios of no page cache submitted by a kernel
+ *		thread (loop, dm-crypt), bios outside task context.
+ *
+ * The sizes section (since 1.5) is the write-size histogram of each task
+ * row with writes: the count of its write syscalls by the byte count each
+ * asked for, in log2 buckets named by their lower bound: bucket 0 counts
+ * writes of 0 bytes, bucket 2^k those of 2^k to 2^(k+1) - 1 bytes, and the
+ * last, 1048576, every write of 1 MiB or more.  A row's buckets add up to
+ * its writes; (other) and (exited) are the (other) row's and the exited
+ * line's; rows is the number of task rows in the section.
+ *
  * The cgroup section (since 1.4) has one row per cgroup of the unified
  * (v2) hierarchy that had an event since load or reset: id is the
  * cgroup's id (cgroup_id(): the inode number of its directory in cgroupfs
@@ -79,7 +114,24 @@
  * Format 1.0 had neither the blk columns nor the device section; 1.1 had
  * no exited line; 1.2 had neither dirtied, wb_bytes nor jrnl_bytes, and
  * charged every bio to its submitter; 1.3 had neither the cgroup column
- * nor the cgroup section.
+ * nor the cgroup section; 1.4 had neither the io_ columns nor the sizes
+ * section.
+ *
+ * debugfs wamp/stacks (root only: kernel addresses), its own format 1.0:
+ *
+ *   # wamp stacks 1.0 sample=N depth=D entries=U/C overflow=O
+ *   stack pid=P tgid=T comm=COMM class=CLASS bios=B bytes=K
+ *   <TAB>frame, innermost (the block layer) first, as %pS prints it
+ *   <a blank line after each stack>
+ *
+ * One record per (task, I/O class, kernel stack): the stack that submitted
+ * the bios charged to the task, taken for 1 in N of the charged write bios
+ * on each CPU (sample=0: none are taken), at most D frames, so bios and
+ * bytes count the sampled bios only (multiply by N to estimate the whole).
+ * CLASS is an io_ column's name without the prefix.  Records are sorted by
+ * bytes, largest first; entries is the use of the per-CPU stack tables
+ * summed over the CPUs, overflow the sampled bios not recorded for lack of
+ * an entry.
  *
  * Compatibility: a reader must refuse a major version it does not know and
  * must ignore keys, columns and sections it does not know; minor versions
@@ -89,7 +141,7 @@
 #define WAMP_H
 
 #define WAMP_FORMAT_MAJOR	1
-#define WAMP_FORMAT_MINOR	4
+#define WAMP_FORMAT_MINOR	5
 #define WAMP_PROC_NAME		"wamp"
 #define WAMP_PROC_PATH		"/proc/wamp"
 #define WAMP_MAGIC		"# wamp"
@@ -132,6 +184,20 @@
 	  "Part of blk_bytes written back for the task by another task.") \
 	C(jrnl_bytes, 3, "journal_bytes",				\
 	  "Part of blk_bytes that is the task's share of journal commits.") \
+	C(io_fsync, 5, "io_fsync_bytes",				\
+	  "Part of blk_bytes sent by fsync, fdatasync, sync_file_range, O_SYNC writes.") \
+	C(io_sync, 5, "io_sync_bytes",					\
+	  "Part of blk_bytes sent by sync, syncfs or integrity writeback.") \
+	C(io_writeback, 5, "io_writeback_bytes",			\
+	  "Part of blk_bytes written back by the flusher.")		\
+	C(io_journal, 5, "io_journal_bytes",				\
+	  "Part of blk_bytes that is journal commits.")			\
+	C(io_direct, 5, "io_direct_bytes",				\
+	  "Part of blk_bytes sent by direct I/O.")			\
+	C(io_reclaim, 5, "io_reclaim_bytes",				\
+	  "Part of blk_bytes sent by memory reclaim.")			\
+	C(io_other, 5, "io_other_bytes",				\
+	  "Part of blk_bytes sent on other paths.")			\
 	K(cgroup)							\
 	F(flags)
 
@@ -265,6 +331,41 @@ struct wamp_flag_name {
 #define WAMP_SYSTEM_MAGIC	"# system"
 #define WAMP_EXITED_MAGIC	"# exited"
 #define WAMP_CGROUP_MAGIC	"# cgroup"
+#define WAMP_SIZES_MAGIC	"# sizes"
+#define WAMP_EXITED_COMM	"(exited)"
+#define WAMP_STACKS_MAGIC	"# wamp stacks"
+#define WAMP_STACKS_MAJOR	1
+#define WAMP_STACKS_MINOR	0
+#define WAMP_STACKS_PATH	"/sys/kernel/debug/wamp/stacks"
+
+/*
+ * The I/O classes, in the order of their io_ columns: X(name).  A class's
+ * counter is WAMP_TC_io_<name>, its index WAMP_IO_<name>.
+ */
+#define WAMP_IO_CLASSES(X)						\
+	X(fsync) X(sync) X(writeback) X(journal) X(direct) X(reclaim) X(other)
+#define WAMP_IO_ENUM(name)	WAMP_IO_##name,
+enum wamp_io_class { WAMP_IO_CLASSES(WAMP_IO_ENUM) WAMP_IO_NR };
+
+/*
+ * The write-size histogram: bucket 0 for 0 bytes, bucket k (1..21) for
+ * 2^(k-1) .. 2^k - 1 bytes, the last for 1 MiB and more; named in the
+ * sizes section by their lower bounds (0, 1, 2, 4, ... 1048576).
+ */
+#define WAMP_HIST_NR		22
+#define WAMP_HIST_TOP_SHIFT	20	/* the last bucket: 1 << 20 and up */
+
+static inline unsigned int wamp_hist_bucket(unsigned long long bytes)
+{
+	if (bytes >= 1ULL << WAMP_HIST_TOP_SHIFT)
+		return WAMP_HIST_NR - 1;
+	return bytes ? 64 - __builtin_clzll(bytes) : 0;
+}
+
+static inline unsigned long long wamp_hist_lower(unsigned int bucket)
+{
+	return bucket ? 1ULL << (bucket - 1) : 0;
+}
 
 /* Keys of the first line (the totals are the task counters' names). */
 #define WAMP_KEY_WRITES		"writes"
@@ -330,6 +431,17 @@ struct wamp_flag_name {
 #define WAMP_CG_SIZE_DEF	256
 #define WAMP_CG_SIZE_MIN	16
 #define WAMP_CG_SIZE_MAX	16384
+/*
+ * stack_sample: the stack of 1 in this many charged write bios is noted
+ * (0: none); stack_table_size: entries per CPU (rounded up to a power of
+ * two).
+ */
+#define WAMP_STACK_SAMPLE_DEF	64
+#define WAMP_STACK_SAMPLE_MIN	0
+#define WAMP_STACK_SAMPLE_MAX	1000000
+#define WAMP_STACK_SIZE_DEF	128
+#define WAMP_STACK_SIZE_MIN	16
+#define WAMP_STACK_SIZE_MAX	4096
 /* Slots per CPU in the per-task table (rounded up to a power of two). */
 #define WAMP_TABLE_SIZE_DEF	1024
 #define WAMP_TABLE_SIZE_MIN	16

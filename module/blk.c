@@ -40,7 +40,9 @@
 #include <linux/page-flags.h>
 #include <linux/preempt.h>
 #include <linux/rcupdate.h>
+#include <linux/swap.h>
 #include "jrnl.h"
+#include "syscalls.h"
 #include "owner.h"
 #include "table.h"
 #include "tp.h"
@@ -87,8 +89,46 @@ static bool wamp_ident_is_current(const struct wamp_ident *id)
 }
 
 /*
+ * The I/O class of a bio charged here (wamp.h, the io_ columns), from the
+ * context of its submission: outside a task, (other); kswapd or a task in
+ * reclaim, reclaim; a journal thread writing a commit, journal; another
+ * kernel thread, writeback of page cache (@pagecache: the bio writes back
+ * a file's pages), sync if it is data-integrity writeback (REQ_SYNC:
+ * WB_SYNC_ALL), or (other); a task, by the syscall it is in: its page
+ * cache or direct I/O in a file sync, fsync; in sync or syncfs, sync;
+ * direct I/O elsewhere, direct; page cache in a write (O_SYNC), fsync.
+ */
+static unsigned int wamp_io_class(const struct bio *bio, bool pagecache)
+{
+	unsigned int k;
+
+	if (!in_task())
+		return WAMP_IO_other;
+	if (current_is_kswapd() || (current->flags & PF_MEMALLOC))
+		return WAMP_IO_reclaim;
+	if (current->flags & PF_KTHREAD) {
+		if (wamp_jrnl_committing())
+			return WAMP_IO_journal;
+		if (!pagecache)
+			return WAMP_IO_other;
+		return bio->bi_opf & REQ_SYNC ? WAMP_IO_sync : WAMP_IO_writeback;
+	}
+	k = wamp_sc_current();
+	if (k == WAMP_SC_SYNC)
+		return WAMP_IO_fsync;
+	if (k == WAMP_SC_SYNCFS)
+		return WAMP_IO_sync;
+	if (!pagecache)
+		return WAMP_IO_direct;
+	if (k == WAMP_SC_WRITE || k == WAMP_SC_WRITEV)
+		return WAMP_IO_fsync;
+	return WAMP_IO_other;
+}
+
+/*
  * Charge @bio (@rq: it got a request of its own; else it was merged) to
- * the task that dirtied its file, else to its submitter.
+ * the task that dirtied its file, else to its submitter, for its class;
+ * 1 in stack_sample such bios notes the stack that submitted it.
  */
 static void wamp_blk_bio(struct bio *bio, bool rq)
 {
@@ -96,6 +136,7 @@ static void wamp_blk_bio(struct bio *bio, bool rq)
 	enum wamp_owner_found found;
 	struct wamp_ident id;
 	struct inode *inode;
+	unsigned int how;
 
 	/* An empty preflush bio is a cache flush, not data. */
 	if (!bytes || !wamp_op_is_data_write(WAMP_OP(bio_op(bio))))
@@ -103,13 +144,14 @@ static void wamp_blk_bio(struct bio *bio, bool rq)
 	/* The cgroup the kernel charges it to (io.stat), whoever the task. */
 	wamp_store_cg_bio(wamp_bio_cgroup(bio),
 			  rq ? WAMP_EV_BLK_RQ : WAMP_EV_BLK_MERGE, bytes);
+	how = wamp_stack_tick() ? WAMP_ACC_STACK : 0;
 	/*
 	 * The journal thread's bios while it writes a commit's log are the
 	 * commit's, even on a page another buffer's writeback holds (the log
 	 * copy of a metadata block may be written from its page): its file
 	 * data went out before (ordered mode), and is charged below.
 	 */
-	if (wamp_jrnl_charge(bytes, rq))
+	if (wamp_jrnl_charge(bytes, rq, how))
 		return;
 	found = WAMP_OWNER_NONE;
 	/*
@@ -121,21 +163,22 @@ static void wamp_blk_bio(struct bio *bio, bool rq)
 	if (inode)
 		found = wamp_owner_find(inode, &id);
 	rcu_read_unlock();
+	how |= WAMP_ACC_CLASS(wamp_io_class(bio, !!inode));
 	if (inode) {
 		if (found != WAMP_OWNER_FOUND) {
 			wamp_store_unowned(bytes);
 		} else if (!wamp_ident_is_current(&id)) {
 			wamp_store_account_for(&id, rq ? WAMP_EV_WB_RQ :
-						   WAMP_EV_WB_MERGE, bytes);
+						   WAMP_EV_WB_MERGE, bytes, how);
 			return;
 		}
 	}
+	if (!in_task())
+		how |= WAMP_ACC_OTHER;
 	if (rq)
-		wamp_store_account(WAMP_EV_BLK_RQ, bytes,
-				   in_task() ? 0 : WAMP_ACC_OTHER);
+		wamp_store_account(WAMP_EV_BLK_RQ, bytes, how);
 	else
-		wamp_store_account(WAMP_EV_BLK_MERGE, bytes,
-				   in_task() ? 0 : WAMP_ACC_OTHER);
+		wamp_store_account(WAMP_EV_BLK_MERGE, bytes, how);
 }
 
 WAMP_GETRQ_PROBE(wamp_probe_getrq)

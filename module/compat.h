@@ -137,4 +137,15 @@
 })
 #endif
 
+/*
+ * The kernel stack of a sampled bio (stack.c), innermost first, without
+ * stack_trace_save() itself.  It is there with CONFIG_STACKTRACE, as in
+ * every distribution kernel; without it no stack is kept.
+ */
+#ifdef CONFIG_STACKTRACE
+#define wamp_stack_save(ips, n)	stack_trace_save((ips), (n), 0)
+#else
+#define wamp_stack_save(ips, n)	((void)(ips), (void)(n), 0u)
+#endif
+
 #endif /* WAMP_COMPAT_H */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * debugfs: wamp/reset (the control path of /proc/wamp, for scripts that
- * keep knobs in debugfs) and wamp/cpus (the per-CPU internals: slots in
- * use, overflowed and nested events, memory).  Absent debugfs is no error.
+ * keep knobs in debugfs), wamp/cpus (the per-CPU internals: slots in
+ * use, overflowed and nested events, memory) and wamp/stacks (stack.c).
+ * Absent debugfs is no error.
  */
 #include <linux/kernel.h>
 #include <linux/cpumask.h>
@@ -12,6 +13,7 @@
 #include "debugfs.h"
 #include "params.h"
 #include "procfs.h"
+#include "stack.h"
 #include "table.h"
 
 static struct dentry *wamp_debugfs;
@@ -49,6 +51,8 @@ void wamp_debugfs_init(void)
 			    &wamp_reset_fops);
 	debugfs_create_file("cpus", 0400, wamp_debugfs, NULL,
 			    &wamp_cpus_fops);
+	debugfs_create_file("stacks", 0400, wamp_debugfs, NULL,
+			    &wamp_stacks_fops);
 }
 
 void wamp_debugfs_exit(void)

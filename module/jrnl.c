@@ -331,6 +331,15 @@ void wamp_probe_jbd2_commit_logging(void *data, journal_t *journal,
 	c->weight = c->by_blocks ? blocks + c->rest_blocks : handles;
 }
 
+/*
+ * Whether current is a journal thread writing a commit (its bios are of
+ * the I/O class journal, attributed or not).
+ */
+bool wamp_jrnl_committing(void)
+{
+	return in_task() && (current->flags & PF_KTHREAD) && wamp_jrnl_mine();
+}
+
 /* A share's weight in @c. */
 static u64 wamp_jrnl_weight(const struct wamp_jrnl_commit *c, unsigned int i)
 {
@@ -341,8 +350,9 @@ static u64 wamp_jrnl_weight(const struct wamp_jrnl_commit *c, unsigned int i)
  * Charge a bio of @bytes the journal thread (current) submits while it
  * commits (@rq: the bio got a request of its own) to the commit's tasks;
  * false if current commits nothing attributable (the caller charges it).
+ * The shares are of the class journal; @how may ask for their stacks.
  */
-bool wamp_jrnl_charge(u64 bytes, bool rq)
+bool wamp_jrnl_charge(u64 bytes, bool rq, unsigned int how)
 {
 	u64 share[WAMP_JRNL_SPLIT], given = 0, top = 0, attrib;
 	struct wamp_jrnl_commit *c;
@@ -355,6 +365,7 @@ bool wamp_jrnl_charge(u64 bytes, bool rq)
 	if (!c || !c->weight || c->rest >= c->weight ||
 	    c->n > WAMP_JRNL_SPLIT)
 		return false;
+	how |= WAMP_ACC_CLASS(WAMP_IO_journal);
 	attrib = mul_u64_u64_div_u64(bytes, c->weight - c->rest, c->weight);
 	for (i = 0; i < c->n; i++) {
 		w = wamp_jrnl_weight(c, i);
@@ -370,13 +381,13 @@ bool wamp_jrnl_charge(u64 bytes, bool rq)
 	for (i = 0; i < c->n; i++) {
 		if (i == largest && rq)
 			wamp_store_account_for(&c->who[i].id, WAMP_EV_JRNL_RQ,
-					       share[i]);
+					       share[i], how);
 		else if (share[i])
 			wamp_store_account_for(&c->who[i].id,
-					       WAMP_EV_JRNL_MERGE, share[i]);
+					       WAMP_EV_JRNL_MERGE, share[i], how);
 	}
 	if (bytes > attrib) {
-		wamp_store_account(WAMP_EV_BLK_MERGE, bytes - attrib, 0);
+		wamp_store_account(WAMP_EV_BLK_MERGE, bytes - attrib, how);
 		wamp_store_jrnl_kept(bytes - attrib);
 	}
 	return true;

@@ -13,7 +13,8 @@ struct transaction_s;
 
 int wamp_jrnl_init(void);
 void wamp_jrnl_exit(void);
-bool wamp_jrnl_charge(u64 bytes, bool rq);
+bool wamp_jrnl_charge(u64 bytes, bool rq, unsigned int how);
+bool wamp_jrnl_committing(void);
 size_t wamp_jrnl_bytes(void);
 
 void wamp_probe_jbd2_handle_stats(void *data, dev_t dev, unsigned int tid,

@@ -33,6 +33,9 @@ struct wamp_cg_row;
 void wamp_seq_cg_header(struct seq_file *m, const struct wamp_snapshot *s);
 void wamp_seq_cg_row(struct seq_file *m, const struct wamp_snapshot *s,
 		     const struct wamp_cg_row *r, unsigned int flags);
+void wamp_seq_sizes_header(struct seq_file *m, const struct wamp_snapshot *s);
+void wamp_seq_sizes_row(struct seq_file *m, const struct wamp_snapshot *s,
+			const struct wamp_row *r);
 
 #endif /* WAMP_KUNIT */
 #endif /* WAMP_KUNIT_H */

@@ -12,6 +12,7 @@
 #include <linux/stringify.h>
 #include "kunit.h"
 #include "params.h"
+#include "stack.h"
 
 unsigned int wamp_table_size = WAMP_TABLE_SIZE_DEF;
 unsigned int wamp_owner_size = WAMP_OWNER_SIZE_DEF;
@@ -140,11 +141,15 @@ static const struct kernel_param_ops wamp_uint_ops = {
 			  __stringify(c##_DEF), desc)
 
 WAMP_DEFINE_UINT_PARAM(table_size, 0444, wamp_table_size, WAMP_TABLE_SIZE,
-		       "Per-task slots per CPU, rounded up to a power of two, 136 bytes each");
+		       "Per-task slots per CPU, rounded up to a power of two, 368 bytes each");
 WAMP_DEFINE_UINT_PARAM(owner_table_size, 0444, wamp_owner_size, WAMP_OWNER_SIZE,
 		       "Inode-owner entries (files with dirty pages tracked), rounded up to a power of two, 88 bytes each");
 WAMP_DEFINE_UINT_PARAM(cgroup_table_size, 0444, wamp_cg_size, WAMP_CG_SIZE,
 		       "Cgroup entries per CPU, rounded up to a power of two, 66 bytes each");
+WAMP_DEFINE_UINT_PARAM(stack_table_size, 0444, wamp_stack_size, WAMP_STACK_SIZE,
+		       "Stack entries per CPU (debugfs wamp/stacks), rounded up to a power of two, 320 bytes each");
+WAMP_DEFINE_UINT_PARAM(stack_sample, 0644, wamp_stack_sample, WAMP_STACK_SAMPLE,
+		       "Note the kernel stack of 1 in this many charged write bios (0: none)");
 WAMP_DEFINE_UINT_PARAM(min_writes, 0644, wamp_min_writes, WAMP_MIN_WRITES,
 		       "Writes a task needs before it can be flagged");
 WAMP_DEFINE_UINT_PARAM(small_write_bytes, 0644, wamp_small_write_bytes,

@@ -11,6 +11,7 @@
 #include <linux/uaccess.h>
 #include <linux/uio.h>
 #include <linux/compat.h>
+#include <asm/syscall.h>
 #include <asm/unistd.h>
 #include <asm/unistd_32_ia32.h>
 #include <asm/unistd_64_x32.h>
@@ -77,6 +78,27 @@ wamp_syscall_kind(unsigned long id, bool ia32)
 
 	wamp_kunit_ia32 = ia32;
 	return k ? wamp_sc_kind(id, k, wamp_kunit_is_ia32) : WAMP_SC_NONE;
+}
+
+/*
+ * The kind of the syscall current is in (WAMP_SC_NONE: none counted, or
+ * not in one), for the class of a bio it submits (blk.c).  A kernel
+ * thread is in none; in an exception, orig_ax is no syscall number.
+ */
+unsigned int wamp_sc_current(void)
+{
+	struct task_struct *t = current;
+	long nr;
+	unsigned int k;
+
+	if (t->flags & PF_KTHREAD)
+		return WAMP_SC_NONE;
+	nr = syscall_get_nr(t, task_pt_regs(t));
+	if (nr < 0)
+		return WAMP_SC_NONE;
+	k = wamp_sc_entry(nr);
+	return k ? wamp_sc_kind(nr, k, wamp_in_ia32) & WAMP_SC_MASK :
+		   WAMP_SC_NONE;
 }
 
 #define WAMP_IOV_CHUNK	8
@@ -149,7 +171,7 @@ static __always_inline void wamp_sys_count(struct pt_regs *regs,
 	if (likely(kind == WAMP_SC_WRITE))
 		wamp_store_account(WAMP_EV_WRITE,
 				   compat ? (u32)regs->dx : regs->dx, 0);
-	else if (kind == WAMP_SC_SYNC)
+	else if (kind >= WAMP_SC_SYNC)		/* SYNC, SYNCFS */
 		wamp_store_account(WAMP_EV_SYNC, 0, 0);
 	else if (kind == WAMP_SC_WRITEV)
 		wamp_sys_writev(regs, ia32, compat);

@@ -39,7 +39,7 @@
 static struct proc_dir_entry *wamp_proc;
 
 /* A task's or a disk's name, at most @len bytes, escaped (wamp.h). */
-static void wamp_seq_name(struct seq_file *m, const char *name, size_t len)
+void wamp_seq_name(struct seq_file *m, const char *name, size_t len)
 {
 	size_t i;
 
@@ -259,10 +259,62 @@ WAMP_VISIBLE_IF_KUNIT void wamp_seq_cg_row(struct seq_file *m,
 	seq_putc(m, '\n');
 }
 
+/* The sizes section's line and header (the rows follow). */
+WAMP_VISIBLE_IF_KUNIT void wamp_seq_sizes_header(struct seq_file *m,
+						 const struct wamp_snapshot *s)
+{
+	size_t i, n = 0;
+	unsigned int k;
+
+	for (i = 0; i < s->nr_rows; i++)
+		n += !!s->rows[i].c.writes;
+	seq_puts(m, WAMP_SIZES_MAGIC);
+	seq_put_decimal_ull(m, " " WAMP_KEY_ROWS "=", n);
+	seq_puts(m, "\npid tgid comm");
+	for (k = 0; k < WAMP_HIST_NR; k++)
+		seq_put_decimal_ull(m, " ", wamp_hist_lower(k));
+	seq_putc(m, '\n');
+}
+
+static void wamp_seq_hist(struct seq_file *m, const struct wamp_counts *c)
+{
+	unsigned int k;
+
+	for (k = 0; k < WAMP_HIST_NR; k++)
+		seq_put_decimal_ull(m, " ", c->hist[k]);
+	seq_putc(m, '\n');
+}
+
+/*
+ * A task's row of the sizes section (none if it wrote nothing); for NULL,
+ * the (other) and (exited) rows.
+ */
+WAMP_VISIBLE_IF_KUNIT void wamp_seq_sizes_row(struct seq_file *m,
+					      const struct wamp_snapshot *s,
+					      const struct wamp_row *r)
+{
+	if (!r) {
+		seq_puts(m, "- - " WAMP_OTHER_COMM);
+		wamp_seq_hist(m, &s->other);
+		seq_puts(m, "- - " WAMP_EXITED_COMM);
+		wamp_seq_hist(m, &s->exited);
+		return;
+	}
+	if (!r->c.writes)
+		return;
+	seq_put_decimal_ll(m, "", r->pid);
+	seq_put_decimal_ll(m, " ", r->tgid);
+	seq_putc(m, ' ');
+	wamp_seq_name(m, r->comm, sizeof(r->comm));
+	wamp_seq_hist(m, &r->c);
+}
+
 /*
  * Positions: 0 the header, 1..nr_rows the tasks, nr_rows + 1 (other) and
  * what follows it up to the system line, nr_rows + 2 the cgroup section's
- * header, then its nr_cgs rows and its (other) row.  A file opened for
+ * header, then its nr_cgs rows and its (other) row, then the sizes
+ * section's header, a position per task and one for the (other) and
+ * (exited) rows.  A file opened for
  * writing only has no snapshot, and nothing to show (the VFS refuses it
  * read(), but lseek() still walks the records).
  */
@@ -271,7 +323,7 @@ static void *wamp_seq_start(struct seq_file *m, loff_t *pos)
 	const struct wamp_snapshot *s = m->private;
 
 	if (!s || *pos < 0 ||
-	    *pos > (loff_t)s->nr_rows + 3 + (loff_t)s->nr_cgs)
+	    *pos > 2 * (loff_t)s->nr_rows + 5 + (loff_t)s->nr_cgs)
 		return NULL;
 	return (void *)(uintptr_t)(*pos + 1);
 }
@@ -290,8 +342,14 @@ static int wamp_seq_show(struct seq_file *m, void *v)
 {
 	const struct wamp_snapshot *s = m->private;
 	size_t idx = (uintptr_t)v - 1;
+	size_t sizes = s->nr_rows + 4 + s->nr_cgs;
 
-	if (idx == 0)
+	if (idx == sizes)
+		wamp_seq_sizes_header(m, s);
+	else if (idx > sizes)
+		wamp_seq_sizes_row(m, s, idx - sizes <= s->nr_rows ?
+				   &s->rows[idx - sizes - 1] : NULL);
+	else if (idx == 0)
 		wamp_seq_header(m, s);
 	else if (idx == s->nr_rows + 1)
 		wamp_seq_tail(m, s);

@@ -78,16 +78,16 @@ static void wamp_counts_read(struct wamp_counts *dst,
 {
 	int k;
 
-	for (k = 0; k < WAMP_TC_NR; k++)
-		dst->tc[k] += READ_ONCE(src->tc[k]);
+	for (k = 0; k < WAMP_COUNTS_NR; k++)
+		dst->all[k] += READ_ONCE(src->all[k]);
 }
 
 static void wamp_nested_read(struct wamp_counts *dst, struct wamp_cpu *c)
 {
 	int k;
 
-	for (k = 0; k < WAMP_TC_NR; k++)
-		dst->tc[k] += local64_read(&c->nested_tc[k]);
+	for (k = 0; k < WAMP_COUNTS_NR; k++)
+		dst->all[k] += local64_read(&c->nested_tc[k]);
 }
 
 /*

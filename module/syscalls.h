@@ -28,7 +28,8 @@ enum wamp_sc_kind {
 	WAMP_SC_NONE = 0,
 	WAMP_SC_WRITE,		/* arg 2 is the byte count */
 	WAMP_SC_WRITEV,		/* arg 1 the iovec array, arg 2 its length */
-	WAMP_SC_SYNC,
+	WAMP_SC_SYNC,		/* of a file: fsync, fdatasync, sync_file_range */
+	WAMP_SC_SYNCFS,		/* of file systems: syncfs, sync */
 };
 
 /*
@@ -46,8 +47,8 @@ enum wamp_sc_kind {
 	X(fsync, SYNC, __NR_fsync)					\
 	X(fdatasync, SYNC, __NR_fdatasync)				\
 	X(sync_file_range, SYNC, __NR_sync_file_range)			\
-	X(syncfs, SYNC, __NR_syncfs)					\
-	X(sync, SYNC, __NR_sync)
+	X(syncfs, SYNCFS, __NR_syncfs)					\
+	X(sync, SYNCFS, __NR_sync)
 
 struct wamp_sc {
 	unsigned int nr;
@@ -65,6 +66,7 @@ extern u8 wamp_sc_table[WAMP_SC_MAX];
 
 void wamp_syscalls_init(void);
 unsigned int wamp_sc_x32_kind(unsigned long nr);
+unsigned int wamp_sc_current(void);
 
 /* The table entry an x32 number stands for (it is beyond the table). */
 #define WAMP_SC_ENTRY_X32	0x100

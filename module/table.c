@@ -45,8 +45,12 @@ unsigned int wamp_bits __read_mostly;
 /* Held by a reset for writing, by readers of the cgroup tables (cgroup.c). */
 static DECLARE_RWSEM(wamp_reset_sem);
 
-static_assert(sizeof(struct wamp_slot) == 136);
-static_assert(sizeof(struct wamp_counts) == WAMP_TC_NR * sizeof(u64));
+static_assert(sizeof(struct wamp_slot) == 368);
+static_assert(sizeof(struct wamp_counts) == WAMP_COUNTS_NR * sizeof(u64));
+/* The io_ counters are consecutive, in the order of the classes. */
+#define WAMP_IO_CHECK(name)						\
+	static_assert(WAMP_TC_io_##name == WAMP_TC_io_fsync + WAMP_IO_##name);
+WAMP_IO_CLASSES(WAMP_IO_CHECK)
 static_assert(WAMP_TABLE_SIZE_MAX <= 1u << 16);	/* u16 @order entries */
 static_assert(TASK_COMM_LEN == WAMP_COMM_LEN);
 static_assert(DISK_NAME_LEN == WAMP_DISK_LEN);
@@ -172,8 +176,8 @@ struct wamp_slot *wamp_slot_reclaim(struct wamp_cpu *c, u32 i, bool sys,
 		goto overflow;
 	}
 	raw_write_seqcount_begin(&c->gen);
-	for (k = 0; k < WAMP_TC_NR; k++)
-		WRITE_ONCE(c->exited.tc[k], c->exited.tc[k] + s->c.tc[k]);
+	for (k = 0; k < WAMP_COUNTS_NR; k++)
+		WRITE_ONCE(c->exited.all[k], c->exited.all[k] + s->c.all[k]);
 	WRITE_ONCE(c->folded, c->folded + 1);
 	wamp_slot_own(s, sys, id);	/* in use: @state and @used stay */
 	raw_write_seqcount_end(&c->gen);
@@ -213,11 +217,14 @@ void wamp_cg_nested(struct wamp_cpu *c, enum wamp_event ev, u64 bytes)
 		local64_add(bytes, &c->cg.nested[b]);
 }
 
-/* The task's part of it. */
-void wamp_account_nested(struct wamp_cpu *c, enum wamp_event ev, u64 bytes)
+/* The task's part of it (no stack is noted for it). */
+void wamp_account_nested(struct wamp_cpu *c, enum wamp_event ev, u64 bytes,
+			 unsigned int how)
 {
 	const int n = wamp_event_count(ev), b = wamp_event_bytes(ev);
 	const int b2 = wamp_event_bytes2(ev);
+	const int h = wamp_event_hist(ev, bytes);
+	const int k = wamp_event_class(ev, how);
 
 	local64_inc(&c->nested);
 	if (n != WAMP_TC_NONE)
@@ -226,6 +233,10 @@ void wamp_account_nested(struct wamp_cpu *c, enum wamp_event ev, u64 bytes)
 		local64_add(bytes, &c->nested_tc[b]);
 	if (b2 != WAMP_TC_NONE)
 		local64_add(bytes, &c->nested_tc[b2]);
+	if (h >= 0)
+		local64_inc(&c->nested_tc[h]);
+	if (k >= 0)
+		local64_add(bytes, &c->nested_tc[k]);
 }
 
 /*
@@ -307,9 +318,9 @@ void wamp_store_read_unlock(void)
  * same code as wamp_store_account(), out of line (a bio, not a syscall).
  */
 void wamp_store_account_for(const struct wamp_ident *id, enum wamp_event ev,
-			    u64 bytes)
+			    u64 bytes, unsigned int how)
 {
-	wamp_store_charge(id, ev, bytes, 0);
+	wamp_store_charge(id, ev, bytes, how);
 }
 
 /* Journal bytes of a commit that stay with the journal thread. */
@@ -389,7 +400,7 @@ static void wamp_cpu_clear(struct wamp_cpu *c)
 	local_irq_save(flags);
 	memset(c->devs, 0, sizeof(*c->devs) * WAMP_DEV_MAX);
 	local64_set(&c->nested, 0);
-	for (k = 0; k < WAMP_TC_NR; k++)
+	for (k = 0; k < WAMP_COUNTS_NR; k++)
 		local64_set(&c->nested_tc[k], 0);
 	local64_set(&c->dev_overflow, 0);
 	local64_set(&c->wb_unowned, 0);
@@ -398,6 +409,7 @@ static void wamp_cpu_clear(struct wamp_cpu *c)
 	local64_set(&c->jrnl_kept_bytes, 0);
 	local_irq_restore(flags);
 	wamp_cg_table_clear(&c->cg);
+	wamp_stack_table_clear(&c->stk);
 	raw_write_seqcount_end(&c->gen);
 }
 
@@ -456,7 +468,8 @@ size_t wamp_store_bytes_per_cpu(void)
 {
 	return sizeof(struct wamp_cpu) +
 	       ((sizeof(struct wamp_slot) + sizeof(u16)) << wamp_bits) +
-	       sizeof(struct wamp_dev) * WAMP_DEV_MAX + wamp_cg_table_bytes();
+	       sizeof(struct wamp_dev) * WAMP_DEV_MAX + wamp_cg_table_bytes() +
+	       wamp_stack_table_bytes();
 }
 
 int wamp_store_init(void)
@@ -469,6 +482,11 @@ int wamp_store_init(void)
 		pr_info("table_size %u rounded up to %u\n", wamp_table_size,
 			1u << wamp_bits);
 		wamp_table_size = 1u << wamp_bits;
+	}
+	if (!is_power_of_2(wamp_stack_size)) {
+		pr_info("stack_table_size %u rounded up to %lu\n",
+			wamp_stack_size, roundup_pow_of_two(wamp_stack_size));
+		wamp_stack_size = roundup_pow_of_two(wamp_stack_size);
 	}
 	wamp_cg_bits = ilog2(roundup_pow_of_two(wamp_cg_size));
 	if (wamp_cg_size != 1u << wamp_cg_bits) {
@@ -495,7 +513,8 @@ int wamp_store_init(void)
 						   sizeof(*c->devs)),
 					GFP_KERNEL, cpu_to_node(cpu));
 		if (!c->slots || !c->order || !c->devs ||
-		    wamp_cg_table_init(&c->cg, cpu_to_node(cpu)))
+		    wamp_cg_table_init(&c->cg, cpu_to_node(cpu)) ||
+		    wamp_stack_table_init(&c->stk, cpu_to_node(cpu)))
 			goto err_free;
 	}
 	schedule_delayed_work(&wamp_cg_drain_work, WAMP_CG_DRAIN_SECS * HZ);
@@ -520,6 +539,7 @@ void wamp_store_exit(void)
 		kvfree(per_cpu_ptr(wamp_cpus, cpu)->order);
 		kvfree(per_cpu_ptr(wamp_cpus, cpu)->devs);
 		wamp_cg_table_exit(&per_cpu_ptr(wamp_cpus, cpu)->cg);
+		wamp_stack_table_exit(&per_cpu_ptr(wamp_cpus, cpu)->stk);
 	}
 	free_percpu(wamp_cpus);
 	wamp_cpus = NULL;

@@ -20,12 +20,25 @@
 #include <asm/local64.h>
 #include "wamp.h"
 #include "cgroup.h"
+#include "stack.h"
 
 struct gendisk;
 
-/* What one task (or the (other) row, or the totals) counted. */
+/*
+ * What one task (or the (other) row, or the totals) counted: the task
+ * counters, then the write-size histogram, all of them u64 counts that
+ * folding, merging and resetting treat alike, as @all.
+ */
+#define WAMP_COUNTS_NR	(WAMP_TC_NR + WAMP_HIST_NR)
+
 struct wamp_counts {
-	WAMP_TASK_COUNTS_MEMBERS;
+	union {
+		struct {
+			WAMP_TASK_COUNTS_MEMBERS;
+			u64 hist[WAMP_HIST_NR];
+		};
+		u64 all[WAMP_COUNTS_NR];
+	};
 };
 
 /*
@@ -183,18 +196,26 @@ struct wamp_cpu {
 	u64 overflow;
 	u64 iov_fault;
 	local64_t nested;
-	local64_t nested_tc[WAMP_TC_NR];
+	local64_t nested_tc[WAMP_COUNTS_NR];	/* as wamp_counts.all */
 	local64_t dev_overflow;
 	local64_t wb_unowned;		/* writeback bios of no known owner */
 	local64_t wb_unowned_bytes;
 	local64_t owner_evicted;	/* owners dropped for lack of room */
 	local64_t jrnl_kept_bytes;	/* journal bytes left to jbd2 */
 	struct wamp_cg_table cg;	/* the cgroups counted here */
+	struct wamp_stack_table stk;	/* the stacks sampled here */
 };
 
-/* How wamp_store_account() charges an event. */
+/*
+ * How wamp_store_account() charges an event: flags, and for a bio the I/O
+ * class its bytes go to (enum wamp_io_class, in bits 8 and up).
+ */
 #define WAMP_ACC_IOV_FAULT	0x1u	/* the iovec array was unreadable */
 #define WAMP_ACC_OTHER		0x2u	/* no task to charge: (other) */
+#define WAMP_ACC_STACK		0x4u	/* a sampled bio: note its stack */
+#define WAMP_ACC_CLASS_SHIFT	8
+#define WAMP_ACC_CLASS(cls)	((unsigned int)(cls) << WAMP_ACC_CLASS_SHIFT)
+#define WAMP_ACC_CLS(how)	((how) >> WAMP_ACC_CLASS_SHIFT)
 
 extern struct wamp_cpu __percpu *wamp_cpus;
 extern unsigned int wamp_bits;
@@ -208,7 +229,7 @@ void wamp_store_cpu_stats(int cpu, unsigned int *used, u64 *overflow,
 size_t wamp_store_bytes_per_cpu(void);
 void wamp_ident_current(struct wamp_ident *id, bool sys);
 void wamp_store_account_for(const struct wamp_ident *id, enum wamp_event ev,
-			    u64 bytes);
+			    u64 bytes, unsigned int how);
 void wamp_store_unowned(u64 bytes);
 void wamp_store_jrnl_kept(u64 bytes);
 void wamp_store_cg_bio(struct cgroup *cgrp, enum wamp_event ev, u64 bytes);
@@ -223,21 +244,62 @@ struct wamp_slot *wamp_slot_reclaim(struct wamp_cpu *c, u32 i, bool sys,
 struct wamp_cg_counts *wamp_slot_cg(struct wamp_cpu *c, struct wamp_slot *s,
 				    struct cgroup *cgrp);
 void wamp_slot_refresh(struct wamp_cpu *c, struct wamp_slot *s);
-void wamp_account_nested(struct wamp_cpu *c, enum wamp_event ev, u64 bytes);
+void wamp_account_nested(struct wamp_cpu *c, enum wamp_event ev, u64 bytes,
+			 unsigned int how);
 void wamp_cg_nested(struct wamp_cpu *c, enum wamp_event ev, u64 bytes);
 
+/*
+ * The counters of wamp_counts.all an event adds to besides its own: the
+ * write-size bucket of a write syscall (wamp.h's wamp_hist_bucket(), in
+ * three instructions), the I/O class of a bio's bytes (@how).  -1: none.
+ */
+static __always_inline int wamp_event_hist(enum wamp_event e, u64 bytes)
+{
+	if (e != WAMP_EV_WRITE)
+		return -1;
+	return WAMP_TC_NR + min_t(unsigned int, fls64(bytes), WAMP_HIST_NR - 1);
+}
+
+static __always_inline int wamp_event_class(enum wamp_event e,
+					    unsigned int how)
+{
+	if (wamp_event_bytes(e) != WAMP_TC_blk_bytes)
+		return -1;
+	return WAMP_TC_io_fsync + WAMP_ACC_CLS(how);
+}
+
+/*
+ * Add @v to a counter that only this CPU writes and other CPUs read: one
+ * add to memory, so that a reader sees the value before or after it, never
+ * a torn one, and the compiler cannot split it: what WRITE_ONCE(*p, *p +
+ * v) guarantees in three instructions (a load, an add, a store), in one.
+ * Not atomic against other CPUs, which never write it; interrupts on this
+ * CPU count elsewhere (@busy).  x86_64 only, as the module is.
+ */
+static __always_inline void wamp_count(u64 *p, u64 v)
+{
+	asm volatile("addq %1, %0" : "+m" (*p) : "er" (v));
+}
+
 static __always_inline void wamp_counts_add(struct wamp_counts *c,
-					    enum wamp_event ev, u64 bytes)
+					    enum wamp_event ev, u64 bytes,
+					    unsigned int how)
 {
 	const int n = wamp_event_count(ev), b = wamp_event_bytes(ev);
 	const int b2 = wamp_event_bytes2(ev);
+	const int h = wamp_event_hist(ev, bytes);
+	const int k = wamp_event_class(ev, how);
 
 	if (n != WAMP_TC_NONE)
-		WRITE_ONCE(c->tc[n], c->tc[n] + 1);
+		wamp_count(&c->tc[n], 1);
 	if (b != WAMP_TC_NONE)
-		WRITE_ONCE(c->tc[b], c->tc[b] + bytes);
+		wamp_count(&c->tc[b], bytes);
 	if (b2 != WAMP_TC_NONE)
-		WRITE_ONCE(c->tc[b2], c->tc[b2] + bytes);
+		wamp_count(&c->tc[b2], bytes);
+	if (h >= 0)
+		wamp_count(&c->all[h], 1);
+	if (k >= 0)
+		wamp_count(&c->all[k], bytes);
 }
 
 /*
@@ -251,9 +313,9 @@ static __always_inline void wamp_cg_add(struct wamp_cg_counts *cc,
 	const int n = wamp_event_count(ev), b = wamp_event_bytes(ev);
 
 	if (n != WAMP_TC_NONE && n < WAMP_CG_NR)
-		WRITE_ONCE(cc->cc[n], cc->cc[n] + 1);
+		wamp_count(&cc->cc[n], 1);
 	if (b != WAMP_TC_NONE && b < WAMP_CG_NR)
-		WRITE_ONCE(cc->cc[b], cc->cc[b] + bytes);
+		wamp_count(&cc->cc[b], bytes);
 }
 
 /*
@@ -337,7 +399,7 @@ static __always_inline void wamp_store_charge(const struct wamp_ident *id,
 	 */
 	if (unlikely(c->busy++)) {
 		barrier();
-		wamp_account_nested(c, ev, bytes);
+		wamp_account_nested(c, ev, bytes, how);
 		if (sys)
 			wamp_cg_nested(c, ev, bytes);
 		goto out;
@@ -352,14 +414,19 @@ static __always_inline void wamp_store_charge(const struct wamp_ident *id,
 		if (s)
 			WRITE_ONCE(s->ran, current->se.sum_exec_runtime);
 	}
-	wamp_counts_add(s ? &s->c : &c->other, ev, bytes);
+	wamp_counts_add(s ? &s->c : &c->other, ev, bytes, how);
+	if (unlikely(how & WAMP_ACC_STACK) && s)
+		wamp_stack_note(c, s, bytes, WAMP_ACC_CLS(how));
 out:
 	barrier();
 	c->busy--;
 	preempt_enable_notrace();
 }
 
-/* Count one event for current, or for (other) with WAMP_ACC_OTHER. */
+/*
+ * Count one event for current, or for (other) with WAMP_ACC_OTHER; a bio's
+ * bytes for the class @how carries (WAMP_ACC_CLASS()).
+ */
 static __always_inline void wamp_store_account(enum wamp_event ev, u64 bytes,
 					       unsigned int how)
 {

@@ -213,7 +213,8 @@ static void wamp_fmt_test_row(struct kunit *test)
 	wamp_seq_row(m, &r, r.flags);
 	wamp_expect_seqv(test, m, (const char *const []){
 		"4242 4240 redis-server 11032 529536 48 ",
-		"11032 11117 45539328 85.99 45187072 4096 33947648 - SMALL,SYNC,AMP\n", NULL });
+		"11032 11117 45539328 85.99 45187072 4096 33947648 ",
+		"0 0 0 0 0 0 0 - SMALL,SYNC,AMP\n", NULL });
 
 	/* No writes: avg and amp are "-"; no flags: "-". */
 	memset(&r.c, 0, sizeof(r.c));
@@ -222,13 +223,15 @@ static void wamp_fmt_test_row(struct kunit *test)
 	r.flags = 0;
 	strscpy(r.comm, "kworker/0:1H", sizeof(r.comm));
 	wamp_seq_row(m, &r, r.flags);
-	wamp_expect_seq(test, m, "4242 4240 kworker/0:1H 0 0 - 0 3 12288 - 0 0 0 - -\n");
+	wamp_expect_seq(test, m,
+			"4242 4240 kworker/0:1H 0 0 - 0 3 12288 - 0 0 0 0 0 0 0 0 0 0 - -\n");
 
 	/* Writes of 0 bytes: avg 0, amp "-" (nothing written). */
 	r.c.writes = 2;
 	r.flags = WAMP_F_EXITED;
 	wamp_seq_row(m, &r, r.flags);
-	wamp_expect_seq(test, m, "4242 4240 kworker/0:1H 2 0 0 0 3 12288 - 0 0 0 - EXITED\n");
+	wamp_expect_seq(test, m,
+			"4242 4240 kworker/0:1H 2 0 0 0 3 12288 - 0 0 0 0 0 0 0 0 0 0 - EXITED\n");
 
 	r.flags = WAMP_F_SMALL | WAMP_F_SYNC | WAMP_F_AMP | WAMP_F_EXITED;
 	r.c = (struct wamp_counts){ .tc = { U64_MAX, U64_MAX, U64_MAX, U64_MAX, 0,
@@ -239,7 +242,7 @@ static void wamp_fmt_test_row(struct kunit *test)
 		"18446744073709551615 18446744073709551615 1 ",
 		"18446744073709551615 18446744073709551615 0 0.00 ",
 		"18446744073709551615 18446744073709551615 ",
-		"18446744073709551615 - SMALL,SYNC,AMP,EXITED\n", NULL });
+		"18446744073709551615 0 0 0 0 0 0 0 - SMALL,SYNC,AMP,EXITED\n", NULL });
 
 	r.c = (struct wamp_counts){ .tc = { 3, 1, 0, 1, U64_MAX } };
 	r.flags = WAMP_F_AMP;
@@ -248,7 +251,7 @@ static void wamp_fmt_test_row(struct kunit *test)
 	wamp_seq_row(m, &r, r.flags);
 	wamp_expect_seqv(test, m, (const char *const []){
 		"-1 4240 kworker/0:1H 3 1 0 0 1 ",
-		"18446744073709551615 184467440737095516.15 0 0 0 ",
+		"18446744073709551615 184467440737095516.15 0 0 0 0 0 0 0 0 0 0 ",
 		"18446744073709551615 AMP\n", NULL });
 }
 
@@ -261,16 +264,16 @@ static void wamp_fmt_test_comm(struct kunit *test)
 	memcpy(r.comm, "a b\\c\t\x7f\xff\n,", 11);
 	wamp_seq_row(m, &r, r.flags);
 	wamp_expect_seq(test, m,
-			"1 1 a\\040b\\134c\\011\\177\\377\\012, 0 0 - 0 0 0 - 0 0 0 - -\n");
+			"1 1 a\\040b\\134c\\011\\177\\377\\012, 0 0 - 0 0 0 - 0 0 0 0 0 0 0 0 0 0 - -\n");
 
 	memset(r.comm, 0, sizeof(r.comm));
 	wamp_seq_row(m, &r, r.flags);
-	wamp_expect_seq(test, m, "1 1 \\000 0 0 - 0 0 0 - 0 0 0 - -\n");
+	wamp_expect_seq(test, m, "1 1 \\000 0 0 - 0 0 0 - 0 0 0 0 0 0 0 0 0 0 - -\n");
 
 	/* 15 bytes and the NUL: the longest comm. */
 	strscpy(r.comm, "abcdefghijklmno", sizeof(r.comm));
 	wamp_seq_row(m, &r, r.flags);
-	wamp_expect_seq(test, m, "1 1 abcdefghijklmno 0 0 - 0 0 0 - 0 0 0 - -\n");
+	wamp_expect_seq(test, m, "1 1 abcdefghijklmno 0 0 - 0 0 0 - 0 0 0 0 0 0 0 0 0 0 - -\n");
 }
 
 static void wamp_fmt_test_header(struct kunit *test)
@@ -297,8 +300,8 @@ static void wamp_fmt_test_header(struct kunit *test)
 	s->th = (struct wamp_thresholds){ 1000, 512, 10, 205 };
 	wamp_seq_header(m, s);
 	wamp_expect_seq(test, m,
-			"# wamp 1.4 writes=11032 write_bytes=529536 syncs=11032 blk_reqs=11117 blk_bytes=45539328 dirtied=45187072 wb_bytes=16777216 jrnl_bytes=24903680 rows=3 slots=5/2048 overflow=6 nested=7 iov_fault=8 dev_overflow=9 owners=10/4096 owner_evicted=11 wb_unowned=12 wb_unowned_bytes=49152 jrnl_kept_bytes=65536 min_writes=1000 small_write_bytes=512 sync_ratio=10 amp_ratio=2.05\n"
-			"pid tgid comm writes write_bytes avg_write syncs blk_reqs blk_bytes amp dirtied wb_bytes jrnl_bytes cgroup flags\n");
+			"# wamp 1.5 writes=11032 write_bytes=529536 syncs=11032 blk_reqs=11117 blk_bytes=45539328 dirtied=45187072 wb_bytes=16777216 jrnl_bytes=24903680 io_fsync=0 io_sync=0 io_writeback=0 io_journal=0 io_direct=0 io_reclaim=0 io_other=0 rows=3 slots=5/2048 overflow=6 nested=7 iov_fault=8 dev_overflow=9 owners=10/4096 owner_evicted=11 wb_unowned=12 wb_unowned_bytes=49152 jrnl_kept_bytes=65536 min_writes=1000 small_write_bytes=512 sync_ratio=10 amp_ratio=2.05\n"
+			"pid tgid comm writes write_bytes avg_write syncs blk_reqs blk_bytes amp dirtied wb_bytes jrnl_bytes io_fsync io_sync io_writeback io_journal io_direct io_reclaim io_other cgroup flags\n");
 	s->th.amp_ratio = WAMP_AMP_RATIO_MAX;
 	s->total = (struct wamp_counts){};
 	wamp_seq_header(m, s);
@@ -329,8 +332,8 @@ static void wamp_fmt_test_tail(struct kunit *test)
 	s->nr_devs = 2;
 	wamp_seq_tail(m, s);
 	wamp_expect_seq(test, m,
-			"- - (other) 4 100 25 1 2 8192 81.92 0 0 0 - -\n"
-			"# exited rows=3 writes=5 write_bytes=6 syncs=7 blk_reqs=8 blk_bytes=9 dirtied=10 wb_bytes=11 jrnl_bytes=12\n"
+			"- - (other) 4 100 25 1 2 8192 81.92 0 0 0 0 0 0 0 0 0 0 - -\n"
+			"# exited rows=3 writes=5 write_bytes=6 syncs=7 blk_reqs=8 blk_bytes=9 dirtied=10 wb_bytes=11 jrnl_bytes=12 io_fsync=0 io_sync=0 io_writeback=0 io_journal=0 io_direct=0 io_reclaim=0 io_other=0\n"
 			"# dev device disk write_reqs write_bytes flush_reqs fua_reqs preflush_reqs discard_reqs discard_bytes requeues\n"
 			"8:0 sda 10 40960 2 3 4 5 6 7\n"
 			"259:1048575 odd\\040name 0 8192 0 0 0 0 0 0\n"
@@ -343,8 +346,8 @@ static void wamp_fmt_test_tail(struct kunit *test)
 	s->total.write_bytes = 0;
 	wamp_seq_tail(m, s);
 	wamp_expect_seq(test, m,
-			"- - (other) 0 0 - 0 0 0 - 0 0 0 - -\n"
-			"# exited rows=0 writes=0 write_bytes=0 syncs=0 blk_reqs=0 blk_bytes=0 dirtied=0 wb_bytes=0 jrnl_bytes=0\n"
+			"- - (other) 0 0 - 0 0 0 - 0 0 0 0 0 0 0 0 0 0 - -\n"
+			"# exited rows=0 writes=0 write_bytes=0 syncs=0 blk_reqs=0 blk_bytes=0 dirtied=0 wb_bytes=0 jrnl_bytes=0 io_fsync=0 io_sync=0 io_writeback=0 io_journal=0 io_direct=0 io_reclaim=0 io_other=0\n"
 			"# dev device disk write_reqs write_bytes flush_reqs fua_reqs preflush_reqs discard_reqs discard_bytes requeues\n"
 			"# system write_bytes=0 dev_write_bytes=0 amp=-\n");
 }
@@ -385,6 +388,41 @@ static void wamp_fmt_test_cgroup(struct kunit *test)
 	wamp_expect_seq(test, m, "- 1 2 2 3 4 5 2.50 - (other)\n");
 }
 
+/*
+ * The sizes section: its line counts the task rows that wrote, its header
+ * names the buckets by their lower bounds, a row without writes prints
+ * nothing, and the (other) and (exited) rows close it.
+ */
+static void wamp_fmt_test_sizes(struct kunit *test)
+{
+	struct seq_file *m = wamp_seq(test);
+	struct wamp_snapshot *s = kunit_kzalloc(test, struct_size(s, rows, 2),
+						GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->nr_rows = 2;
+	s->rows[0] = (struct wamp_row){ .pid = 7, .tgid = 7, .comm = "a b" };
+	s->rows[0].c.writes = 1010;
+	s->rows[0].c.hist[6] = 1000;
+	s->rows[0].c.hist[WAMP_HIST_NR - 1] = 10;
+	s->rows[1] = (struct wamp_row){ .pid = 8, .tgid = 7, .comm = "idle" };
+	s->other.hist[0] = 2;
+	s->exited.hist[1] = 3;
+	wamp_seq_sizes_header(m, s);
+	wamp_expect_seq(test, m,
+			"# sizes rows=1\n"
+			"pid tgid comm 0 1 2 4 8 16 32 64 128 256 512 1024 2048 4096 8192 16384 32768 65536 131072 262144 524288 1048576\n");
+	wamp_seq_sizes_row(m, s, &s->rows[0]);
+	wamp_expect_seq(test, m,
+			"7 7 a\\040b 0 0 0 0 0 0 1000 0 0 0 0 0 0 0 0 0 0 0 0 0 0 10\n");
+	wamp_seq_sizes_row(m, s, &s->rows[1]);
+	wamp_expect_seq(test, m, "");
+	wamp_seq_sizes_row(m, s, NULL);
+	wamp_expect_seq(test, m,
+			"- - (other) 2 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n"
+			"- - (exited) 0 3 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n");
+}
+
 static struct kunit_case wamp_ctl_cases_k[] = {
 	KUNIT_CASE(wamp_ctl_test_parse),
 	KUNIT_CASE(wamp_param_test_uint),
@@ -404,6 +442,7 @@ static struct kunit_case wamp_fmt_cases[] = {
 	KUNIT_CASE(wamp_fmt_test_header),
 	KUNIT_CASE(wamp_fmt_test_tail),
 	KUNIT_CASE(wamp_fmt_test_cgroup),
+	KUNIT_CASE(wamp_fmt_test_sizes),
 	{}
 };
 

@@ -32,8 +32,8 @@ static const struct wamp_sc_case wamp_native_cases[] = {
 	{ __NR_fsync, WAMP_SC_SYNC },
 	{ __NR_fdatasync, WAMP_SC_SYNC },
 	{ __NR_sync_file_range, WAMP_SC_SYNC },
-	{ __NR_syncfs, WAMP_SC_SYNC },
-	{ __NR_sync, WAMP_SC_SYNC },
+	{ __NR_syncfs, WAMP_SC_SYNCFS },
+	{ __NR_sync, WAMP_SC_SYNCFS },
 };
 
 static const struct wamp_sc_case wamp_ia32_cases[] = {
@@ -45,8 +45,8 @@ static const struct wamp_sc_case wamp_ia32_cases[] = {
 	{ __NR_ia32_fsync, WAMP_SC_SYNC },
 	{ __NR_ia32_fdatasync, WAMP_SC_SYNC },
 	{ __NR_ia32_sync_file_range, WAMP_SC_SYNC },
-	{ __NR_ia32_syncfs, WAMP_SC_SYNC },
-	{ __NR_ia32_sync, WAMP_SC_SYNC },
+	{ __NR_ia32_syncfs, WAMP_SC_SYNCFS },
+	{ __NR_ia32_sync, WAMP_SC_SYNCFS },
 };
 
 static const struct wamp_sc_case wamp_x32_cases[] = {
@@ -58,8 +58,8 @@ static const struct wamp_sc_case wamp_x32_cases[] = {
 	{ __NR_fsync, WAMP_SC_SYNC },
 	{ __NR_fdatasync, WAMP_SC_SYNC },
 	{ __NR_sync_file_range, WAMP_SC_SYNC },
-	{ __NR_syncfs, WAMP_SC_SYNC },
-	{ __NR_sync, WAMP_SC_SYNC },
+	{ __NR_syncfs, WAMP_SC_SYNCFS },
+	{ __NR_sync, WAMP_SC_SYNCFS },
 };
 
 static unsigned int wamp_expected(const struct wamp_sc_case *c, size_t n,

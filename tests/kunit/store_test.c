@@ -19,6 +19,7 @@
 #include "owner.h"
 #include "params.h"
 #include "snapshot.h"
+#include "stack.h"
 #include "table.h"
 #include "view.h"
 
@@ -158,6 +159,7 @@ static int wamp_store_test_init(struct kunit *test)
 {
 	wamp_table_size = WAMP_KT_TABLE;
 	wamp_cg_size = WAMP_CG_SIZE_DEF;
+	wamp_stack_size = WAMP_STACK_SIZE_DEF;
 	return wamp_store_init();
 }
 
@@ -890,7 +892,9 @@ static void wamp_store_test_sizes(struct kunit *test)
 	wamp_store_exit();
 	wamp_table_size = WAMP_KT_TABLE + 1;
 	wamp_cg_size = 17;
+	wamp_stack_size = 17;
 	KUNIT_ASSERT_EQ(test, wamp_store_init(), 0);
+	KUNIT_EXPECT_EQ(test, wamp_stack_size, 32);
 	KUNIT_EXPECT_EQ(test, wamp_table_size, 32);
 	KUNIT_EXPECT_EQ(test, wamp_bits, 5);
 	KUNIT_EXPECT_EQ(test, wamp_cg_size, 32);
@@ -899,13 +903,15 @@ static void wamp_store_test_sizes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, wamp_store_bytes_per_cpu(),
 			sizeof(struct wamp_cpu) + 32 * sizeof(struct wamp_slot) +
 			32 * sizeof(u16) + WAMP_DEV_MAX * sizeof(struct wamp_dev) +
-			32 * 66 + WAMP_CG_DEAD * sizeof(void *));
+			32 * 66 + WAMP_CG_DEAD * sizeof(void *) +
+			32 * sizeof(struct wamp_stack));
 	for_each_possible_cpu(cpu) {
 		KUNIT_EXPECT_EQ(test, per_cpu_ptr(wamp_cpus, cpu)->mask, 31);
 		KUNIT_EXPECT_EQ(test, per_cpu_ptr(wamp_cpus, cpu)->hash_shift,
 				27);
 	}
-	KUNIT_EXPECT_EQ(test, sizeof(struct wamp_slot), 136);
+	KUNIT_EXPECT_EQ(test, sizeof(struct wamp_slot), 368);
+	KUNIT_EXPECT_EQ(test, sizeof(struct wamp_stack), 320);
 	KUNIT_EXPECT_EQ(test, sizeof(struct wamp_cg), 56);
 }
 
@@ -923,10 +929,10 @@ static void wamp_store_test_account_for(struct kunit *test)
 	struct wamp_snapshot *s;
 	const struct wamp_row *r;
 
-	wamp_store_account_for(&id, WAMP_EV_WB_RQ, 8192);
-	wamp_store_account_for(&id, WAMP_EV_WB_MERGE, 4096);
-	wamp_store_account_for(&id, WAMP_EV_JRNL_RQ, 4096);
-	wamp_store_account_for(&id, WAMP_EV_JRNL_MERGE, 512);
+	wamp_store_account_for(&id, WAMP_EV_WB_RQ, 8192, 0);
+	wamp_store_account_for(&id, WAMP_EV_WB_MERGE, 4096, 0);
+	wamp_store_account_for(&id, WAMP_EV_JRNL_RQ, 4096, 0);
+	wamp_store_account_for(&id, WAMP_EV_JRNL_MERGE, 512, 0);
 	s = wamp_snap(test);
 	KUNIT_EXPECT_EQ(test, s->nr_rows, 1);
 	r = wamp_find(s, 999999, 1);
@@ -939,6 +945,139 @@ static void wamp_store_test_account_for(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r->c.jrnl_bytes, 4608);
 	KUNIT_EXPECT_EQ(test, s->total.blk_bytes, 16896);
 	wamp_snapshot_free(s);
+}
+
+/*
+ * The write-size histogram and the I/O classes: each write in its log2
+ * bucket (the inline bucket of the hot path is wamp.h's), each bio's bytes
+ * in its class; both add up to the row's writes and blk_bytes, in the
+ * row and in the totals.
+ */
+static void wamp_store_test_hist_classes(struct kunit *test)
+{
+	static const u64 sizes[] = {
+		0, 1, 40, 4095, 4096, (1 << 20) - 1, 1 << 20, (1 << 21) + 5,
+	};
+	struct wamp_snapshot *s;
+	const struct wamp_row *r;
+	u64 v, sum = 0, io = 0;
+	unsigned int k;
+	size_t i;
+
+	for (k = 0; k < 64; k++) {
+		for (v = (1ULL << k) - 1; v <= (1ULL << k) + 1 && v; v++)
+			KUNIT_EXPECT_EQ(test, wamp_event_hist(WAMP_EV_WRITE, v),
+					WAMP_TC_NR + (int)wamp_hist_bucket(v));
+	}
+	KUNIT_EXPECT_EQ(test, wamp_event_hist(WAMP_EV_WRITE, 0), WAMP_TC_NR);
+	KUNIT_EXPECT_EQ(test, wamp_hist_bucket(U64_MAX), WAMP_HIST_NR - 1);
+	KUNIT_EXPECT_EQ(test, wamp_hist_lower(6), 32);
+	KUNIT_EXPECT_EQ(test, wamp_hist_lower(WAMP_HIST_NR - 1), 1 << 20);
+	KUNIT_EXPECT_EQ(test, wamp_event_hist(WAMP_EV_SYNC, 40), -1);
+	KUNIT_EXPECT_EQ(test, wamp_event_class(WAMP_EV_WRITE, 0), -1);
+	KUNIT_EXPECT_EQ(test, wamp_event_class(WAMP_EV_DIRTY, 0), -1);
+
+	preempt_disable();
+	for (i = 0; i < ARRAY_SIZE(sizes); i++)
+		wamp_store_account(WAMP_EV_WRITE, sizes[i], 0);
+	wamp_store_account(WAMP_EV_BLK_RQ, 4096,
+			   WAMP_ACC_CLASS(WAMP_IO_direct));
+	wamp_store_account(WAMP_EV_BLK_MERGE, 512,
+			   WAMP_ACC_CLASS(WAMP_IO_fsync));
+	wamp_store_account(WAMP_EV_BLK_RQ, 8192,
+			   WAMP_ACC_CLASS(WAMP_IO_other) | WAMP_ACC_OTHER);
+	preempt_enable();
+	s = wamp_snap(test);
+	r = wamp_find(s, current->pid, current->start_time);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, r->c.writes, ARRAY_SIZE(sizes));
+	KUNIT_EXPECT_EQ(test, r->c.hist[0], 1);
+	KUNIT_EXPECT_EQ(test, r->c.hist[1], 1);
+	KUNIT_EXPECT_EQ(test, r->c.hist[6], 1);	/* 32..63 */
+	KUNIT_EXPECT_EQ(test, r->c.hist[12], 1);	/* 2048..4095 */
+	KUNIT_EXPECT_EQ(test, r->c.hist[13], 1);	/* 4096.. */
+	KUNIT_EXPECT_EQ(test, r->c.hist[20], 1);	/* ..1 MiB - 1 */
+	KUNIT_EXPECT_EQ(test, r->c.hist[WAMP_HIST_NR - 1], 2);
+	for (k = 0; k < WAMP_HIST_NR; k++) {
+		sum += r->c.hist[k];
+		KUNIT_EXPECT_EQ(test, s->total.hist[k], r->c.hist[k]);
+	}
+	KUNIT_EXPECT_EQ(test, sum, r->c.writes);
+	KUNIT_EXPECT_EQ(test, r->c.io_direct, 4096);
+	KUNIT_EXPECT_EQ(test, r->c.io_fsync, 512);
+	KUNIT_EXPECT_EQ(test, s->other.io_other, 8192);
+	for (k = 0; k < WAMP_IO_NR; k++)
+		io += r->c.tc[WAMP_TC_io_fsync + k];
+	KUNIT_EXPECT_EQ(test, io, r->c.blk_bytes);
+	KUNIT_EXPECT_EQ(test, s->total.io_direct + s->total.io_fsync +
+			s->total.io_other, s->total.blk_bytes);
+	wamp_snapshot_free(s);
+}
+
+/* A stack noted from one call site (a macro: each use is a site). */
+#define WAMP_NOTE_HERE(id, bytes)					\
+	wamp_store_account_for((id), WAMP_EV_BLK_RQ, (bytes),		\
+			       WAMP_ACC_STACK | WAMP_ACC_CLASS(WAMP_IO_sync))
+
+/*
+ * Stack entries: one per (task, class, stack), bios and bytes added up;
+ * a full table counts overflows; a reset empties it.
+ */
+static void wamp_store_test_stacks(struct kunit *test)
+{
+	struct wamp_ident id = {
+		.start_time = 1, .pid = 777777, .tgid = 777777,
+		.uid = GLOBAL_ROOT_UID, .comm = "stacker",
+	};
+	struct wamp_stack_table *t;
+	unsigned int i;
+	u64 lost;
+
+	preempt_disable();
+	t = &this_cpu_ptr(wamp_cpus)->stk;
+	for (i = 0; i < 3; i++)
+		WAMP_NOTE_HERE(&id, 4096);
+	KUNIT_EXPECT_EQ(test, t->used, 1);
+	/*
+	 * Another call site here is the same stack: wamp's own frames (this
+	 * suite's too, in wamp_kunit.ko) are left out, from the first
+	 * kernel frame on (KUnit's runner) the stacks are the same.
+	 */
+	WAMP_NOTE_HERE(&id, 512);
+	KUNIT_EXPECT_EQ(test, t->used, 1);
+	for (i = 0; i < wamp_stack_size; i++) {
+		if (!t->e[i].hash)
+			continue;
+		KUNIT_EXPECT_EQ(test, t->e[i].bios, 4);
+		KUNIT_EXPECT_EQ(test, t->e[i].bytes, 3 * 4096 + 512);
+		KUNIT_EXPECT_EQ(test, t->e[i].pid, 777777);
+		KUNIT_EXPECT_EQ(test, t->e[i].cls, WAMP_IO_sync);
+		KUNIT_EXPECT_STREQ(test, t->e[i].comm, "stacker");
+		KUNIT_EXPECT_EQ(test, !t->e[i].nr, !IS_ENABLED(CONFIG_STACKTRACE));
+		if (t->e[i].nr)
+			KUNIT_EXPECT_FALSE(test, within_module(t->e[i].ips[0],
+							       THIS_MODULE));
+	}
+	/*
+	 * Many tasks: the table fills, the rest overflow.  A task that found
+	 * no slot either (the task table's overflow) notes no stack.
+	 */
+	lost = this_cpu_ptr(wamp_cpus)->overflow;
+	for (i = 0; i < 3 * wamp_stack_size; i++) {
+		id.pid = 800000 + i;
+		WAMP_NOTE_HERE(&id, 1);
+	}
+	lost = this_cpu_ptr(wamp_cpus)->overflow - lost;
+	KUNIT_EXPECT_LE(test, t->used, wamp_stack_size);
+	KUNIT_EXPECT_GT(test, t->overflow, 0);
+	KUNIT_EXPECT_EQ(test, t->used + t->overflow + lost,
+			1 + 3 * wamp_stack_size);
+	preempt_enable();
+	wamp_store_reset();
+	KUNIT_EXPECT_EQ(test, t->used, 0);
+	KUNIT_EXPECT_EQ(test, t->overflow, 0);
+	for (i = 0; i < wamp_stack_size; i++)
+		KUNIT_EXPECT_EQ(test, t->e[i].hash, 0);
 }
 
 /* The inode-owner table: found, keyed against reuse, bounded. */
@@ -1013,6 +1152,8 @@ static struct kunit_case wamp_store_cases[] = {
 	KUNIT_CASE(wamp_store_test_dev_unnamed),
 	KUNIT_CASE(wamp_store_test_sizes),
 	KUNIT_CASE(wamp_store_test_account_for),
+	KUNIT_CASE(wamp_store_test_hist_classes),
+	KUNIT_CASE(wamp_store_test_stacks),
 	KUNIT_CASE(wamp_store_test_owner),
 	{}
 };
