@@ -113,7 +113,7 @@ KSFT = $(shell tests/vm/ksrc.sh)/tools/testing/selftests
 # over one helper library, run in this order.  The serial ones load and
 # unload wamp under a syscall storm: they run in a boot of their own,
 # after the others.
-SELFTESTS := core block attrib cgroup visibility control reader
+SELFTESTS := core block attrib stacks cgroup visibility control reader
 SELFTESTS_SERIAL := churn
 SELFTEST_LIB := tests/selftests/lib.c tests/selftests/fops.c \
 	tests/selftests/workload.c tools/wampparse.c

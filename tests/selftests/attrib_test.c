@@ -191,6 +191,9 @@ TEST_F_TIMEOUT(slow, flusher_writeback_charged_to_dirtier, 300)
 	EXPECT_EQ(16 * MIB, row->dirtied);
 	EXPECT_EQ(16 * MIB, row->wb_bytes);
 	expect_data_and_own_journal(_metadata, row, 16 * MIB);
+	/* The flusher's writeback (1.5): the class of all of its data. */
+	EXPECT_EQ(row->wb_bytes, row->io_writeback);
+	EXPECT_EQ(row->jrnl_bytes, row->io_journal);
 	EXPECT_LT(blk_but(&w.r, w.pid), KTHREAD_SLACK);
 	expect_dev_matches_stat(_metadata, &w.r, "vda", &w.before, &w.after);
 	expect_blk_sums_to_devices(_metadata, &w.r);
@@ -344,6 +347,12 @@ TEST_F_TIMEOUT(slow, sync_by_another_charged_to_writer, 300)
 			       sync_elsewhere, &w);
 	EXPECT_EQ(8 * MIB, row->wb_bytes);
 	expect_data_and_own_journal(_metadata, row, 8 * MIB);
+	/*
+	 * sync(2) has the flusher write back first (writeback), then waits
+	 * for a data-integrity pass (sync): nothing else carries the data.
+	 */
+	EXPECT_EQ(row->wb_bytes, row->io_writeback + row->io_sync);
+	EXPECT_EQ(row->jrnl_bytes, row->io_journal);
 	syncer = wampp_find(&w.r, wamp_syncer);
 	ASSERT_NE(NULL, syncer) TH_LOG("no row for the sync caller");
 	EXPECT_EQ(1, syncer->syncs);
@@ -372,6 +381,7 @@ TEST_F_TIMEOUT(slow, mmap_stores_charged_to_mapper, 300)
 	EXPECT_EQ(0, row->writes);
 	EXPECT_EQ(4 * MIB, row->wb_bytes);
 	expect_data_and_own_journal(_metadata, row, 4 * MIB);
+	EXPECT_EQ(row->wb_bytes, row->io_writeback);
 	EXPECT_LT(blk_but(&w.r, w.pid), KTHREAD_SLACK);
 	expect_dev_matches_stat(_metadata, &w.r, "vda", &w.before, &w.after);
 	expect_blk_sums_to_devices(_metadata, &w.r);
@@ -472,6 +482,9 @@ TEST_F_TIMEOUT(slow, journal_commits_charged_to_writer, 300)
 	EXPECT_LE(FSYNCS * 2 * 4096ULL, row->jrnl_bytes);
 	/* Its own data: a 4 KiB block per fsync. */
 	EXPECT_LE(FSYNCS * 4096ULL, row->blk_bytes - row->jrnl_bytes);
+	/* Classes (1.5): its data by its fsyncs, its share of the commits. */
+	EXPECT_EQ(row->jrnl_bytes, row->io_journal);
+	EXPECT_EQ(row->blk_bytes - row->jrnl_bytes, row->io_fsync);
 	EXPECT_LT(jbd2, KTHREAD_SLACK);
 	EXPECT_LT(blk_but(&w.r, w.pid), KTHREAD_SLACK);
 	EXPECT_GE(jbd2, kept);

@@ -141,6 +141,8 @@ TEST(odirect_charged_to_writer_not_kworker)
 	/* Direct I/O: no page cache dirtied, nothing written back for it. */
 	EXPECT_EQ(0, row->dirtied);
 	EXPECT_EQ(0, row->wb_bytes);
+	/* Its class (1.5): direct, all of it. */
+	EXPECT_EQ(row->blk_bytes, row->io_direct);
 	nb = wampp_find_dev(&r, "nullb0");
 	ASSERT_NE(NULL, nb);
 	EXPECT_EQ(NULLB_WRITES, nb->write_reqs);

@@ -32,16 +32,62 @@ expect_rows_sum_to_totals(struct __test_metadata *_metadata,
 	EXPECT_EQ(wampp_key(r, WAMP_KEY_SYNCS, NULL), s);
 }
 
+/* The io_ columns of a row (1.5): every byte of blk_bytes in one class. */
+static inline unsigned long long io_sum(const struct wampp_row *row)
+{
+	unsigned long long n = 0;
+
+	for (int k = 0; k < WAMP_IO_NR; k++)
+		n += row->tc[WAMP_TC_io_fsync + k];
+	return n;
+}
+
+/* The same, of the first line's totals or of the exited line. */
+static inline unsigned long long io_key_sum(const struct wampp_report *r,
+					    bool exited)
+{
+	static const char *const names[] = {
+#define IO_KEY(name)	"io_" #name,
+		WAMP_IO_CLASSES(IO_KEY)
+#undef IO_KEY
+	};
+	unsigned long long n = 0;
+
+	for (size_t k = 0; k < ARRAY_SIZE(names); k++)
+		n += exited ? wampp_exited_key(r, names[k], NULL) :
+			      wampp_key(r, names[k], NULL);
+	return n;
+}
+
+/* In every row, the totals and the exited line, the classes add up. */
+static inline void
+expect_io_classes_sum(struct __test_metadata *_metadata,
+		      const struct wampp_report *r)
+{
+	for (size_t k = 0; k < r->nrows; k++) {
+		const struct wampp_row *row = &r->rows[k];
+
+		EXPECT_EQ(row->blk_bytes, io_sum(row))
+			TH_LOG("pid %lld (%s)", row->pid, row->comm);
+	}
+	EXPECT_EQ(r->other.blk_bytes, io_sum(&r->other));
+	EXPECT_EQ(wampp_key(r, WAMP_KEY_BLK_BYTES, NULL), io_key_sum(r, false));
+	EXPECT_EQ(wampp_exited_key(r, WAMP_KEY_BLK_BYTES, NULL),
+		  io_key_sum(r, true));
+}
+
 /*
  * Block bytes charged to tasks plus (other) equal the bytes the devices
  * were sent, and the system line says so: asserted when no I/O is in
- * flight.
+ * flight.  Each row's bytes are split into its I/O classes exactly.
  */
 static inline void
 expect_blk_sums_to_devices(struct __test_metadata *_metadata,
 			   const struct wampp_report *r)
 {
 	unsigned long long tasks = r->other.blk_bytes, devs = 0;
+
+	expect_io_classes_sum(_metadata, r);
 
 	tasks += wampp_exited_key(r, WAMP_KEY_BLK_BYTES, NULL);
 

@@ -187,7 +187,8 @@ TEST_F_TIMEOUT(slow, load_rejects_bad_params, 600)
 		"table_size=4294967296", "table_size=-1", "min_writes=0",
 		"small_write_bytes=1073741825", "sync_ratio=0",
 		"sync_ratio=101", "amp_ratio=0", "amp_ratio=0.001",
-		"amp_ratio=abc", "root_only=2",
+		"amp_ratio=abc", "root_only=2", "stack_sample=1000001",
+		"stack_table_size=15", "stack_table_size=4097",
 	};
 	char cmd[PATH_MAX + 256], out[1024], name[64];
 

@@ -365,17 +365,19 @@ static void bt_workload(void *p)
 		(void)!write(fd, buf, 1 + i % 97);
 }
 
+#define BT_ONE_LINER							\
+	"tracepoint:syscalls:sys_enter_write { @bytes[comm] = sum(args->count); @cnt[comm] = count(); }"
+
 /* wamp and the bpftrace one-liner it replaces agree on the same workload. */
 TEST_F_TIMEOUT(slow, agrees_with_bpftrace, 1200)
 {
 	unsigned long long bt_bytes = 0, bt_cnt = 0;
 	const struct wampp_row *row;
 	struct wampp_report r;
-	char line[512], out[] = "/tmp/wamp_bt.XXXXXX";
-	bool attached = false;
+	char line[512], why[512], out[] = "/tmp/wamp_bt.XXXXXX";
 	pid_t child, bt;
 	FILE *f;
-	int st, ofd;
+	int st;
 
 	if (run("command -v bpftrace >/dev/null"))
 		SKIP(return, "bpftrace not installed");
@@ -388,50 +390,17 @@ TEST_F_TIMEOUT(slow, agrees_with_bpftrace, 1200)
 		_exit(0);
 	}
 	ASSERT_EQ(child, waitpid(child, &st, WUNTRACED));
-	ofd = mkstemp(out);
-	ASSERT_LE(0, ofd);
-	bt = fork();
-	ASSERT_LE(0, bt);
-	if (bt == 0) {
-		dup2(ofd, 1);
-		dup2(ofd, 2);
-		execlp("bpftrace", "bpftrace", "-e",
-		       "tracepoint:syscalls:sys_enter_write { @bytes[comm] = sum(args->count); @cnt[comm] = count(); }",
-		       (char *)NULL);
-		_exit(127);
+	bt = bpftrace_start(BT_ONE_LINER, out, why, sizeof(why));
+	if (bt < 0) {
+		reap(child);
+		unlink(out);
+		SKIP(return, "bpftrace cannot run on this kernel: %s", why);
 	}
-	/*
-	 * However long bpftrace takes to compile and attach on a loaded
-	 * machine: until it says so or exits (the test's own timeout is the
-	 * bound).
-	 */
-	while (!attached) {
-		bool gone = waitpid(bt, &st, WNOHANG) == bt;
-		char why[sizeof(line)] = "";
-
-		usleep(100 * 1000);
-		f = fopen(out, "r");
-		while (f && fgets(line, sizeof(line), f)) {
-			attached |= !!strstr(line, "Attaching");
-			if (strstr(line, "ERROR") && !why[0])
-				snprintf(why, sizeof(why), "%s", line);
-		}
-		if (f)
-			fclose(f);
-		if (gone && !attached) {
-			/* The case wamp exists for: a kernel bpftrace can't use. */
-			reap(child);
-			unlink(out);
-			SKIP(return, "bpftrace cannot run on this kernel: %s", why);
-		}
-	}
-	ASSERT_TRUE(attached);
 	sleep(1);
 	kill(child, SIGCONT);
 	ASSERT_EQ(child, waitpid(child, &st, WUNTRACED));
 	ASSERT_TRUE(WIFSTOPPED(st));
-	kill(bt, SIGINT);
-	ASSERT_EQ(bt, waitpid(bt, &st, 0));
+	ASSERT_EQ(0, bpftrace_stop(bt));
 	f = fopen(out, "r");
 	ASSERT_NE(NULL, f);
 	while (fgets(line, sizeof(line), f)) {
@@ -442,7 +411,6 @@ TEST_F_TIMEOUT(slow, agrees_with_bpftrace, 1200)
 	}
 	fclose(f);
 	unlink(out);
-	close(ofd);
 
 	row = read_row(_metadata, &r, child);
 	EXPECT_EQ(2000, bt_cnt);

@@ -527,3 +527,72 @@ int wait_clean(void)
 	}
 	return -1;
 }
+
+/*
+ * Start bpftrace with @prog, its output to @out (a mkstemp() template,
+ * filled in), and wait until it says it attached: its pid then, or -1 if
+ * it exited first, with the first ERROR line it printed in @why (the case
+ * wamp exists for: a kernel bpftrace can't use).  However long bpftrace
+ * takes to compile and attach on a loaded machine: the test's own timeout
+ * is the bound.
+ */
+pid_t bpftrace_start(const char *prog, char *out, char *why, size_t len)
+{
+	bool attached = false;
+	char line[512];
+	pid_t bt;
+	FILE *f;
+	int st, ofd;
+
+	why[0] = '\0';
+	ofd = mkstemp(out);
+	if (ofd < 0)
+		return -1;
+	bt = fork();
+	if (bt < 0) {
+		close(ofd);
+		return -1;
+	}
+	if (bt == 0) {
+		dup2(ofd, 1);
+		dup2(ofd, 2);
+		execlp("bpftrace", "bpftrace", "-e", prog, (char *)NULL);
+		_exit(127);
+	}
+	close(ofd);
+	while (!attached) {
+		bool gone = waitpid(bt, &st, WNOHANG) == bt;
+
+		usleep(100 * 1000);
+		f = fopen(out, "r");
+		while (f && fgets(line, sizeof(line), f)) {
+			attached |= !!strstr(line, "Attaching");
+			if (strstr(line, "ERROR") && !why[0])
+				snprintf(why, len, "%s", line);
+		}
+		if (f)
+			fclose(f);
+		if (gone && !attached)
+			return -1;
+	}
+	return bt;
+}
+
+/*
+ * Stop bpftrace started by bpftrace_start(): SIGINT makes it print its
+ * maps and exit; 0 once it did, -1 if it had to be killed (60 s).
+ */
+int bpftrace_stop(pid_t bt)
+{
+	int st;
+
+	kill(bt, SIGINT);
+	for (int i = 0; i < 600; i++) {
+		if (waitpid(bt, &st, WNOHANG) == bt)
+			return WIFEXITED(st) && !WEXITSTATUS(st) ? 0 : -1;
+		usleep(100 * 1000);
+	}
+	kill(bt, SIGKILL);
+	waitpid(bt, &st, 0);
+	return -1;
+}

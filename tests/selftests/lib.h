@@ -83,6 +83,9 @@ void flusher_default(void);
 /* Wait until nothing is dirty or under writeback (60 s at most). */
 int wait_clean(void);
 
+pid_t bpftrace_start(const char *prog, char *out, char *why, size_t len);
+int bpftrace_stop(pid_t bt);
+
 const char *wampstat_path(void);
 long long json_num(const char *json, const char *key);
 
