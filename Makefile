@@ -67,10 +67,11 @@ dkms-remove:
 
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude -Itools \
 	-DWAMP_VERSION='"$(VERSION)"'
-TOOLS_LIB := tools/wsview.c tools/wscontainer.c tools/wampparse.c
+TOOLS_LIB := tools/wsview.c tools/wscontainer.c tools/wampparse.c \
+	tools/wsstacks.c tools/wsexplain.c
 TOOLS_SRC := tools/wampstat.c tools/wstop.c $(TOOLS_LIB)
 TOOLS_HDR := tools/wsview.h tools/wscontainer.h tools/wampparse.h \
-	tools/wstop.h include/wamp.h
+	tools/wstop.h tools/wsstacks.h tools/wsexplain.h include/wamp.h
 # --top's ncurses (libncurses-dev), wide-character build, as pkg-config says.
 CURSES_CFLAGS := $(shell pkg-config --cflags ncursesw 2>/dev/null)
 CURSES_LIBS := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)

@@ -90,6 +90,40 @@ enum { WAMP_CG_COUNTERS(WAMPP_CG_INDEX) WAMPP_CGI_NR };
 WAMP_CG_COUNTERS(WAMPP_CG_CHECK)
 static_assert((int)WAMPP_CGI_NR == (int)WAMP_CG_NR, "WAMP_CG_NR");
 
+/*
+ * The sizes section's columns (1.5): the task's keys, then one column per
+ * bucket of the write-size histogram, named by its lower bound.
+ */
+#define WAMPP_SIZE_KEY_COL(name)	{ #name, WAMPP_KIND_##name, 0, -1 },
+#define WAMPP_HIST_COL(name, k)		{ name, K_COUNTER, 0, k },
+
+static const struct wampp_col wampp_sizecols[] = {
+	WAMPP_SIZE_KEY_COL(pid) WAMPP_SIZE_KEY_COL(tgid)
+	WAMPP_SIZE_KEY_COL(comm)
+	WAMPP_HIST_COL("0", 0) WAMPP_HIST_COL("1", 1) WAMPP_HIST_COL("2", 2)
+	WAMPP_HIST_COL("4", 3) WAMPP_HIST_COL("8", 4) WAMPP_HIST_COL("16", 5)
+	WAMPP_HIST_COL("32", 6) WAMPP_HIST_COL("64", 7)
+	WAMPP_HIST_COL("128", 8) WAMPP_HIST_COL("256", 9)
+	WAMPP_HIST_COL("512", 10) WAMPP_HIST_COL("1024", 11)
+	WAMPP_HIST_COL("2048", 12) WAMPP_HIST_COL("4096", 13)
+	WAMPP_HIST_COL("8192", 14) WAMPP_HIST_COL("16384", 15)
+	WAMPP_HIST_COL("32768", 16) WAMPP_HIST_COL("65536", 17)
+	WAMPP_HIST_COL("131072", 18) WAMPP_HIST_COL("262144", 19)
+	WAMPP_HIST_COL("524288", 20) WAMPP_HIST_COL("1048576", 21)
+};
+
+#define WAMPP_NSIZECOLS		ARRAY_SIZE(wampp_sizecols)
+#define WAMPP_SIZE_KEYS		3	/* pid, tgid, comm */
+static_assert(WAMP_HIST_NR + WAMPP_SIZE_KEYS == WAMPP_NSIZECOLS,
+	      "a sizes column per bucket of WAMP_HIST_NR");
+
+/* The io_ counters follow one another in the order of WAMP_IO_CLASSES. */
+#define WAMPP_IO_CHECK(name) \
+	static_assert((int)WAMP_TC_io_##name == \
+		      (int)WAMP_TC_io_fsync + (int)WAMP_IO_##name, \
+		      "io_" #name " is not io_fsync + WAMP_IO_" #name);
+WAMP_IO_CLASSES(WAMPP_IO_CHECK)
+
 #define WAMPP_MAX_COLS	64
 
 static int fail(char *err, size_t len, const char *fmt, ...)
@@ -449,7 +483,8 @@ static void *grow(void *p, size_t *cap, size_t n, size_t size)
 	return np;
 }
 
-enum section { S_COLUMNS, S_TASKS, S_DEVS, S_CG_COLUMNS, S_CGS, S_UNKNOWN };
+enum section { S_COLUMNS, S_TASKS, S_DEVS, S_CG_COLUMNS, S_CGS,
+	       S_SIZE_COLUMNS, S_SIZES, S_UNKNOWN };
 
 /* Where the parser is in the report, and the columns of its sections. */
 struct wampp_state {
@@ -457,8 +492,23 @@ struct wampp_state {
 	int col[WAMPP_NCOLS], ncols;
 	int dcol[WAMPP_NDEVCOLS], ndcols;
 	int cgcol[WAMPP_NCGCOLS], ncgcols;
+	int scol[WAMPP_NSIZECOLS], nscols;
 	size_t cap, dcap, cgcap;
+	size_t scursor;		/* the task row after the last sizes row's */
 };
+
+/* A section whose header line must come next. */
+static bool wants_header(const struct wampp_state *st)
+{
+	return st->sec == S_COLUMNS || st->sec == S_CG_COLUMNS ||
+	       st->sec == S_SIZE_COLUMNS;
+}
+
+static const char *header_name(const struct wampp_state *st)
+{
+	return st->sec == S_COLUMNS ? "" : st->sec == S_CG_COLUMNS ?
+	       "cgroup " : "sizes ";
+}
 
 /* The "# cgroup" line (1.4): its keys; the header line comes next. */
 static int parse_cg_line(char **f, size_t n, struct wampp_report *r,
@@ -503,8 +553,26 @@ static int parse_section(char *line, struct wampp_report *r,
 	} else if (n >= 2 && !strcmp(f[1], "cgroup")) {
 		st->sec = S_CG_COLUMNS;
 		return parse_cg_line(f + 2, n - 2, r, err, errlen);
+	} else if (n >= 2 && !strcmp(f[1], "sizes")) {
+		st->sec = S_SIZE_COLUMNS;
+		st->scursor = 0;
+		r->has_sizes = true;
 	}
 	return 0;
+}
+
+/* The task rows have every io_ column (1.5). */
+static bool has_io_cols(const struct wampp_state *st)
+{
+	size_t i;
+
+	for (i = 0; i < WAMPP_NCOLS; i++)
+		if (wampp_cols[i].kind == K_COUNTER &&
+		    wampp_cols[i].index >= WAMP_TC_io_fsync &&
+		    wampp_cols[i].index < WAMP_TC_io_fsync + WAMP_IO_NR &&
+		    st->col[i] < 0)
+			return false;
+	return true;
 }
 
 /* The header line of a section: where each known column is. */
@@ -578,6 +646,81 @@ static int add_cg(char *line, struct wampp_report *r,
 	return 0;
 }
 
+static bool hist_empty(const unsigned long long *h)
+{
+	unsigned int k;
+
+	for (k = 0; k < WAMP_HIST_NR; k++)
+		if (h[k])
+			return false;
+	return true;
+}
+
+/*
+ * The task row a sizes row is of: the next one after the last matched with
+ * its pid, tgid and comm (the section is in the task rows' order; a reused
+ * pid has two rows), or else any such row with writes not matched yet.
+ */
+static struct wampp_row *size_row(struct wampp_report *r,
+				  struct wampp_state *st, long long pid,
+				  long long tgid, const char *comm)
+{
+	struct wampp_row *w;
+	size_t i;
+
+	for (i = st->scursor; i < r->nrows; i++) {
+		w = &r->rows[i];
+		if (w->pid == pid && w->tgid == tgid && !strcmp(w->comm, comm)) {
+			st->scursor = i + 1;
+			return w;
+		}
+	}
+	for (i = 0; i < r->nrows; i++) {
+		w = &r->rows[i];
+		if (w->pid == pid && w->tgid == tgid &&
+		    !strcmp(w->comm, comm) && w->writes && hist_empty(w->hist))
+			return w;
+	}
+	return NULL;
+}
+
+/* A row of the sizes section (1.5): the histogram of a task row. */
+static int add_sizes(char *line, struct wampp_report *r,
+		     struct wampp_state *st, char *err, size_t errlen)
+{
+	unsigned long long h[WAMP_HIST_NR] = { 0 }, *to = NULL;
+	char *f[WAMPP_MAX_COLS];
+	int n = (int)split(line, f, WAMPP_MAX_COLS);
+	long long pid, tgid;
+	struct wampp_row *w;
+	const char *comm;
+	size_t c;
+
+	if (n < st->nscols)
+		return fail(err, errlen, "sizes row with %d fields, expected %d",
+			    n, st->nscols);
+	/* The three keys come first in the table: pid, tgid, comm. */
+	if (!parse_s64(f[st->scol[0]], &pid) ||
+	    !parse_s64(f[st->scol[1]], &tgid))
+		return fail(err, errlen, "bad pid or tgid in sizes row");
+	comm = f[st->scol[2]];
+	for (c = WAMPP_SIZE_KEYS; c < WAMPP_NSIZECOLS; c++)
+		if (!parse_u64(f[st->scol[c]], &h[wampp_sizecols[c].index]))
+			return fail(err, errlen, "bad number in sizes row");
+	if (pid == WAMPP_NONE && !strcmp(comm, WAMP_OTHER_COMM)) {
+		to = r->other.hist;
+	} else if (pid == WAMPP_NONE && !strcmp(comm, WAMP_EXITED_COMM)) {
+		to = r->exited_hist;
+	} else if (pid != WAMPP_NONE) {
+		w = size_row(r, st, pid, tgid, comm);
+		to = w ? w->hist : NULL;
+	}
+	/* A row of no task row (or a later format's kind): ignored. */
+	if (to)
+		memcpy(to, h, sizeof(h));
+	return 0;
+}
+
 /* A line after the first, by the section it is in. */
 static int parse_line(char *line, struct wampp_report *r,
 		      struct wampp_state *st, char *err, size_t errlen)
@@ -585,9 +728,9 @@ static int parse_line(char *line, struct wampp_report *r,
 	int n;
 
 	if (line[0] == '#') {
-		if (st->sec == S_COLUMNS || st->sec == S_CG_COLUMNS)
+		if (wants_header(st))
 			return fail(err, errlen, "no %sheader line",
-				    st->sec == S_COLUMNS ? "" : "cgroup ");
+				    header_name(st));
 		return parse_section(line, r, st, err, errlen);
 	}
 	switch (st->sec) {
@@ -596,6 +739,7 @@ static int parse_line(char *line, struct wampp_report *r,
 				 errlen);
 		st->ncols = n;
 		st->sec = S_TASKS;
+		r->has_io = n >= 0 && has_io_cols(st);
 		return n < 0 ? -1 : 0;
 	case S_TASKS:
 		return add_task(line, r, st, err, errlen);
@@ -609,6 +753,14 @@ static int parse_line(char *line, struct wampp_report *r,
 		return n < 0 ? -1 : 0;
 	case S_CGS:
 		return add_cg(line, r, st, err, errlen);
+	case S_SIZE_COLUMNS:
+		n = parse_header(line, wampp_sizecols, st->scol,
+				 WAMPP_NSIZECOLS, err, errlen);
+		st->nscols = n;
+		st->sec = S_SIZES;
+		return n < 0 ? -1 : 0;
+	case S_SIZES:
+		return add_sizes(line, r, st, err, errlen);
 	default:
 		return 0;
 	}
@@ -632,10 +784,11 @@ int wampp_parse(const char *text, struct wampp_report *r, char *err,
 			goto out;
 		first = false;
 	}
-	if (first || st.sec == S_COLUMNS || st.sec == S_CG_COLUMNS) {
-		fail(err, errlen, first ? "empty report" :
-		     st.sec == S_COLUMNS ? "no header line" :
-		     "no cgroup header line");
+	if (first || wants_header(&st)) {
+		if (first)
+			fail(err, errlen, "empty report");
+		else
+			fail(err, errlen, "no %sheader line", header_name(&st));
 		goto out;
 	}
 	ret = 0;
@@ -777,4 +930,182 @@ void wampp_unescape(const char *in, char *out, size_t len)
 		}
 	}
 	out[o] = '\0';
+}
+
+const char *wampp_hist_name(unsigned int k)
+{
+	return k < WAMP_HIST_NR ? wampp_sizecols[WAMPP_SIZE_KEYS + k].name :
+	       "?";
+}
+
+void wampp_stacks_free(struct wampp_stacks *s)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->n; i++) {
+		for (j = 0; j < s->st[i].nframes; j++)
+			free(s->st[i].frames[j]);
+		free(s->st[i].frames);
+	}
+	free(s->st);
+	s->st = NULL;
+	s->n = 0;
+}
+
+/* The first line's keys: sample=N depth=D entries=U/C overflow=O. */
+static int stacks_first(char *line, struct wampp_stacks *s, char *err,
+			size_t errlen)
+{
+	char *f[WAMPP_MAX_KV + 4], tail, *eq;
+	size_t n, i, magic = strlen(WAMP_STACKS_MAGIC);
+	bool ok = true;
+
+	if (strncmp(line, WAMP_STACKS_MAGIC " ", magic + 1))
+		return fail(err, errlen, "not a wamp stacks file (no '%s' line)",
+			    WAMP_STACKS_MAGIC);
+	n = split(line + magic, f, ARRAY_SIZE(f));
+	if (n < 1 || sscanf(f[0], "%d.%d%c", &s->major, &s->minor,
+			    &tail) != 2)
+		return fail(err, errlen, "no stacks format version");
+	if (s->major != WAMP_STACKS_MAJOR)
+		return fail(err, errlen,
+			    "stacks format %d.%d is not supported (this reader knows %d.x)",
+			    s->major, s->minor, WAMP_STACKS_MAJOR);
+	snprintf(s->entries, sizeof(s->entries), "-");
+	for (i = 1; i < n && ok; i++) {
+		eq = strchr(f[i], '=');
+		if (!eq)
+			return fail(err, errlen, "bad key '%s'", f[i]);
+		*eq++ = '\0';
+		if (!strcmp(f[i], "sample"))
+			ok = parse_u64(eq, &s->sample);
+		else if (!strcmp(f[i], "depth"))
+			ok = parse_u64(eq, &s->depth);
+		else if (!strcmp(f[i], "overflow"))
+			ok = parse_u64(eq, &s->overflow);
+		else if (!strcmp(f[i], "entries"))
+			snprintf(s->entries, sizeof(s->entries), "%s", eq);
+	}
+	return ok ? 0 : fail(err, errlen, "bad number in the stacks line");
+}
+
+/* The keys every record has, as bits. */
+enum {
+	SK_PID = 1, SK_TGID = 2, SK_COMM = 4, SK_CLASS = 8, SK_BIOS = 16,
+	SK_BYTES = 32, SK_ALL = 63
+};
+
+/* "stack pid=P tgid=T comm=COMM class=CLASS bios=B bytes=K" */
+static int stack_record(char *line, struct wampp_stack *st, char *err,
+			size_t errlen)
+{
+	char *f[WAMPP_MAX_KV], *eq;
+	size_t n = split(line, f, ARRAY_SIZE(f)), i;
+	unsigned int seen = 0;
+	bool ok = true;
+
+	memset(st, 0, sizeof(*st));
+	for (i = 1; i < n && ok; i++) {
+		eq = strchr(f[i], '=');
+		if (!eq)
+			return fail(err, errlen, "bad key '%s' in a stack record",
+				    f[i]);
+		*eq++ = '\0';
+		if (!strcmp(f[i], "pid")) {
+			ok = parse_s64(eq, &st->pid);
+			seen |= SK_PID;
+		} else if (!strcmp(f[i], "tgid")) {
+			ok = parse_s64(eq, &st->tgid);
+			seen |= SK_TGID;
+		} else if (!strcmp(f[i], "comm")) {
+			snprintf(st->comm, sizeof(st->comm), "%s", eq);
+			seen |= SK_COMM;
+		} else if (!strcmp(f[i], "class")) {
+			snprintf(st->class_name, sizeof(st->class_name), "%s",
+				 eq);
+			seen |= SK_CLASS;
+		} else if (!strcmp(f[i], "bios")) {
+			ok = parse_u64(eq, &st->bios);
+			seen |= SK_BIOS;
+		} else if (!strcmp(f[i], "bytes")) {
+			ok = parse_u64(eq, &st->bytes);
+			seen |= SK_BYTES;
+		}
+	}
+	if (!ok)
+		return fail(err, errlen, "bad number in a stack record");
+	if (seen != SK_ALL)
+		return fail(err, errlen,
+			    "a stack record without pid, tgid, comm, class, bios or bytes");
+	return 0;
+}
+
+/* A frame line: the record before it gets the frame. */
+static int stack_frame(struct wampp_stack *st, const char *frame, char *err,
+		       size_t errlen)
+{
+	char **nf, *copy;
+
+	if (!st)
+		return fail(err, errlen, "a frame before any stack record");
+	copy = strdup(frame);
+	nf = copy ? realloc(st->frames, (st->nframes + 1) * sizeof(*nf)) :
+	     NULL;
+	if (!nf) {
+		free(copy);
+		return fail(err, errlen, "out of memory");
+	}
+	st->frames = nf;
+	st->frames[st->nframes++] = copy;
+	return 0;
+}
+
+static int stacks_line(char *line, struct wampp_stacks *s, size_t *cap,
+		       char *err, size_t errlen)
+{
+	struct wampp_stack *cur = s->n ? &s->st[s->n - 1] : NULL;
+	void *np;
+
+	if (line[0] == '\t')
+		return stack_frame(cur, line + 1, err, errlen);
+	if (strncmp(line, "stack ", 6))
+		return 0;	/* a later version's line: ignored */
+	np = grow(s->st, cap, s->n, sizeof(*s->st));
+	if (!np)
+		return fail(err, errlen, "out of memory");
+	s->st = np;
+	if (stack_record(line, &s->st[s->n], err, errlen))
+		return -1;
+	s->n++;
+	return 0;
+}
+
+int wampp_stacks_parse(const char *text, struct wampp_stacks *s, char *err,
+		       size_t errlen)
+{
+	char *copy = strdup(text), *line, *save = NULL;
+	bool first = true;
+	size_t cap = 0;
+	int ret = -1;
+
+	memset(s, 0, sizeof(*s));
+	if (!copy)
+		return fail(err, errlen, "out of memory");
+	for (line = strtok_r(copy, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (first ? stacks_first(line, s, err, errlen) :
+		    stacks_line(line, s, &cap, err, errlen))
+			goto out;
+		first = false;
+	}
+	if (first) {
+		fail(err, errlen, "empty stacks file");
+		goto out;
+	}
+	ret = 0;
+out:
+	free(copy);
+	if (ret)
+		wampp_stacks_free(s);
+	return ret;
 }

@@ -34,6 +34,12 @@ struct wampp_row {
 	unsigned int flags;	/* WAMP_F_* */
 	char flagstr[64];
 	long long cgroup;	/* its cgroup's id; WAMPP_NONE: "-" or absent */
+	/*
+	 * Its write-size histogram (the "# sizes" section, 1.5): hist[k]
+	 * counts the writes of wamp_hist_lower(k) bytes up to the next
+	 * bucket's; all 0 when the section has no row for it (no writes).
+	 */
+	unsigned long long hist[WAMP_HIST_NR];
 };
 
 /*
@@ -84,6 +90,32 @@ struct wampp_report {
 	struct wampp_cg *cgs;	/* cgroup rows, as printed */
 	bool has_cg_other;
 	struct wampp_cg cg_other;
+	bool has_io;		/* the task rows have the io_ columns (1.5) */
+	bool has_sizes;		/* the "# sizes" section was there (1.5) */
+	unsigned long long exited_hist[WAMP_HIST_NR];	/* its (exited) row */
+};
+
+/* A record of debugfs wamp/stacks: bios of one task, class and stack. */
+struct wampp_stack {
+	long long pid;		/* WAMPP_NONE for "-" */
+	long long tgid;
+	char comm[4 * WAMP_COMM_LEN + 1];	/* as printed: escaped */
+	char class_name[16];	/* an io_ column's name without "io_" */
+	unsigned long long bios;	/* of the sampled bios */
+	unsigned long long bytes;
+	size_t nframes;
+	char **frames;		/* innermost first, as %pS printed them */
+};
+
+struct wampp_stacks {
+	int major;
+	int minor;
+	unsigned long long sample;	/* 1 in N bios; 0: none taken */
+	unsigned long long depth;
+	char entries[32];		/* U/C, as printed */
+	unsigned long long overflow;
+	size_t n;
+	struct wampp_stack *st;	/* as printed: by bytes, largest first */
 };
 
 /* 0, or -1 with a message in @err.  Free with wampp_free(). */
@@ -115,5 +147,19 @@ unsigned long long wampp_cg_key(const struct wampp_report *r, const char *key,
 				bool *found);
 /* "\\040" escapes of /proc/wamp back to bytes; writes at most @len. */
 void wampp_unescape(const char *in, char *out, size_t len);
+/*
+ * The sizes section's column of bucket @k: its lower bound in decimal, as
+ * the header line names it ("0", "1", "2", "4" ... "1048576").
+ */
+const char *wampp_hist_name(unsigned int k);
+
+/*
+ * debugfs wamp/stacks (its own format, 1.0): 0, or -1 with a message in
+ * @err (an unknown major version is refused).  Free with
+ * wampp_stacks_free().
+ */
+int wampp_stacks_parse(const char *text, struct wampp_stacks *s, char *err,
+		       size_t errlen);
+void wampp_stacks_free(struct wampp_stacks *s);
 
 #endif /* WAMPPARSE_H */

@@ -3,7 +3,9 @@
  * wampstat: read /proc/wamp and report which tasks turn small writes into
  * much bigger device I/O, once or over intervals (like iostat 1 5), per
  * task, process, command, device or cgroup (container), as a table, JSON
- * or Prometheus metrics, or full screen (--top).  See wampstat(8).
+ * or Prometheus metrics, or full screen (--top); the write sizes
+ * (--sizes), the kernel stacks (--stacks) and the findings explained
+ * (--explain).  See wampstat(8).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,6 +16,8 @@
 #include <unistd.h>
 #include "wampparse.h"
 #include "wscontainer.h"
+#include "wsexplain.h"
+#include "wsstacks.h"
 #include "wstop.h"
 #include "wsview.h"
 
@@ -50,7 +54,15 @@ static void print_usage(FILE *f)
 		"      --cgroup PATH   only tasks (cgroups) in cgroup PATH or below it\n"
 		"      --container ID  only this container (id or prefix, 4+ hex digits)\n"
 		"                      or Kubernetes pod (uid or prefix)\n"
+		"      --comm NAME     only tasks whose command name is NAME\n"
 		"      --flagged       only rows flagged SMALL, SYNC or AMP\n"
+		"      --sizes         write-size histograms (format 1.5), per task, -P, -C\n"
+		"      --stacks        the sampled kernel stacks of the tasks' block I/O\n"
+		"                      (debugfs, root), per task, -P, -C\n"
+		"      --stacks-file FILE  a saved copy of the stacks (--stacks, --explain)\n"
+		"      --no-offsets    --stacks: frames without their +offset/size\n"
+		"      --explain       each flagged process (-C: command) in sentences, with\n"
+		"                      what to try\n"
 		"      --json          one JSON object per report\n"
 		"      --prometheus    Prometheus text exposition format\n"
 		"      --help          this help\n"
@@ -104,9 +116,32 @@ static char *parse_cgroup_arg(const char *s)
 	return p;
 }
 
+static const char *mode_opt(enum ws_mode m)
+{
+	return m == WS_MODE_SIZES ? "--sizes" : m == WS_MODE_STACKS ?
+	       "--stacks" : "--explain";
+}
+
 /* The combinations of options that make no sense; 0 if none. */
 static int check_opts(const struct ws_opts *o)
 {
+	if (o->mode != WS_MODE_TABLE &&
+	    (o->view == WS_DEVS || o->view == WS_CGROUPS)) {
+		fprintf(stderr,
+			"wampstat: %s takes no -d or -c: it is per task, process (-P) or command (-C)\n",
+			mode_opt(o->mode));
+		return -1;
+	}
+	if (o->comm && (o->view == WS_DEVS || o->view == WS_CGROUPS)) {
+		fprintf(stderr,
+			"wampstat: --comm takes tasks: not with -d or -c\n");
+		return -1;
+	}
+	if (o->mode != WS_MODE_TABLE && o->format == WS_PROM) {
+		fprintf(stderr, "wampstat: %s has no Prometheus output (--json has it all)\n",
+			mode_opt(o->mode));
+		return -1;
+	}
 	if (o->view == WS_DEVS && (o->cgroup || o->container)) {
 		fprintf(stderr,
 			"wampstat: -d takes no --cgroup or --container: devices are not per cgroup\n");
@@ -124,10 +159,19 @@ static int check_opts(const struct ws_opts *o)
 	return 0;
 }
 
-/* -c, --cgroup and --container need the report's cgroup section (1.4). */
+/*
+ * -c, --cgroup and --container need the report's cgroup section (1.4),
+ * --sizes its sizes section (1.5).
+ */
 static int check_cgroups(const struct wampp_report *r, const char *path,
 			 const struct ws_opts *o)
 {
+	if (o->mode == WS_MODE_SIZES && !r->has_sizes) {
+		fprintf(stderr,
+			"wampstat: %s has no sizes section (format %d.%d, not 1.5 or later): no write sizes to show\n",
+			path, r->major, r->minor);
+		return -1;
+	}
 	if (!ws_needs_cgroups(o) || r->has_cgroups)
 		return 0;
 	fprintf(stderr,
@@ -135,6 +179,92 @@ static int check_cgroups(const struct wampp_report *r, const char *path,
 		"-c, --cgroup and --container need one\n", path, r->major,
 		r->minor);
 	return -1;
+}
+
+/* Where the stacks come from, and what --explain says without them. */
+struct stacks_src {
+	const char *file;	/* --stacks-file, or NULL */
+	bool live;		/* the report is /proc/wamp */
+};
+
+/*
+ * The stacks for --explain: the file's, or the live ones with a live
+ * report; NULL with why in @note (said once, in the output) otherwise.
+ */
+static struct wampp_stacks *explain_stacks(const struct stacks_src *src,
+					   const struct wampp_report *r,
+					   char *note, size_t len)
+{
+	const char *path = src->file ? src->file : WAMP_STACKS_PATH;
+	struct wampp_stacks *s;
+	char err[256], *text;
+
+	if (!src->file && !src->live) {
+		snprintf(note, len,
+			 "none for a saved report (--stacks-file gives saved stacks)");
+		return NULL;
+	}
+	if (!src->file && r->minor < 5) {
+		snprintf(note, len, "none: this wamp has no stacks (format %d.%d < 1.5)",
+			 r->major, r->minor);
+		return NULL;
+	}
+	text = wampp_read_file(path);
+	if (!text) {
+		if (src->file)
+			snprintf(note, len, "cannot read %s: %s", path,
+				 strerror(errno));
+		else
+			snprintf(note, len,
+				 "not readable (root and debugfs needed)");
+		return NULL;
+	}
+	s = malloc(sizeof(*s));
+	if (s && wampp_stacks_parse(text, s, err, sizeof(err))) {
+		snprintf(note, len, "%s: %s", path, err);
+		free(s);
+		s = NULL;
+	} else if (!s) {
+		snprintf(note, len, "out of memory");
+	}
+	free(text);
+	return s;
+}
+
+/* --explain: the view not cut by -n, with the stacks of the same view. */
+static int emit_explain(const struct wampp_report *cur,
+			const struct wampp_report *prev, double secs,
+			const struct ws_opts *o, const struct stacks_src *src,
+			struct ws_result *res)
+{
+	struct ws_opts b = *o;
+	struct ws_stack_view sv;
+	struct ws_explain_ctx x = { .proc_root = src->live ? "/proc" : NULL };
+	struct wampp_stacks *s;
+	char note[512];
+	int ret;
+
+	b.top = 0;
+	b.flagged = false;
+	ret = ws_build(cur, prev, secs, &b, res);
+	if (ret)
+		return ret;
+	s = explain_stacks(src, cur, note, sizeof(note));
+	if (s && !ws_stacks_build(s, NULL, &b, &sv))
+		x.stacks = &sv;
+	else
+		x.stacks_note = s ? "out of memory" : note;
+	if (o->format == WS_JSON)
+		ws_print_explain_json(stdout, res, o, &x, (long long)time(NULL));
+	else
+		ws_print_explain(stdout, res, o, &x);
+	if (x.stacks)
+		ws_stacks_free(&sv);
+	if (s) {
+		wampp_stacks_free(s);
+		free(s);
+	}
+	return 0;
 }
 
 /* Read and parse the report; on failure why, the way a user needs it. */
@@ -190,10 +320,13 @@ static struct timespec *now_ts(void)
 }
 
 static int emit(const struct wampp_report *cur, const struct wampp_report *prev,
-		double secs, const struct ws_opts *o)
+		double secs, const struct ws_opts *o,
+		const struct stacks_src *src)
 {
 	struct ws_result res;
-	int ret = ws_build(cur, prev, secs, o, &res);
+	int ret = o->mode == WS_MODE_EXPLAIN ?
+		  emit_explain(cur, prev, secs, o, src, &res) :
+		  ws_build(cur, prev, secs, o, &res);
 
 	if (ret) {
 		fprintf(stderr, "wampstat: %s\n",
@@ -204,7 +337,13 @@ static int emit(const struct wampp_report *cur, const struct wampp_report *prev,
 			"out of memory");
 		return -1;
 	}
-	if (o->format == WS_JSON)
+	if (o->mode == WS_MODE_EXPLAIN)
+		;	/* printed */
+	else if (o->mode == WS_MODE_SIZES && o->format == WS_JSON)
+		ws_print_sizes_json(stdout, &res, o, (long long)time(NULL));
+	else if (o->mode == WS_MODE_SIZES)
+		ws_print_sizes(stdout, &res, o);
+	else if (o->format == WS_JSON)
 		ws_print_json(stdout, &res, o, (long long)time(NULL));
 	else if (o->format == WS_PROM)
 		ws_print_prom(stdout, &res, o);
@@ -213,6 +352,78 @@ static int emit(const struct wampp_report *cur, const struct wampp_report *prev,
 	fflush(stdout);
 	ws_result_free(&res);
 	return 0;
+}
+
+/*
+ * --stacks: the stacks file (debugfs, or --stacks-file), and for
+ * --cgroup and --container the report whose task rows say which tasks
+ * are theirs.  wampstat's exit status.
+ */
+static int run_stacks(const char *path, bool path_given,
+		      const struct stacks_src *src, const struct ws_opts *o)
+{
+	const char *spath = src->file ? src->file : WAMP_STACKS_PATH;
+	struct ws_opts b = *o;
+	struct wampp_report r;
+	struct wampp_stacks s;
+	struct ws_stack_view v;
+	struct ws_result keep;
+	bool have_r = false, have_keep = false;
+	char err[512], *text;
+	int ret = 1, e;
+
+	if (ws_needs_cgroups(o) || path_given) {
+		if (load(path, !strcmp(path, WAMP_PROC_PATH), &r))
+			return 1;
+		have_r = true;
+		if (check_cgroups(&r, path, o))
+			goto out;
+		b.view = WS_TASKS;
+		b.mode = WS_MODE_TABLE;
+		b.top = 0;
+		b.flagged = false;
+		if (ws_build(&r, NULL, 0, &b, &keep)) {
+			fprintf(stderr, "wampstat: %s: cannot build its task rows\n",
+				path);
+			goto out;
+		}
+		have_keep = true;
+	}
+	text = wampp_read_file(spath);
+	if (!text) {
+		e = errno;
+		/* The live report, if there is one, says if it has stacks. */
+		if (!src->file && !have_r &&
+		    !load_msg(WAMP_PROC_PATH, true, &r, err, sizeof(err)))
+			have_r = true;
+		ws_stacks_why(spath, e, !src->file, have_r ? &r : NULL, err,
+			      sizeof(err));
+		fprintf(stderr, "wampstat: --stacks: %s\n", err);
+		goto out;
+	}
+	e = wampp_stacks_parse(text, &s, err, sizeof(err));
+	free(text);
+	if (e) {
+		fprintf(stderr, "wampstat: %s: %s\n", spath, err);
+		goto out;
+	}
+	if (ws_stacks_build(&s, have_keep ? &keep : NULL, o, &v)) {
+		fprintf(stderr, "wampstat: out of memory\n");
+	} else {
+		if (o->format == WS_JSON)
+			ws_print_stacks_json(stdout, &v, o, (long long)time(NULL));
+		else
+			ws_print_stacks(stdout, &v, o);
+		ws_stacks_free(&v);
+		ret = 0;
+	}
+	wampp_stacks_free(&s);
+out:
+	if (have_keep)
+		ws_result_free(&keep);
+	if (have_r)
+		wampp_free(&r);
+	return ret;
 }
 
 int main(int argc, char **argv)
@@ -232,6 +443,12 @@ int main(int argc, char **argv)
 		{ "cgroup", required_argument, NULL, 'G' },
 		{ "container", required_argument, NULL, 'K' },
 		{ "flagged", no_argument, NULL, 'F' },
+		{ "comm", required_argument, NULL, 'm' },
+		{ "sizes", no_argument, NULL, 'Z' },
+		{ "stacks", no_argument, NULL, 'k' },
+		{ "stacks-file", required_argument, NULL, 'L' },
+		{ "no-offsets", no_argument, NULL, 'O' },
+		{ "explain", no_argument, NULL, 'E' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "prometheus", no_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'H' },
@@ -245,16 +462,18 @@ int main(int argc, char **argv)
 	const char *path = WAMP_PROC_PATH;
 	long long *pids = NULL, count = -1, interval = 0, n = 0;
 	char want[WS_CT_ID_LEN + 1], *cgroup = NULL;
+	struct stacks_src src = { NULL, false };
 	struct timespec start, deadline;
 	double t0, t1;
 	char *end;
-	bool top = false;
-	int c, k, ret = 0;
+	bool top = false, path_given = false;
+	int c, k, modes = 0, ret = 0;
 
 	while ((c = getopt_long(argc, argv, "f:s:n:PCdcp:hV", lo, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			path = optarg;
+			path_given = true;
 			break;
 		case 's':
 			for (k = 1; k < (int)ARRAY_SIZE(keys) &&
@@ -318,6 +537,22 @@ int main(int argc, char **argv)
 		case 'F':
 			o.flagged = true;
 			break;
+		case 'm':
+			o.comm = optarg;
+			break;
+		case 'Z':
+		case 'k':
+		case 'E':
+			o.mode = c == 'Z' ? WS_MODE_SIZES : c == 'k' ?
+				 WS_MODE_STACKS : WS_MODE_EXPLAIN;
+			modes++;
+			break;
+		case 'L':
+			src.file = optarg;
+			break;
+		case 'O':
+			o.no_offsets = true;
+			break;
 		case 'J':
 			o.format = WS_JSON;
 			break;
@@ -370,8 +605,41 @@ int main(int argc, char **argv)
 		print_usage(stderr);
 		return 2;
 	}
+	if (modes > 1) {
+		fprintf(stderr,
+			"wampstat: --sizes, --stacks and --explain are views of their own: one at a time\n");
+		return 2;
+	}
+	if (src.file && o.mode != WS_MODE_STACKS && o.mode != WS_MODE_EXPLAIN) {
+		fprintf(stderr, "wampstat: --stacks-file goes with --stacks or --explain\n");
+		return 2;
+	}
+	if (o.no_offsets && o.mode != WS_MODE_STACKS) {
+		fprintf(stderr, "wampstat: --no-offsets goes with --stacks\n");
+		return 2;
+	}
+	if (top && o.mode != WS_MODE_TABLE) {
+		fprintf(stderr, "wampstat: --top shows the table only, not %s\n",
+			mode_opt(o.mode));
+		return 2;
+	}
+	if (o.mode == WS_MODE_STACKS && interval) {
+		fprintf(stderr,
+			"wampstat: --stacks takes no interval: the stacks are counts since load or reset\n");
+		return 2;
+	}
+	/* --explain explains processes, or commands with -C. */
+	if (o.mode == WS_MODE_EXPLAIN && o.view == WS_TASKS)
+		o.view = WS_PROCS;
 	if (check_opts(&o))
 		return 2;
+	if (o.mode == WS_MODE_STACKS) {
+		ret = run_stacks(path, path_given, &src, &o);
+		free(pids);
+		free(cgroup);
+		return ret;
+	}
+	src.live = !strcmp(path, WAMP_PROC_PATH);
 	if (top)
 		return ws_top_main(path, !strcmp(path, WAMP_PROC_PATH),
 				   interval ? interval : 1000000000LL, count,
@@ -386,7 +654,7 @@ int main(int argc, char **argv)
 	}
 	ret = check_cgroups(&cur, path, &o);
 	if (ret || interval == 0) {
-		ret = ret || emit(&cur, NULL, 0, &o);
+		ret = ret || emit(&cur, NULL, 0, &o, &src);
 		wampp_free(&cur);
 		free(pids);
 		free(cgroup);
@@ -410,7 +678,7 @@ int main(int argc, char **argv)
 			ret = 1;
 			break;
 		}
-		if (emit(&cur, &prev, t1 - t0, &o))
+		if (emit(&cur, &prev, t1 - t0, &o, &src))
 			ret = 1;
 		wampp_free(&prev);
 		t0 = t1;

@@ -129,6 +129,9 @@ static const struct wampp_row *prev_row(const struct wampp_report *prev,
 	for (k = 0; k < WAMP_TC_NR; k++)
 		if (p->tc[k] > r->tc[k])
 			return NULL;
+	for (k = 0; k < WAMP_HIST_NR; k++)
+		if (p->hist[k] > r->hist[k])
+			return NULL;
 	return p;
 }
 
@@ -138,6 +141,8 @@ static void ent_add(struct ws_ent *e, const struct ws_ent *t)
 
 	for (k = 0; k < WAMP_TC_NR; k++)
 		e->tc[k] += t->tc[k];
+	for (k = 0; k < WAMP_HIST_NR; k++)
+		e->hist[k] += t->hist[k];
 	e->cum_writes += t->cum_writes;
 	/* Tasks of several cgroups folded: no one cgroup. */
 	if (e->ntasks && e->cgroup != t->cgroup) {
@@ -207,8 +212,12 @@ static int build_tasks(const struct wampp_report *cur,
 			o->view == WS_COMMS ? -1 : r->pid;
 		t.tgid = o->view == WS_COMMS ? -1 : r->tgid;
 		ws_unescape(r->comm, t.name, sizeof(t.name));
+		if (o->comm && strcmp(t.name, o->comm))
+			continue;
 		for (k = 0; k < WAMP_TC_NR; k++)
 			t.tc[k] = r->tc[k] - (p ? p->tc[k] : 0);
+		for (k = 0; k < WAMP_HIST_NR; k++)
+			t.hist[k] = r->hist[k] - (p ? p->hist[k] : 0);
 		t.cum_writes = r->writes;
 		t.ntasks = 1;
 		if (prev && idle(&t))
@@ -456,6 +465,37 @@ bool ws_needs_cgroups(const struct ws_opts *o)
 	       (o->view != WS_DEVS && (o->cgroup || o->container));
 }
 
+#define WS_IO_KEY(name)	"io_" #name,
+static const char *const ws_io_keys[] = { WAMP_IO_CLASSES(WS_IO_KEY) };
+#define WS_IO_NAME(name)	#name,
+static const char *const ws_io_names[] = { WAMP_IO_CLASSES(WS_IO_NAME) };
+
+const char *ws_io_name(unsigned int k)
+{
+	return k < WAMP_IO_NR ? ws_io_names[k] : "?";
+}
+
+/*
+ * The totals' io_ split (1.5), and the histograms of (other) and
+ * (exited), of the report or of the interval since @p.
+ */
+static void build_io_hist(const struct wampp_report *cur,
+			  const struct wampp_report *p, struct ws_result *res)
+{
+	unsigned int k;
+
+	res->has_io = cur->has_io;
+	for (k = 0; k < WAMP_IO_NR; k++)
+		res->io[k] = key_delta(wampp_key, cur, p, ws_io_keys[k]);
+	res->has_sizes = cur->has_sizes;
+	for (k = 0; k < WAMP_HIST_NR; k++) {
+		res->other_hist[k] = sub(cur->other.hist[k],
+					 p ? p->other.hist[k] : 0);
+		res->exited_hist[k] = sub(cur->exited_hist[k],
+					  p ? p->exited_hist[k] : 0);
+	}
+}
+
 /* The totals of the report's lines, or of the interval since @p. */
 static void build_totals(const struct wampp_report *cur,
 			 const struct wampp_report *p, struct ws_result *res)
@@ -471,6 +511,7 @@ static void build_totals(const struct wampp_report *cur,
 				       WAMP_KEY_WRITES);
 	res->exited_write_bytes = key_delta(wampp_exited_key, cur, p,
 					    WAMP_KEY_WRITE_BYTES);
+	build_io_hist(cur, p, res);
 }
 
 /* The rows of the view, unsorted and unclassified. */
@@ -522,14 +563,19 @@ int ws_build(const struct wampp_report *cur, const struct wampp_report *prev,
 		classify(res->ents, res->n, &res->th);
 	classify(res->cgs, res->ncgs, &res->th);
 	classify(&res->cg_other, 1, &res->th);
+	res->filtered = o->npids || o->comm || o->cgroup || o->container;
 	for (i = 0, w = 0; i < res->n; i++) {
 		if (o->flagged && !(res->ents[i].flags & WS_FINDINGS))
+			continue;
+		/* A histogram of no writes is no histogram. */
+		if (o->mode == WS_MODE_SIZES && !res->ents[i].writes)
 			continue;
 		res->ents[w++] = res->ents[i];
 	}
 	res->n = w;
 	ws_sort_devs = o->view == WS_DEVS;
 	ws_sort_key = o->key != WS_KEY_DEFAULT ? o->key :
+		      o->mode == WS_MODE_SIZES ? WS_KEY_WRITES :
 		      o->view == WS_DEVS || res->has_blk ? WS_KEY_BLK :
 		      WS_KEY_BYTES;
 	if (res->n)
@@ -552,7 +598,7 @@ void ws_result_free(struct ws_result *res)
 	res->ncgi = 0;
 }
 
-static void flags_str(unsigned int flags, char *buf, size_t len)
+void ws_flags_str(unsigned int flags, char *buf, size_t len)
 {
 	static const struct wamp_flag_name names[] = WAMP_FLAG_NAMES;
 	size_t i, o = 0;
@@ -566,7 +612,7 @@ static void flags_str(unsigned int flags, char *buf, size_t len)
 		snprintf(buf, len, "-");
 }
 
-static void amp_str(const struct ws_ent *e, char *buf, size_t len)
+void ws_amp_str(const struct ws_ent *e, char *buf, size_t len)
 {
 	unsigned long long c;
 
@@ -631,7 +677,76 @@ static const char *bytes_str(unsigned long long v, bool h, char *buf,
 	return buf;
 }
 
-static const char *view_name(enum ws_view v)
+unsigned int ws_pct(unsigned long long part, unsigned long long whole)
+{
+	if (!whole)
+		return 0;
+	return (unsigned int)(((__uint128_t)part * 100 + whole / 2) / whole);
+}
+
+static unsigned long long io_sum(const unsigned long long *io)
+{
+	unsigned long long sum = 0;
+	unsigned int k;
+
+	for (k = 0; k < WAMP_IO_NR; k++)
+		sum += io[k];
+	return sum;
+}
+
+/* The class of @io with the most bytes (the first of equals), or -1. */
+static int io_max(const unsigned long long *io, const bool *done)
+{
+	int k, best = -1;
+
+	for (k = 0; k < WAMP_IO_NR; k++)
+		if (io[k] && !(done && done[k]) &&
+		    (best < 0 || io[k] > io[best]))
+			best = k;
+	return best;
+}
+
+int ws_io_dominant(const struct ws_ent *e, unsigned int *pct)
+{
+	const unsigned long long *io = &e->tc[WAMP_TC_io_fsync];
+	int k = io_max(io, NULL);
+
+	*pct = k < 0 ? 0 : ws_pct(io[k], io_sum(io));
+	return k;
+}
+
+/*
+ * "journal 75%, fsync 25%": the classes with bytes, most first, in percent
+ * of their sum ("<1%" for a few bytes), with the bytes if @bytes.
+ */
+const char *ws_io_split(const unsigned long long *io, bool bytes, bool h,
+			char *buf, size_t len)
+{
+	unsigned long long sum = io_sum(io);
+	bool done[WAMP_IO_NR] = { false };
+	unsigned int pct;
+	size_t o = 0;
+	char b[32], p[16];
+	int k;
+
+	snprintf(buf, len, "-");
+	while ((k = io_max(io, done)) >= 0 && o < len) {
+		done[k] = true;
+		pct = ws_pct(io[k], sum);
+		if (pct)
+			snprintf(p, sizeof(p), "%u%%", pct);
+		else
+			snprintf(p, sizeof(p), "<1%%");
+		o += snprintf(buf + o, len - o, "%s%s %s", o ? ", " : "",
+			      ws_io_name(k), p);
+		if (bytes && o < len)
+			o += snprintf(buf + o, len - o, " (%s bytes)",
+				      bytes_str(io[k], h, b, sizeof(b)));
+	}
+	return buf;
+}
+
+const char *ws_view_name(enum ws_view v)
 {
 	static const char *const names[] = { "tasks", "processes",
 					     "commands", "devices",
@@ -641,10 +756,10 @@ static const char *view_name(enum ws_view v)
 }
 
 /* The lines above every text view: totals, folded exited tasks. */
-static void print_summary(FILE *f, const struct ws_result *res, bool h)
+void ws_print_summary(FILE *f, const struct ws_result *res, bool h)
 {
 	double s = res->seconds;
-	char sys[32], b1[32], b2[32];
+	char sys[32], b1[256], b2[32];
 
 	if (res->write_bytes)
 		snprintf(sys, sizeof(sys), "%llu.%02llu",
@@ -665,6 +780,9 @@ static void print_summary(FILE *f, const struct ws_result *res, bool h)
 		fprintf(f, "exited tasks folded: %llu, with %llu writes, %s bytes\n",
 			res->exited_rows, res->exited_writes,
 			bytes_str(res->exited_write_bytes, h, b1, sizeof(b1)));
+	if (res->has_io && io_sum(res->io))
+		fprintf(f, "block bytes by path: %s\n",
+			ws_io_split(res->io, false, h, b1, sizeof(b1)));
 }
 
 static void print_devs(FILE *f, const struct ws_result *res, bool h)
@@ -703,6 +821,18 @@ static void print_cg_cols(FILE *f, const struct ws_ent *e)
 		ct ? ws_container_label(ct) : "-");
 }
 
+/* IO_PATH: the class with the most of the block bytes, and its share. */
+static void print_io_col(FILE *f, const struct ws_ent *e)
+{
+	char buf[32] = "-";
+	unsigned int pct;
+	int k = ws_io_dominant(e, &pct);
+
+	if (k >= 0)
+		snprintf(buf, sizeof(buf), "%s:%u%%", ws_io_name(k), pct);
+	fprintf(f, " %-14s", buf);
+}
+
 /* The header of a task view; the cgroup columns with a cgroup section. */
 static void print_task_header(FILE *f, const struct ws_result *res,
 			      enum ws_view v)
@@ -718,6 +848,8 @@ static void print_task_header(FILE *f, const struct ws_result *res,
 		"AMP", s > 0 ? "DIRTIED/s" : "DIRTIED",
 		s > 0 ? "WBBYTES/s" : "WB_BYTES",
 		s > 0 ? "JRNL/s" : "JRNL_BYTES");
+	if (res->has_io)
+		fprintf(f, " %-14s", "IO_PATH");
 	if (res->has_cgroups)
 		fprintf(f, " %8s %-10s %-12s", "CGROUP", "RUNTIME", "CONTAINER");
 	fputs(" FLAGS\n", f);
@@ -728,7 +860,7 @@ static void print_counts(FILE *f, const struct ws_ent *e, double s, bool h)
 {
 	char amp[32];
 
-	amp_str(e, amp, sizeof(amp));
+	ws_amp_str(e, amp, sizeof(amp));
 	print_num(f, e->writes, s, 10);
 	print_bytes(f, e->write_bytes, s, 12, h);
 	if (e->writes)
@@ -747,7 +879,7 @@ static void print_task(FILE *f, const struct ws_result *res,
 	double s = res->seconds;
 	char fl[64];
 
-	flags_str(e->flags, fl, sizeof(fl));
+	ws_flags_str(e->flags, fl, sizeof(fl));
 	fprintf(f, "%c ", e->flags & WS_FINDINGS ? '*' : ' ');
 	if (v == WS_COMMS)
 		fprintf(f, "%7d %7s", e->ntasks, "");
@@ -760,6 +892,8 @@ static void print_task(FILE *f, const struct ws_result *res,
 	print_bytes(f, e->dirtied, s, 12, h);
 	print_bytes(f, e->wb_bytes, s, 12, h);
 	print_bytes(f, e->jrnl_bytes, s, 12, h);
+	if (res->has_io)
+		print_io_col(f, e);
 	if (res->has_cgroups)
 		print_cg_cols(f, e);
 	fprintf(f, " %s\n", fl);
@@ -796,7 +930,7 @@ static void print_cgroups(FILE *f, const struct ws_result *res,
 		"AMP", "RUNTIME", "CONTAINER", "FLAGS", "PATH");
 	for (i = 0; i < res->n; i++) {
 		e = &res->ents[i];
-		flags_str(e->flags, fl, sizeof(fl));
+		ws_flags_str(e->flags, fl, sizeof(fl));
 		fprintf(f, "%c %8lld", e->flags & WS_FINDINGS ? '*' : ' ',
 			e->cgroup);
 		print_counts(f, e, s, o->human);
@@ -811,7 +945,7 @@ void ws_print_text(FILE *f, const struct ws_result *res,
 {
 	size_t i;
 
-	print_summary(f, res, o->human);
+	ws_print_summary(f, res, o->human);
 	if (o->view == WS_DEVS) {
 		print_devs(f, res, o->human);
 		return;
@@ -826,7 +960,7 @@ void ws_print_text(FILE *f, const struct ws_result *res,
 }
 
 /* A JSON string: quotes, backslashes and control bytes escaped. */
-static void json_str(FILE *f, const char *s)
+void ws_json_str(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; *s; s++) {
@@ -847,7 +981,7 @@ static void json_flags(FILE *f, unsigned int flags)
 	char buf[64], *t, *save = NULL;
 	bool first = true;
 
-	flags_str(flags, buf, sizeof(buf));
+	ws_flags_str(flags, buf, sizeof(buf));
 	fputc('[', f);
 	for (t = strtok_r(buf, ",", &save); t && strcmp(t, "-");
 	     t = strtok_r(NULL, ",", &save)) {
@@ -869,7 +1003,7 @@ static void jstr_opt(FILE *f, const char *key, const char *v)
 	if (!*v)
 		return;
 	fprintf(f, ",\"%s\":", key);
-	json_str(f, v);
+	ws_json_str(f, v);
 }
 
 /* The keys of what a cgroup's path says: those it says. */
@@ -890,7 +1024,7 @@ static void json_amp_flags(FILE *f, const struct ws_ent *e)
 {
 	char amp[32];
 
-	amp_str(e, amp, sizeof(amp));
+	ws_amp_str(e, amp, sizeof(amp));
 	fprintf(f, ",\"amp\":%s,\"flags\":", strcmp(amp, "-") ? amp : "null");
 	json_flags(f, e->flags);
 }
@@ -905,30 +1039,30 @@ static void json_task_cg(FILE *f, const struct ws_ent *e)
 	if (!e->cgi)
 		return;
 	fputs(",\"cgroup_path\":", f);
-	json_str(f, e->cgi->cg->upath);
+	ws_json_str(f, e->cgi->cg->upath);
 	json_container(f, &e->cgi->ct);
+}
+
+static void json_keys(FILE *f, const struct ws_ent *e, enum ws_view view);
+
+void ws_json_ent_open(FILE *f, const struct ws_ent *e, enum ws_view view)
+{
+	json_keys(f, e, view);
+	WAMP_TASK_COUNTERS(WS_JSON_COUNTER)
+	json_amp_flags(f, e);
+	json_task_cg(f, e);
 }
 
 static void json_task(FILE *f, const struct ws_ent *e, enum ws_view view)
 {
-	if (view == WS_TASKS)
-		fprintf(f, "{\"pid\":%lld,\"tgid\":%lld,", e->pid, e->tgid);
-	else if (view == WS_PROCS)
-		fprintf(f, "{\"tgid\":%lld,", e->pid);
-	else
-		fputc('{', f);
-	fprintf(f, "\"tasks\":%d,\"comm\":", e->ntasks);
-	json_str(f, e->name);
-	WAMP_TASK_COUNTERS(WS_JSON_COUNTER)
-	json_amp_flags(f, e);
-	json_task_cg(f, e);
+	ws_json_ent_open(f, e, view);
 	fputc('}', f);
 }
 
 static void json_dev(FILE *f, const struct ws_ent *e)
 {
 	fprintf(f, "{\"device\":\"%s\",\"disk\":", e->dev);
-	json_str(f, e->name);
+	ws_json_str(f, e->name);
 	WAMP_DEV_COUNTERS(WS_JSON_DEV_COUNTER)
 	fputc('}', f);
 }
@@ -936,7 +1070,7 @@ static void json_dev(FILE *f, const struct ws_ent *e)
 static void json_cg(FILE *f, const struct ws_ent *e)
 {
 	fprintf(f, "{\"id\":%lld,\"path\":", e->cgroup);
-	json_str(f, e->cgi->cg->upath);
+	ws_json_str(f, e->cgi->cg->upath);
 	WAMP_CG_COUNTERS(WS_JSON_COUNTER)
 	json_amp_flags(f, e);
 	json_container(f, &e->cgi->ct);
@@ -973,7 +1107,7 @@ static void json_cgroups(FILE *f, const struct ws_result *res,
 	if (o->view == WS_CGROUPS)
 		fprintf(f, ",\"subtree\":%s", o->subtree ? "true" : "false");
 	fputs(",\"cgroup_io\":", f);
-	json_str(f, res->cg_io);
+	ws_json_str(f, res->cg_io);
 	fprintf(f, ",\"cgroup_other\":{\"overflow\":%llu", res->cg_overflow);
 	WAMP_CG_COUNTERS(WS_JSON_COUNTER)
 	fputs("},\"cgroups\":[", f);
@@ -985,15 +1119,33 @@ static void json_cgroups(FILE *f, const struct ws_result *res,
 	fputc(']', f);
 }
 
+void ws_json_head(FILE *f, const struct ws_result *res, const char *view,
+		  long long timestamp)
+{
+	fprintf(f, "{\"version\":%d,\"format\":\"%d.%d\"", WS_JSON_VERSION,
+		res->major, res->minor);
+	fprintf(f, ",\"time\":%lld,\"interval\":%.3f,\"view\":\"%s\"",
+		timestamp, res->seconds, view);
+}
+
+/* ,"io":{"fsync":N,...}: a split of block bytes by path (1.5). */
+static void json_io(FILE *f, const unsigned long long *io)
+{
+	unsigned int k;
+
+	fputs(",\"io\":{", f);
+	for (k = 0; k < WAMP_IO_NR; k++)
+		fprintf(f, "%s\"%s\":%llu", k ? "," : "", ws_io_name(k),
+			io[k]);
+	fputc('}', f);
+}
+
 void ws_print_json(FILE *f, const struct ws_result *res,
 		   const struct ws_opts *o, long long timestamp)
 {
 	const struct wamp_thresholds *t = &res->th;
 
-	fprintf(f, "{\"version\":%d,\"format\":\"%d.%d\"", WS_JSON_VERSION,
-		res->major, res->minor);
-	fprintf(f, ",\"time\":%lld,\"interval\":%.3f,\"view\":\"%s\"",
-		timestamp, res->seconds, view_name(o->view));
+	ws_json_head(f, res, ws_view_name(o->view), timestamp);
 	fprintf(f, ",\"thresholds\":{\"min_writes\":%u", t->min_writes);
 	jnum(f, "small_write_bytes", t->small_write_bytes);
 	jnum(f, "sync_ratio", t->sync_ratio);
@@ -1004,6 +1156,8 @@ void ws_print_json(FILE *f, const struct ws_result *res,
 	jnum(f, "syncs", res->syncs);
 	jnum(f, "blk_bytes", res->blk_bytes);
 	jnum(f, "dev_write_bytes", res->dev_write_bytes);
+	if (res->has_io)
+		json_io(f, res->io);
 	fprintf(f, "},\"exited\":{\"rows\":%llu", res->exited_rows);
 	jnum(f, "writes", res->exited_writes);
 	jnum(f, "write_bytes", res->exited_write_bytes);
@@ -1083,18 +1237,19 @@ struct prom_metric {
 	const char *type;
 	const char *help;
 	size_t off;	/* of the value in struct ws_ent */
+	int minor;	/* the format minor that added it */
 };
 
 /* The metrics of each view, from the lists of wamp.h. */
 #define WS_PROM_TASK(name, minor, prom, help)				\
 	{ "wamp_task_" prom "_total", "counter", help,			\
-	  offsetof(struct ws_ent, name) },
+	  offsetof(struct ws_ent, name), minor },
 #define WS_PROM_DEV(name, prom, help)					\
 	{ "wamp_device_" prom "_total", "counter", help,		\
-	  offsetof(struct ws_ent, d.name) },
+	  offsetof(struct ws_ent, d.name), 0 },
 #define WS_PROM_CG(name, prom, help)					\
 	{ "wamp_cgroup_" prom "_total", "counter", help,		\
-	  offsetof(struct ws_ent, name) },
+	  offsetof(struct ws_ent, name), 0 },
 
 static const struct prom_metric prom_task[] = {
 	WAMP_TASK_COUNTERS(WS_PROM_TASK)
@@ -1160,6 +1315,9 @@ static void prom_families(FILE *f, const struct ws_result *res,
 	size_t i, j;
 
 	for (j = 0; j < nm; j++) {
+		/* A counter the report's format lacks: no series, not zeros. */
+		if (m[j].minor > res->minor)
+			continue;
 		fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", m[j].name,
 			m[j].help, m[j].name, m[j].type);
 		for (i = 0; i < n; i++) {
@@ -1210,6 +1368,194 @@ void ws_print_prom(FILE *f, const struct ws_result *res,
 	prom_total(f, "wamp_exited_write_bytes_total",
 		   "Bytes the folded rows of exited tasks asked to write.",
 		   res->exited_write_bytes);
+}
+
+void ws_hist_label(unsigned int k, char *buf, size_t len)
+{
+	static const char *const units[] = { "", "K", "M" };
+	unsigned long long lo = wamp_hist_lower(k), hi = lo * 2;
+	int ul = 0, uh = 0;
+
+	if (k <= 1) {
+		snprintf(buf, len, "[%llu]", lo);
+		return;
+	}
+	for (; lo >= 1024 && !(lo % 1024); lo /= 1024)
+		ul++;
+	if (k == WAMP_HIST_NR - 1) {
+		snprintf(buf, len, "[%llu%s, ...)", lo, units[ul]);
+		return;
+	}
+	for (; hi >= 1024 && !(hi % 1024); hi /= 1024)
+		uh++;
+	snprintf(buf, len, "[%llu%s, %llu%s)", lo, units[ul], hi, units[uh]);
+}
+
+#define WS_HIST_BAR	52	/* bpftrace's bar: the largest bucket's */
+
+void ws_print_hist(FILE *f, const unsigned long long *hist,
+		   const char *indent)
+{
+	unsigned long long max = 0;
+	unsigned int k, first = WAMP_HIST_NR, last = 0, bar;
+	char label[32];
+
+	for (k = 0; k < WAMP_HIST_NR; k++) {
+		if (!hist[k])
+			continue;
+		if (first == WAMP_HIST_NR)
+			first = k;
+		last = k;
+		if (hist[k] > max)
+			max = hist[k];
+	}
+	for (k = first; k <= last && max; k++) {
+		bar = (unsigned int)((__uint128_t)hist[k] * WS_HIST_BAR / max);
+		ws_hist_label(k, label, sizeof(label));
+		fprintf(f, "%s%-16s%8llu |%.*s%*s|\n", indent, label, hist[k],
+			(int)bar, "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@",
+			(int)(WS_HIST_BAR - bar), "");
+	}
+}
+
+void ws_json_hist(FILE *f, const unsigned long long *hist)
+{
+	unsigned int k;
+
+	fputc('{', f);
+	for (k = 0; k < WAMP_HIST_NR; k++)
+		fprintf(f, "%s\"%s\":%llu", k ? "," : "", wampp_hist_name(k),
+			hist[k]);
+	fputc('}', f);
+}
+
+static unsigned long long hist_sum(const unsigned long long *hist)
+{
+	unsigned long long sum = 0;
+	unsigned int k;
+
+	for (k = 0; k < WAMP_HIST_NR; k++)
+		sum += hist[k];
+	return sum;
+}
+
+/* "redis-server pid 144 tgid 144", "redis-server tgid 144 (2 tasks)". */
+static void ent_title(FILE *f, const struct ws_ent *e, enum ws_view v)
+{
+	fputs(e->name, f);
+	if (v == WS_TASKS)
+		fprintf(f, " pid %lld tgid %lld", e->pid, e->tgid);
+	else if (v == WS_PROCS)
+		fprintf(f, " tgid %lld (%d task%s)", e->pid, e->ntasks,
+			e->ntasks == 1 ? "" : "s");
+	else
+		fprintf(f, " (%d task%s)", e->ntasks, e->ntasks == 1 ? "" : "s");
+}
+
+/* A block of --sizes: its title line, its histogram, a blank line. */
+static void sizes_block(FILE *f, const struct ws_ent *e, enum ws_view v,
+			bool h)
+{
+	char b[32], avg[32];
+
+	ent_title(f, e, v);
+	fprintf(f, ": %llu writes, %s bytes, avg %s\n", e->writes,
+		bytes_str(e->write_bytes, h, b, sizeof(b)),
+		e->writes ? bytes_str(e->write_bytes / e->writes, h, avg,
+				      sizeof(avg)) : "-");
+	ws_print_hist(f, e->hist, "");
+	fputc('\n', f);
+}
+
+/* The block of (other) or (exited): their writes, by the sizes alone. */
+static void folded_block(FILE *f, const char *title, const char *note,
+			 const unsigned long long *hist)
+{
+	fprintf(f, "%s: %llu writes%s\n", title, hist_sum(hist), note);
+	ws_print_hist(f, hist, "");
+	fputc('\n', f);
+}
+
+/* (other) and (exited) have sizes of their own: shown unfiltered. */
+static bool show_folded(const struct ws_result *res, const struct ws_opts *o)
+{
+	return res->has_sizes && !res->filtered && !o->flagged;
+}
+
+void ws_print_sizes(FILE *f, const struct ws_result *res,
+		    const struct ws_opts *o)
+{
+	static const char *const per[] = { "task", "process", "command" };
+	size_t i;
+
+	ws_print_summary(f, res, o->human);
+	if (!res->has_sizes) {
+		fprintf(f, "no write sizes: the report has no sizes section ");
+		fprintf(f, "(format %d.%d; 1.5 has it)\n", res->major,
+			res->minor);
+		return;
+	}
+	fprintf(f, "write sizes per %s%s (the bytes each write syscall asked for; counts%s):\n\n",
+		per[o->view <= WS_COMMS ? o->view : 0],
+		res->seconds > 0 ? " over the interval" : "",
+		res->seconds > 0 ? " in the interval, not per second" :
+		" since load or reset");
+	for (i = 0; i < res->n; i++)
+		sizes_block(f, &res->ents[i], o->view, o->human);
+	if (!show_folded(res, o))
+		return;
+	if (hist_sum(res->other_hist))
+		folded_block(f, WAMP_OTHER_COMM, "", res->other_hist);
+	if (hist_sum(res->exited_hist))
+		folded_block(f, WAMP_EXITED_COMM,
+			     " (of the rows of exited tasks folded)",
+			     res->exited_hist);
+}
+
+/* The keys of a task row (the view's), as the task rows' JSON has them. */
+static void json_keys(FILE *f, const struct ws_ent *e, enum ws_view view)
+{
+	if (view == WS_TASKS)
+		fprintf(f, "{\"pid\":%lld,\"tgid\":%lld,", e->pid, e->tgid);
+	else if (view == WS_PROCS)
+		fprintf(f, "{\"tgid\":%lld,", e->pid);
+	else
+		fputc('{', f);
+	fprintf(f, "\"tasks\":%d,\"comm\":", e->ntasks);
+	ws_json_str(f, e->name);
+}
+
+void ws_print_sizes_json(FILE *f, const struct ws_result *res,
+			 const struct ws_opts *o, long long timestamp)
+{
+	const struct ws_ent *e;
+	size_t i;
+
+	ws_json_head(f, res, "sizes", timestamp);
+	fprintf(f, ",\"group\":\"%s\",\"has_sizes\":%s,\"rows\":[",
+		ws_view_name(o->view), res->has_sizes ? "true" : "false");
+	for (i = 0; res->has_sizes && i < res->n; i++) {
+		e = &res->ents[i];
+		if (i)
+			fputc(',', f);
+		json_keys(f, e, o->view);
+		jnum(f, "writes", e->writes);
+		jnum(f, "write_bytes", e->write_bytes);
+		fputs(",\"sizes\":", f);
+		ws_json_hist(f, e->hist);
+		fputc('}', f);
+	}
+	fputc(']', f);
+	if (show_folded(res, o)) {
+		fprintf(f, ",\"other\":{\"writes\":%llu,\"sizes\":",
+			hist_sum(res->other_hist));
+		ws_json_hist(f, res->other_hist);
+		fprintf(f, "},\"exited\":{\"writes\":%llu,\"sizes\":",
+			hist_sum(res->exited_hist));
+		ws_json_hist(f, res->exited_hist);
+		fputc('}', f);
+	}
+	fputs("}\n", f);
 }
 
 long long ws_interval_ns(const char *s)

@@ -23,6 +23,13 @@ enum ws_view { WS_TASKS, WS_PROCS, WS_COMMS, WS_DEVS, WS_CGROUPS };
 enum ws_key { WS_KEY_DEFAULT, WS_KEY_WRITES, WS_KEY_BYTES, WS_KEY_SYNCS,
 	      WS_KEY_BLK, WS_KEY_AMP };
 enum ws_format { WS_TEXT, WS_JSON, WS_PROM };
+/*
+ * What is shown of the rows: the table; their write-size histograms
+ * (--sizes); their kernel stacks (--stacks, wsstacks.h); the findings in
+ * sentences (--explain, wsexplain.h).
+ */
+enum ws_mode { WS_MODE_TABLE, WS_MODE_SIZES, WS_MODE_STACKS,
+	       WS_MODE_EXPLAIN };
 
 /* A cgroup row of the report, with what its path says (1.4). */
 struct ws_cgi {
@@ -56,6 +63,7 @@ struct ws_ent {
 	unsigned long long cum_writes;
 	unsigned int flags;	/* WAMP_F_*: classified on what is shown */
 	int ntasks;		/* tasks folded into this row */
+	unsigned long long hist[WAMP_HIST_NR];	/* write sizes (1.5) */
 };
 
 /* Errors of ws_build(). */
@@ -75,6 +83,9 @@ struct ws_opts {
 	bool subtree;		/* cgroups: the counts of their subtrees */
 	const char *cgroup;	/* only in this cgroup (unescaped) or below */
 	const char *container;	/* only this container or pod (ws_container_arg) */
+	const char *comm;	/* only tasks of this command name (unescaped) */
+	enum ws_mode mode;
+	bool no_offsets;	/* --stacks: frames without +off/size */
 };
 
 struct ws_result {
@@ -99,6 +110,14 @@ struct ws_result {
 	struct ws_ent *cgs;	/* the rows the filters keep, in report order */
 	size_t ncgs;
 	struct ws_ent cg_other;	/* the section's (other) row */
+	/* the io_ columns (1.5): the totals' split of blk_bytes by path */
+	bool has_io;
+	unsigned long long io[WAMP_IO_NR];
+	/* the sizes section (1.5): (other)'s and (exited)'s histograms */
+	bool has_sizes;
+	unsigned long long other_hist[WAMP_HIST_NR];
+	unsigned long long exited_hist[WAMP_HIST_NR];
+	bool filtered;		/* -p, --comm, --cgroup or --container */
 };
 
 /* The module's thresholds, from the report's first line. */
@@ -137,6 +156,50 @@ bool ws_needs_cgroups(const struct ws_opts *o);
 
 void ws_print_text(FILE *f, const struct ws_result *res,
 		   const struct ws_opts *o);
+/* --sizes: a histogram per row, drawn as bpftrace's hist() draws them. */
+void ws_print_sizes(FILE *f, const struct ws_result *res,
+		    const struct ws_opts *o);
+void ws_print_sizes_json(FILE *f, const struct ws_result *res,
+			 const struct ws_opts *o, long long timestamp);
+
+/* The I/O classes' names: "fsync", "sync" ... (WAMP_IO_CLASSES). */
+const char *ws_io_name(unsigned int k);
+/*
+ * The class with the most of @e's block bytes (WAMP_IO_*), and its share
+ * in whole percent (rounded to nearest) in @pct; -1 without block bytes.
+ */
+int ws_io_dominant(const struct ws_ent *e, unsigned int *pct);
+/*
+ * "journal 75%, fsync 25%": a split of block bytes by path, the classes
+ * with bytes, most first (with their bytes if @bytes); "-" for none.
+ */
+const char *ws_io_split(const unsigned long long *io, bool bytes, bool human,
+			char *buf, size_t len);
+/* @part of @whole in percent, rounded to the nearest; 0 if @whole is 0. */
+unsigned int ws_pct(unsigned long long part, unsigned long long whole);
+
+/*
+ * The lines of a histogram as bpftrace's hist() prints them: from the
+ * first bucket with a count to the last, "[4, 8)" labels, the count, and
+ * a bar of up to 52 '@' scaled to the largest bucket; each line starts
+ * with @indent.  Nothing for an empty histogram.
+ */
+void ws_print_hist(FILE *f, const unsigned long long *hist,
+		   const char *indent);
+/* The label of bucket @k: "[0]", "[1]", "[2, 4)", "[512K, 1M)", "[1M, ...)". */
+void ws_hist_label(unsigned int k, char *buf, size_t len);
+
+/* Shared with the other views: JSON strings, names, the summary line. */
+void ws_json_str(FILE *f, const char *s);
+void ws_json_hist(FILE *f, const unsigned long long *hist);
+/* A task view's row as its JSON object has it, without the closing '}'. */
+void ws_json_ent_open(FILE *f, const struct ws_ent *e, enum ws_view view);
+void ws_json_head(FILE *f, const struct ws_result *res, const char *view,
+		  long long timestamp);
+void ws_print_summary(FILE *f, const struct ws_result *res, bool human);
+void ws_flags_str(unsigned int flags, char *buf, size_t len);
+void ws_amp_str(const struct ws_ent *e, char *buf, size_t len);
+const char *ws_view_name(enum ws_view v);
 void ws_print_json(FILE *f, const struct ws_result *res,
 		   const struct ws_opts *o, long long timestamp);
 void ws_print_prom(FILE *f, const struct ws_result *res,

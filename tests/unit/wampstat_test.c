@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Host unit tests of the /proc/wamp parser, the shared flag rules and
- * wampstat's view logic (deltas, folding, flags, output), on fixtures.
+ * wampstat's view logic (deltas, folding, flags, output), its write sizes,
+ * stacks and explanations (format 1.5, debugfs wamp/stacks), on fixtures.
  * Run from the repository root: fixtures are read from tests/unit/fixtures.
  */
 #define _GNU_SOURCE
+#include <assert.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +18,8 @@
 #include "kselftest_harness.h"
 #include "wamp.h"
 #include "wampparse.h"
+#include "wsexplain.h"
+#include "wsstacks.h"
 #include "wsview.h"
 
 #define FIX "tests/unit/fixtures/"
@@ -1846,6 +1850,1161 @@ TEST(help_and_man_agree)
 	}
 	EXPECT_LE(16, checked);
 	free(man);
+}
+
+/* ---- format 1.5: the io_ columns, the sizes section; the stacks ---- */
+
+#define FIX15 FIX "v1.5-redis.txt"
+#define STACKS15 FIX "v1.5-stacks.txt"
+
+FIXTURE(v15) {
+	struct wampp_report r;
+	struct wampp_stacks s;
+	struct ws_result res;
+};
+
+FIXTURE_SETUP(v15)
+{
+	char err[256], *text;
+
+	ASSERT_EQ(0, parse_file(FIX15, &self->r, err, sizeof(err)))
+		TH_LOG("%s", err);
+	text = wampp_read_file(STACKS15);
+	ASSERT_NE(NULL, text);
+	ASSERT_EQ(0, wampp_stacks_parse(text, &self->s, err, sizeof(err)))
+		TH_LOG("%s", err);
+	free(text);
+	memset(&self->res, 0, sizeof(self->res));
+}
+
+FIXTURE_TEARDOWN(v15)
+{
+	ws_result_free(&self->res);
+	wampp_stacks_free(&self->s);
+	wampp_free(&self->r);
+}
+
+/* The task counters' names, as the first line and the exited line key them. */
+static const char *const counter_names[] = {
+	"writes", "write_bytes", "syncs", "blk_reqs", "blk_bytes", "dirtied",
+	"wb_bytes", "jrnl_bytes", "io_fsync", "io_sync", "io_writeback",
+	"io_journal", "io_direct", "io_reclaim", "io_other",
+};
+
+static_assert(ARRAY_SIZE(counter_names) == WAMP_TC_NR, "counter_names");
+
+static unsigned long long sum_hist(const unsigned long long *h)
+{
+	unsigned long long n = 0;
+
+	for (int k = 0; k < WAMP_HIST_NR; k++)
+		n += h[k];
+	return n;
+}
+
+static unsigned long long sum_io(const unsigned long long *tc)
+{
+	unsigned long long n = 0;
+
+	for (int k = 0; k < WAMP_IO_NR; k++)
+		n += tc[WAMP_TC_io_fsync + k];
+	return n;
+}
+
+/*
+ * The fixture is consistent as the format says a quiescent read is: each
+ * row's io_ add up to its blk_bytes and its buckets to its writes; rows,
+ * (other) and exited make every total of the first line.
+ */
+TEST_F(v15, parse_io_and_sizes)
+{
+	struct wampp_report *r = &self->r;
+	const struct wampp_row *w;
+	unsigned long long tot;
+
+	EXPECT_EQ(5, r->minor);
+	EXPECT_TRUE(r->has_io);
+	EXPECT_TRUE(r->has_sizes);
+	EXPECT_EQ(9, r->nrows);
+	w = wampp_find(r, 159);
+	ASSERT_NE(NULL, w);
+	EXPECT_EQ(3788800, w->io_fsync);
+	EXPECT_EQ(11395072, w->io_journal);
+	EXPECT_EQ(0, w->io_writeback);
+	EXPECT_EQ(189, w->cgroup);	/* after the io_ columns */
+	EXPECT_EQ(WAMP_F_SMALL | WAMP_F_SYNC | WAMP_F_AMP, w->flags);
+	EXPECT_EQ(6, w->hist[4]);	/* [8, 16) */
+	EXPECT_EQ(2880, w->hist[6]);	/* [32, 64) */
+	EXPECT_EQ(30, w->hist[7]);
+	EXPECT_EQ(18432000, wampp_find(r, 190)->io_direct);
+	EXPECT_EQ(64, wampp_find(r, 175)->hist[WAMP_HIST_NR - 1]);
+	EXPECT_EQ(0, sum_hist(wampp_find(r, 162)->hist));	/* no writes */
+	EXPECT_EQ(5, r->other.hist[4]);
+	EXPECT_EQ(3, r->exited_hist[4]);
+	for (size_t i = 0; i < r->nrows; i++) {
+		w = &r->rows[i];
+		EXPECT_EQ(w->blk_bytes, sum_io(w->tc)) TH_LOG("pid %lld", w->pid);
+		EXPECT_EQ(w->writes, sum_hist(w->hist)) TH_LOG("pid %lld", w->pid);
+	}
+	EXPECT_EQ(r->other.writes, sum_hist(r->other.hist));
+	EXPECT_EQ(wampp_exited_key(r, "writes", NULL), sum_hist(r->exited_hist));
+	for (int k = 0; k < WAMP_TC_NR; k++) {
+		tot = r->other.tc[k] +
+		      wampp_exited_key(r, counter_names[k], NULL);
+		for (size_t i = 0; i < r->nrows; i++)
+			tot += r->rows[i].tc[k];
+		EXPECT_EQ(wampp_key(r, counter_names[k], NULL), tot)
+			TH_LOG("%s", counter_names[k]);
+	}
+	EXPECT_EQ(wampp_key(r, "blk_bytes", NULL),
+		  wampp_sys_key(r, WAMP_KEY_DEV_WRITE_BYTES, NULL));
+}
+
+/* The bucket columns are named by wamp_hist_lower(), as the helpers say. */
+TEST(hist_buckets_and_names)
+{
+	char want[32];
+
+	for (unsigned int k = 0; k < WAMP_HIST_NR; k++) {
+		snprintf(want, sizeof(want), "%llu", wamp_hist_lower(k));
+		EXPECT_STREQ(want, wampp_hist_name(k));
+		EXPECT_EQ(k, wamp_hist_bucket(wamp_hist_lower(k)));
+		if (k + 1 < WAMP_HIST_NR)
+			EXPECT_EQ(k, wamp_hist_bucket(wamp_hist_lower(k + 1) - 1));
+	}
+	EXPECT_EQ(WAMP_HIST_NR - 1, wamp_hist_bucket(~0ULL));
+	EXPECT_EQ(0, wamp_hist_bucket(0));
+	EXPECT_EQ(2, wamp_hist_bucket(3));
+}
+
+/* bpftrace's hist() labels: [0], [1], [2, 4) ... [512K, 1M), [1M, ...). */
+TEST(hist_labels)
+{
+	static const char *const want[WAMP_HIST_NR] = {
+		"[0]", "[1]", "[2, 4)", "[4, 8)", "[8, 16)", "[16, 32)",
+		"[32, 64)", "[64, 128)", "[128, 256)", "[256, 512)",
+		"[512, 1K)", "[1K, 2K)", "[2K, 4K)", "[4K, 8K)", "[8K, 16K)",
+		"[16K, 32K)", "[32K, 64K)", "[64K, 128K)", "[128K, 256K)",
+		"[256K, 512K)", "[512K, 1M)", "[1M, ...)",
+	};
+	char buf[32];
+
+	for (unsigned int k = 0; k < WAMP_HIST_NR; k++) {
+		ws_hist_label(k, buf, sizeof(buf));
+		EXPECT_STREQ(want[k], buf);
+	}
+}
+
+static char *hist_text(const unsigned long long *h, const char *indent)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ws_print_hist(f, h, indent);
+	fclose(f);
+	return buf;
+}
+
+static const char drawn[] =
+	"[4, 8)               100 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+	"[8, 16)               50 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |\n"
+	"[16, 32)               1 |                                                    |\n"
+	"[32, 64)               0 |                                                    |\n"
+	"[64, 128)              3 |@                                                   |\n";
+
+/*
+ * Drawn as bpftrace draws it: label in 16 columns, count in 8, a bar of
+ * 52 x count / max '@' (rounded down), empty buckets inside kept, those
+ * before the first count and after the last left out.
+ */
+TEST(hist_drawing)
+{
+	unsigned long long h[WAMP_HIST_NR] = { 0 };
+	char *out;
+
+	h[3] = 100;
+	h[4] = 50;
+	h[5] = 1;
+	h[7] = 3;
+	out = hist_text(h, "");
+	EXPECT_STREQ(drawn, out);
+	free(out);
+	memset(h, 0, sizeof(h));
+	h[0] = 7;
+	h[WAMP_HIST_NR - 1] = 123456789;
+	out = hist_text(h, "  ");
+	expect_in(_metadata, out, (const char *const []){
+		"  [0]                    7 |                                                    |\n",
+		"  [512K, 1M)             0 |",
+		"  [1M, ...)       123456789 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n",
+		NULL });
+	free(out);
+	memset(h, 0, sizeof(h));
+	out = hist_text(h, "");
+	EXPECT_STREQ("", out ? out : "(null)");
+	free(out);
+}
+
+/* Rows of one pid (a reused one): each its own sizes row, in order. */
+TEST(parse_sizes_rows_matched_in_order)
+{
+	static const char txt[] =
+		"# wamp 1.5 writes=7 write_bytes=70 syncs=0 blk_reqs=0 blk_bytes=0 min_writes=1 small_write_bytes=512 sync_ratio=10 amp_ratio=2.00\n"
+		"pid tgid comm writes write_bytes avg_write syncs blk_reqs blk_bytes amp cgroup flags\n"
+		"5 5 a 3 30 10 0 0 0 0.00 - EXITED\n"
+		"6 6 idle 0 0 - 0 0 0 - - -\n"
+		"5 5 a 4 40 10 0 0 0 0.00 - -\n"
+		"- - (other) 0 0 - 0 0 0 - - -\n"
+		"# sizes rows=2 later=1\n"
+		"pid tgid comm 0 1 2 4 8 16 32 64 128 256 512 1024 2048 4096 8192 16384 32768 65536 131072 262144 524288 1048576 2097152\n"
+		"5 5 a 0 0 0 0 3 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 9\n"
+		"5 5 a 0 0 0 0 4 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 9\n"
+		"77 77 gone 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 9\n"
+		"- - (other) 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 9\n"
+		"- - (exited) 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 9\n";
+	struct wampp_report r;
+	char err[256];
+
+	ASSERT_EQ(0, wampp_parse(txt, &r, err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_TRUE(r.has_sizes);
+	EXPECT_FALSE(r.has_io);		/* no io_ columns in this one */
+	EXPECT_EQ(3, r.rows[0].hist[4]);
+	EXPECT_EQ(0, sum_hist(r.rows[1].hist));
+	EXPECT_EQ(4, r.rows[2].hist[4]);
+	EXPECT_EQ(0, r.rows[2].hist[0]);	/* 77's row matched no task */
+	wampp_free(&r);
+}
+
+#define HEAD15 "# wamp 1.5 a=1\npid tgid comm writes write_bytes avg_write syncs flags\n1 1 x 1 1 1 0 -\n"
+#define SZHDR "pid tgid comm 0 1 2 4 8 16 32 64 128 256 512 1024 2048 4096 8192 16384 32768 65536 131072 262144 524288 1048576\n"
+
+TEST(parse_sizes_rejects_malformed)
+{
+	static const struct {
+		const char *txt, *msg;
+	} bad[] = {
+		{ HEAD15 "# sizes rows=1\n", "no sizes header line" },
+		{ HEAD15 "# sizes rows=1\n# system a=1\n", "no sizes header line" },
+		{ HEAD15 "# sizes rows=1\npid tgid comm 0 1 2 4\n",
+		  "column '8' missing" },
+		{ HEAD15 "# sizes rows=1\n" SZHDR "1 1 x 0 1\n",
+		  "sizes row with 5 fields, expected 25" },
+		{ HEAD15 "# sizes rows=1\n" SZHDR
+		  "1 1 x 0 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 -1\n",
+		  "bad number in sizes row" },
+		{ HEAD15 "# sizes rows=1\n" SZHDR
+		  "x 1 x 0 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
+		  "bad pid or tgid in sizes row" },
+	};
+	struct wampp_report r;
+	char err[256];
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		err[0] = '\0';
+		EXPECT_EQ(-1, wampp_parse(bad[i].txt, &r, err, sizeof(err)))
+			TH_LOG("input #%zu was accepted", i);
+		EXPECT_STREQ(bad[i].msg, err) TH_LOG("input #%zu", i);
+	}
+}
+
+/* Before 1.5: no io_ columns, no sizes; every earlier fixture still parses. */
+TEST(parse_older_have_no_io_or_sizes)
+{
+	static const char *const files[] = { FIX "v1.0.txt", FIX "v1.1-demo.txt",
+					     FIX14, FIX "v1.4-demo-t0.txt",
+					     FIX "v1.4-demo-t1.txt",
+					     FIX "v1.9-future.txt" };
+	struct wampp_report r;
+	char err[256];
+
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		ASSERT_EQ(0, parse_file(files[i], &r, err, sizeof(err)))
+			TH_LOG("%s: %s", files[i], err);
+		EXPECT_FALSE(r.has_io) TH_LOG("%s", files[i]);
+		EXPECT_FALSE(r.has_sizes) TH_LOG("%s", files[i]);
+		for (size_t j = 0; j < r.nrows; j++) {
+			EXPECT_EQ(0, sum_hist(r.rows[j].hist));
+			EXPECT_EQ(0, sum_io(r.rows[j].tc));
+		}
+		wampp_free(&r);
+	}
+}
+
+/*
+ * The task view: the io_ split is the IO_PATH column (the class with the
+ * most of the row's block bytes) and a line of the totals' split; every
+ * io_ counter in JSON and Prometheus; none of it for a 1.4 report.
+ */
+TEST_F(v15, task_view_io)
+{
+	struct ws_opts o = { .top = 0 };
+	char *out = text_of(&self->r, NULL, 0, &o, ws_print_text);
+
+	expect_in(_metadata, out, (const char *const []){
+		"\nblock bytes by path: fsync 55%, journal 23%, direct 11%, writeback 5%, sync 5%\n",
+		"   JRNL_BYTES IO_PATH          CGROUP RUNTIME    CONTAINER    FLAGS\n",
+		"\n*     159     159 redis-server           2916       129861     44      898       2699     15183872  116.92      3788800            0     11395072 journal:75%         189 docker     4f3c9a1be27d SMALL,SYNC,AMP\n",
+		"\n*     190     190 dbwriter               1500      9000000   6000        0       1500     18432000    2.04            0            0            0 direct:100%        7200 -          db.service   AMP\n",
+		"        30717 sync:50%             61 -          backup.service EXITED\n",
+		"            0 -                     1 -          -            -\n",
+		NULL });
+	free(out);
+	out = text_of(&self->r, NULL, 0, &o, json_at_0);
+	expect_in(_metadata, out, (const char *const []){
+		"\"jrnl_bytes\":11395072,\"io_fsync\":3788800,\"io_sync\":0,\"io_writeback\":0,\"io_journal\":11395072,\"io_direct\":0,\"io_reclaim\":0,\"io_other\":0,\"amp\":116.92,",
+		",\"dev_write_bytes\":161855485,\"io\":{\"fsync\":88920064,\"sync\":8388608,\"writeback\":8392704,\"journal\":37722109,\"direct\":18432000,\"reclaim\":0,\"other\":0}},",
+		NULL });
+	free(out);
+	o.format = WS_PROM;
+	out = text_of(&self->r, NULL, 0, &o, ws_print_prom);
+	EXPECT_EQ(15, count(out, "# TYPE wamp_task_"));
+	expect_in(_metadata, out, (const char *const []){
+		"# HELP wamp_task_io_journal_bytes_total Part of blk_bytes that is journal commits.\n# TYPE wamp_task_io_journal_bytes_total counter\n",
+		"\nwamp_task_io_direct_bytes_total{pid=\"190\",tgid=\"190\",comm=\"dbwriter\",cgroup_id=\"7200\",container_id=\"\"} 18432000\n",
+		NULL });
+	free(out);
+}
+
+TEST_F(v14, no_io_before_1_5)
+{
+	struct ws_opts o = { .top = 0 };
+	char *out = text_of(&self->r, NULL, 0, &o, ws_print_text);
+
+	EXPECT_EQ(NULL, strstr(out, "IO_PATH")) TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(out, "by path")) TH_LOG("%s", out);
+	free(out);
+	out = text_of(&self->r, NULL, 0, &o, json_at_0);
+	EXPECT_EQ(NULL, strstr(out, "\"io\":")) TH_LOG("%s", out);
+	free(out);
+	o.format = WS_PROM;
+	out = text_of(&self->r, NULL, 0, &o, ws_print_prom);
+	EXPECT_EQ(0, count(out, "wamp_task_io_"));
+	free(out);
+}
+
+/* --sizes: one histogram per row with writes, as bpftrace's hist(). */
+TEST_F(v15, sizes_text)
+{
+	struct ws_opts o = { .mode = WS_MODE_SIZES, .top = 20 };
+	char *out = text_of(&self->r, NULL, 0, &o, ws_print_sizes);
+
+	expect_in(_metadata, out, (const char *const []){
+		"\nwrite sizes per task (the bytes each write syscall asked for; counts since load or reset):\n\n",
+		"\nredis-server pid 159 tgid 159: 2916 writes, 129861 bytes, avg 44\n"
+		"[8, 16)                6 |                                                    |\n"
+		"[16, 32)               0 |                                                    |\n"
+		"[32, 64)            2880 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+		"[64, 128)             30 |                                                    |\n\n",
+		"\ndd pid 175 tgid 175: 64 writes, 67108864 bytes, avg 1048576\n"
+		"[1M, ...)             64 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n\n",
+		"\n(other): 5 writes\n[8, 16)                5 |",
+		"\n(exited): 3 writes (of the rows of exited tasks folded)\n[8, 16)                3 |",
+		NULL });
+	/* Sorted by writes; no block for a row of no writes (jbd2, bio_aof). */
+	EXPECT_LT(strstr(out, "\ndd pid 176"), strstr(out, "\nredis-server pid 159"));
+	EXPECT_EQ(NULL, strstr(out, "jbd2")) TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(out, "bio_aof")) TH_LOG("%s", out);
+	free(out);
+	/* Per process: its tasks' histograms summed; filtered: no (other). */
+	o = (struct ws_opts){ .mode = WS_MODE_SIZES, .view = WS_PROCS,
+			      .container = "4f3c" };
+	out = text_of(&self->r, NULL, 0, &o, ws_print_sizes);
+	expect_in(_metadata, out, (const char *const []){
+		"write sizes per process (",
+		"\nredis-server tgid 159 (2 tasks): 2916 writes, 129861 bytes, avg 44\n[8, 16)",
+		NULL });
+	EXPECT_EQ(NULL, strstr(out, "(other)")) TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(out, "\ndd ")) TH_LOG("%s", out);
+	free(out);
+	o = (struct ws_opts){ .mode = WS_MODE_SIZES, .view = WS_COMMS,
+			      .comm = "dd" };
+	out = text_of(&self->r, NULL, 0, &o, ws_print_sizes);
+	expect_in(_metadata, out, (const char *const []){
+		"\ndd (2 tasks): 4160 writes, 83886080 bytes, avg 20164\n"
+		"[4K, 8K)            4096 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+		"[8K, 16K)              0 |                                                    |\n",
+		"[512K, 1M)             0 |                                                    |\n"
+		"[1M, ...)             64 |                                                    |\n",
+		NULL });
+	free(out);
+}
+
+/* The whole document, exactly (the two rows -n 2 keeps). */
+static const char *const sizes_want[] = {
+	"{\"version\":1,\"format\":\"1.5\",\"time\":0,\"interval\":0.000,\"view\":\"sizes\",\"group\":\"tasks\",\"has_sizes\":true,\"rows\":[{\"pid\":176,\"tgid\":176,\"tasks\":1,\"comm\":\"dd\",\"writes\":4096,\"write_bytes\":16777216,\"sizes\":{\"0\":0,\"1\":0,\"2\":0,\"4\":0,\"8\":0,\"16\":0,\"32\":0,\"64\":0,\"128\":0,\"256\":0,\"512\":0,\"1024\":0,\"2048\":0,\"4096\":4096,\"8192\":0,\"16384\":0,\"32768\":0,\"65536\":0,\"131072\":0,\"262144\":0,\"524288\":0,\"1048576\":0}},{\"pid\":159,\"tgid\":159,\"tasks\":1,\"comm\":\"redis-server\",\"writes\":2916,\"write_bytes\":129861,\"sizes\":{\"0\":0,\"1\":0,\"2\":0,\"4\":0,\"8\":6,\"16\":0,\"32\":2880,\"64\":30,\"128\":0,\"256\":0,\"512\":0,\"1024\":0,\"2048\":0,\"4096\":0,\"8192\":0,\"16384\":0,\"32768\":0,\"65536\":0,\"131072\":0,\"262144\":0,\"524288\":0,\"1048576\":0}}],\"other\":{\"writes\":5,\"sizes\":{\"0\":0,\"1\":0,\"2\":0,\"4\":0,\"8\":5,\"16\":0,\"32\":0,\"64\":0,\"128\":0,\"256\":0,\"512\":0,\"1024\":0,\"2048\":0,\"4096\":0,\"8192\":0,\"16384\":0,\"32768\":0,\"65536\":0,\"131072\":0,\"262144\":0,\"524288\":0,\"1048576\":0}},\"exited\":{\"writes\":3,\"sizes\":{\"0\":0,\"1\":0,\"2\":0,\"4\":0,\"8\":3,\"16\":0,\"32\":0,\"64\":0,\"128\":0,\"256\":0,\"512\":0,\"1024\":0,\"2048\":0,\"4096\":0,\"8192\":0,\"16384\":0,\"32768\":0,\"65536\":0,\"131072\":0,\"262144\":0,\"524288\":0,\"1048576\":0}}}\n",
+};
+
+static void sizes_json_at_0(FILE *f, const struct ws_result *res,
+			    const struct ws_opts *o)
+{
+	ws_print_sizes_json(f, res, o, 0);
+}
+
+TEST_F(v15, sizes_json)
+{
+	struct ws_opts o = { .mode = WS_MODE_SIZES, .top = 2 };
+	char *out = text_of(&self->r, NULL, 0, &o, sizes_json_at_0);
+
+	EXPECT_STREQ(sizes_want[0], out);
+	free(out);
+}
+
+static const char sz_prev[] =
+	"# wamp 1.5 writes=110 write_bytes=1100 syncs=0 blk_reqs=0 blk_bytes=0 min_writes=100 small_write_bytes=512 sync_ratio=10 amp_ratio=2.00\n"
+	"pid tgid comm writes write_bytes avg_write syncs blk_reqs blk_bytes amp cgroup flags\n"
+	"10 10 a 100 1000 10 0 0 0 0.00 - SMALL\n"
+	"11 11 b 10 100 10 0 0 0 0.00 - -\n"
+	"- - (other) 0 0 - 0 0 0 - - -\n"
+	"# sizes rows=2\n" SZHDR
+	"10 10 a 0 0 0 0 100 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n"
+	"11 11 b 0 0 0 0 10 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n"
+	"- - (other) 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n"
+	"- - (exited) 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
+
+/* 2 s later: a wrote 50 more of 8..15 bytes and 2 of 4 KiB; b idle. */
+static const char sz_cur[] =
+	"# wamp 1.5 writes=162 write_bytes=9592 syncs=0 blk_reqs=0 blk_bytes=0 min_writes=100 small_write_bytes=512 sync_ratio=10 amp_ratio=2.00\n"
+	"pid tgid comm writes write_bytes avg_write syncs blk_reqs blk_bytes amp cgroup flags\n"
+	"10 10 a 152 9492 62 0 0 0 0.00 - SMALL\n"
+	"11 11 b 10 100 10 0 0 0 0.00 - -\n"
+	"- - (other) 0 0 - 0 0 0 - - -\n"
+	"# sizes rows=2\n" SZHDR
+	"10 10 a 0 0 0 0 150 0 0 0 0 0 0 0 0 2 0 0 0 0 0 0 0 0\n"
+	"11 11 b 0 0 0 0 10 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n"
+	"- - (other) 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n"
+	"- - (exited) 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
+
+/* With an interval: the interval's histogram (counts, not rates). */
+TEST(sizes_interval)
+{
+	struct ws_opts o = { .mode = WS_MODE_SIZES };
+	struct wampp_report p, c;
+	char err[256], *out;
+
+	ASSERT_EQ(0, wampp_parse(sz_prev, &p, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, wampp_parse(sz_cur, &c, err, sizeof(err))) TH_LOG("%s", err);
+	out = text_of(&c, &p, 2.0, &o, ws_print_sizes);
+	expect_in(_metadata, out, (const char *const []){
+		"write sizes per task over the interval (the bytes each write syscall asked for; counts in the interval, not per second):\n",
+		"\na pid 10 tgid 10: 52 writes, 8492 bytes, avg 163\n"
+		"[8, 16)               50 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+		"[16, 32)               0 |                                                    |\n"
+		"[32, 64)               0 |                                                    |\n"
+		"[64, 128)              0 |                                                    |\n"
+		"[128, 256)             0 |                                                    |\n"
+		"[256, 512)             0 |                                                    |\n"
+		"[512, 1K)              0 |                                                    |\n"
+		"[1K, 2K)               0 |                                                    |\n"
+		"[2K, 4K)               0 |                                                    |\n"
+		"[4K, 8K)               2 |@@                                                  |\n\n",
+		NULL });
+	EXPECT_EQ(NULL, strstr(out, "\nb pid")) TH_LOG("%s", out);	/* idle */
+	free(out);
+	o.format = WS_JSON;
+	out = text_of(&c, &p, 2.0, &o, sizes_json_at_0);
+	expect_in(_metadata, out, (const char *const []){
+		"\"interval\":2.000,\"view\":\"sizes\",",
+		"{\"pid\":10,\"tgid\":10,\"tasks\":1,\"comm\":\"a\",\"writes\":52,\"write_bytes\":8492,\"sizes\":{\"0\":0,\"1\":0,\"2\":0,\"4\":0,\"8\":50,",
+		"\"4096\":2,",
+		NULL });
+	free(out);
+	wampp_free(&p);
+	wampp_free(&c);
+}
+
+/* A report without the section: said, in text and JSON; wampstat exits 1. */
+TEST_F(v14, sizes_unavailable)
+{
+	struct ws_opts o = { .mode = WS_MODE_SIZES };
+	char *out = text_of(&self->r, NULL, 0, &o, ws_print_sizes);
+
+	expect_in(_metadata, out, (const char *const []){
+		"\nno write sizes: the report has no sizes section (format 1.4; 1.5 has it)\n",
+		NULL });
+	free(out);
+	out = text_of(&self->r, NULL, 0, &o, sizes_json_at_0);
+	EXPECT_NE(NULL, strstr(out, "\"has_sizes\":false,\"rows\":[]}\n"))
+		TH_LOG("%s", out);
+	free(out);
+}
+
+TEST(stacks_parse)
+{
+	const struct wampp_stack *st;
+	struct wampp_stacks s;
+	char err[256], *text = wampp_read_file(STACKS15);
+
+	ASSERT_NE(NULL, text);
+	ASSERT_EQ(0, wampp_stacks_parse(text, &s, err, sizeof(err)))
+		TH_LOG("%s", err);
+	free(text);
+	EXPECT_EQ(1, s.major);
+	EXPECT_EQ(0, s.minor);
+	EXPECT_EQ(4, s.sample);
+	EXPECT_EQ(16, s.depth);
+	EXPECT_STREQ("11/4096", s.entries);
+	EXPECT_EQ(0, s.overflow);
+	ASSERT_EQ(11, s.n);
+	st = &s.st[0];
+	EXPECT_EQ(175, st->pid);
+	EXPECT_EQ(175, st->tgid);
+	EXPECT_STREQ("dd", st->comm);
+	EXPECT_STREQ("fsync", st->class_name);
+	EXPECT_EQ(4096, st->bios);
+	EXPECT_EQ(16777216, st->bytes);
+	ASSERT_EQ(11, st->nframes);
+	EXPECT_STREQ("submit_bio_noacct+0x1a0/0x5e0", st->frames[0]);
+	EXPECT_STREQ("ext4_sync_file+0x1c4/0x3a0 [ext4]", st->frames[7]);
+	EXPECT_STREQ("entry_SYSCALL_64_after_hwframe+0x63/0xcd",
+		     st->frames[10]);
+	for (size_t i = 1; i < s.n; i++)
+		EXPECT_GE(s.st[i - 1].bytes, s.st[i].bytes);	/* sorted */
+	wampp_stacks_free(&s);
+}
+
+TEST(stacks_parse_formats)
+{
+	static const char future[] =
+		"# wamp stacks 1.3 sample=1 depth=8 entries=2/64 overflow=5 new=7\n"
+		"# a comment of a later version\n"
+		"stack pid=5 tgid=4 comm=a\\040b class=fsync bios=2 bytes=8192 extra=x\n"
+		"\tf1+0x1/0x2\n"
+		"\tf2+0x1/0x2 [mod]\n"
+		"\n"
+		"later lines are ignored\n"
+		"stack pid=- tgid=- comm=(other) class=newclass bios=1 bytes=4096\n"
+		"\n";
+	static const struct {
+		const char *txt, *msg;
+	} bad[] = {
+		{ "", "empty stacks file" },
+		{ "# wamp 1.5 writes=1\n", "not a wamp stacks file (no '# wamp stacks' line)" },
+		{ "# wamp stacks x\n", "no stacks format version" },
+		{ "# wamp stacks 2.0 sample=1\n",
+		  "stacks format 2.0 is not supported (this reader knows 1.x)" },
+		{ "# wamp stacks 1.0 sample=x\n", "bad number in the stacks line" },
+		{ "# wamp stacks 1.0 sample\n", "bad key 'sample'" },
+		{ "# wamp stacks 1.0 sample=1\n\tframe\n",
+		  "a frame before any stack record" },
+		{ "# wamp stacks 1.0 sample=1\nstack pid=1 tgid=1 comm=a class=fsync bios=1\n",
+		  "a stack record without pid, tgid, comm, class, bios or bytes" },
+		{ "# wamp stacks 1.0 sample=1\n"
+		  "stack pid=1 tgid=1 comm=a class=fsync bios=1 bytes=-4\n",
+		  "bad number in a stack record" },
+		{ "# wamp stacks 1.0 sample=1\n"
+		  "stack pid=1 tgid=1 comm=a class=fsync bios=1 bytes=4096\n"
+		  "\tf\nstack pid\n",
+		  "bad key 'pid' in a stack record" },
+	};
+	struct wampp_stacks s;
+	char err[256];
+
+	ASSERT_EQ(0, wampp_stacks_parse(future, &s, err, sizeof(err)))
+		TH_LOG("%s", err);
+	EXPECT_EQ(3, s.minor);
+	EXPECT_EQ(5, s.overflow);
+	ASSERT_EQ(2, s.n);
+	EXPECT_STREQ("a\\040b", s.st[0].comm);
+	EXPECT_EQ(4, s.st[0].tgid);
+	ASSERT_EQ(2, s.st[0].nframes);
+	EXPECT_STREQ("f2+0x1/0x2 [mod]", s.st[0].frames[1]);
+	EXPECT_EQ(WAMPP_NONE, s.st[1].pid);
+	EXPECT_STREQ("newclass", s.st[1].class_name);
+	EXPECT_EQ(0, s.st[1].nframes);
+	wampp_stacks_free(&s);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		err[0] = '\0';
+		EXPECT_EQ(-1, wampp_stacks_parse(bad[i].txt, &s, err, sizeof(err)))
+			TH_LOG("input #%zu was accepted", i);
+		EXPECT_STREQ(bad[i].msg, err) TH_LOG("input #%zu", i);
+		EXPECT_EQ(NULL, s.st);
+	}
+}
+
+TEST(frame_short)
+{
+	static const char *const c[][2] = {
+		{ "submit_bio_noacct+0x1a0/0x5e0", "submit_bio_noacct" },
+		{ "ext4_sync_file+0x1c4/0x3a0 [ext4]", "ext4_sync_file [ext4]" },
+		{ "0xffffffffc0a01234", "0xffffffffc0a01234" },
+		{ "plain", "plain" },
+		{ "", "" },
+	};
+	char buf[128];
+
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
+		ws_frame_short(c[i][0], buf, sizeof(buf));
+		EXPECT_STREQ(c[i][1], buf);
+	}
+}
+
+static char *stacks_text(const struct wampp_stacks *s,
+			 const struct ws_result *keep, const struct ws_opts *o,
+			 bool json)
+{
+	struct ws_stack_view v;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (ws_stacks_build(s, keep, o, &v))
+		return strdup("(ws_stacks_build failed)");
+	f = open_memstream(&buf, &len);
+	if (json)
+		ws_print_stacks_json(f, &v, o, 0);
+	else
+		ws_print_stacks(f, &v, o);
+	fclose(f);
+	ws_stacks_free(&v);
+	return buf;
+}
+
+/* --stacks: perf report --stdio --no-children's call chains, per task. */
+TEST_F(v15, stacks_text)
+{
+	struct ws_opts o = { .view = WS_TASKS, .top = 20 };
+	long long pid159 = 159;
+	char *out = stacks_text(&self->s, NULL, &o, false);
+
+	expect_in(_metadata, out, (const char *const []){
+		"wamp stacks 1.0: 1 in 4 charged write bios sampled, depth 16, entries 11/4096, overflow 0\n"
+		"bios and bytes are the sampled bios'; est. = bytes x 4\n\n"
+		"dd pid 175 tgid 175: 1 stack, 4096 bios, 16777216 bytes sampled, est. 67108864 bytes\n"
+		"    100.00%  fsync     bios 4096  bytes 16777216  est. 67108864\n"
+		"            |\n"
+		"            ---submit_bio_noacct+0x1a0/0x5e0\n"
+		"               ext4_io_submit+0x4c/0x60 [ext4]\n",
+		"               entry_SYSCALL_64_after_hwframe+0x63/0xcd\n\n",
+		"\nredis-server pid 159 tgid 159: 3 stacks, 927 bios, 3796992 bytes sampled, est. 15187968 bytes\n"
+		"     69.80%  journal   bios 647  bytes 2650112  est. 10600448\n"
+		"            |\n"
+		"            ---submit_bio_noacct+0x1a0/0x5e0\n"
+		"               submit_bh_wbc+0x16b/0x1a0\n"
+		"               jbd2_journal_commit_transaction+0x6c7/0x1b70 [jbd2]\n"
+		"               kjournald2+0xae/0x280 [jbd2]\n"
+		"               kthread+0xe9/0x110\n"
+		"               ret_from_fork+0x22/0x30\n\n"
+		"     24.92%  fsync     bios 231  bytes 946176  est. 3784704\n",
+		"\n      5.29%  journal   bios 49  bytes 200704  est. 802816\n",
+		NULL });
+	free(out);
+	/* -n 1 and --no-offsets; -p keeps the pid's (or tgid's) records. */
+	o = (struct ws_opts){ .top = 1, .no_offsets = true, .pids = &pid159,
+			      .npids = 1 };
+	out = stacks_text(&self->s, NULL, &o, false);
+	expect_in(_metadata, out, (const char *const []){
+		"\nredis-server pid 159 tgid 159: 3 stacks, 927 bios, 3796992 bytes sampled, est. 15187968 bytes\n"
+		"     69.80%  journal   bios 647  bytes 2650112  est. 10600448\n"
+		"            |\n"
+		"            ---submit_bio_noacct\n"
+		"               submit_bh_wbc\n"
+		"               jbd2_journal_commit_transaction [jbd2]\n"
+		"               kjournald2 [jbd2]\n"
+		"               kthread\n"
+		"               ret_from_fork\n\n"
+		"    (2 more stacks: -n 0 shows them)\n",
+		NULL });
+	EXPECT_EQ(1, count(out, " stacks, "));
+	free(out);
+	/* -C, --comm: the command's tasks together. */
+	o = (struct ws_opts){ .view = WS_COMMS, .comm = "dd" };
+	out = stacks_text(&self->s, NULL, &o, false);
+	expect_in(_metadata, out, (const char *const []){
+		"\ndd (2 tasks): 3 stacks, 5120 bios, 20971520 bytes sampled, est. 83886080 bytes\n"
+		"     80.00%  fsync     bios 4096  bytes 16777216  est. 67108864\n",
+		"\n     10.00%  writeback bios 512  bytes 2097152  est. 8388608\n",
+		"\n     10.00%  sync      bios 512  bytes 2097152  est. 8388608\n",
+		NULL });
+	EXPECT_EQ(1, count(out, " stacks, "));
+	free(out);
+}
+
+/* --container: the records of the tasks the report puts in it. */
+TEST_F(v15, stacks_filtered_by_container)
+{
+	struct ws_opts o = { .container = "4f3c9a1b" };
+	char *out;
+
+	ASSERT_EQ(0, ws_build(&self->r, NULL, 0, &o, &self->res));
+	o.view = WS_PROCS;
+	out = stacks_text(&self->s, &self->res, &o, false);
+	expect_in(_metadata, out, (const char *const []){
+		"\nredis-server tgid 159 (1 task): 3 stacks, 927 bios, 3796992 bytes sampled, est. 15187968 bytes\n",
+		NULL });
+	EXPECT_EQ(1, count(out, " stacks, ")) TH_LOG("%s", out);
+	free(out);
+	out = stacks_text(&self->s, &self->res, &o, true);
+	expect_in(_metadata, out, (const char *const []){
+		"{\"version\":1,\"stacks_format\":\"1.0\",\"time\":0,\"view\":\"stacks\",\"group\":\"processes\",\"sample\":4,\"depth\":16,\"entries\":\"11/4096\",\"overflow\":0,\"rows\":[{\"tgid\":159,\"tasks\":1,\"comm\":\"redis-server\",\"bios\":927,\"bytes\":3796992,\"est_bytes\":15187968,\"stacks\":[{\"class\":\"journal\",\"pid\":159,\"bios\":647,\"bytes\":2650112,\"est_bytes\":10600448,\"pct\":69.80,\"frames\":[\"submit_bio_noacct+0x1a0/0x5e0\",\"submit_bh_wbc+0x16b/0x1a0\",",
+		NULL });
+	EXPECT_EQ(out, strstr(out, "{\"version\":1,\"stacks_format\":"));
+	EXPECT_NE(NULL, strstr(out, "]}]}]}\n")) TH_LOG("%s", out);
+	free(out);
+}
+
+TEST(stacks_sampling_off)
+{
+	static const char off[] = "# wamp stacks 1.0 sample=0 depth=16 entries=0/4096 overflow=0\n";
+	struct ws_opts o = { 0 };
+	struct wampp_stacks s;
+	char err[256], *out;
+
+	ASSERT_EQ(0, wampp_stacks_parse(off, &s, err, sizeof(err)));
+	out = stacks_text(&s, NULL, &o, false);
+	expect_in(_metadata, out, (const char *const []){
+		"\nthe module takes no stacks (sample=0: its stack_sample parameter is 0)\n",
+		NULL });
+	free(out);
+	wampp_stacks_free(&s);
+}
+
+static const char *const eacces[] = {
+	"/sys/kernel/debug/wamp/stacks: Permission denied: needs root and debugfs: mount -t debugfs none /sys/kernel/debug",
+};
+
+TEST(stacks_why)
+{
+	struct wampp_report r = { .major = 1, .minor = 4 };
+	char msg[512];
+
+	ws_stacks_why("saved.txt", ENOENT, false, NULL, msg, sizeof(msg));
+	EXPECT_STREQ("cannot read saved.txt: No such file or directory", msg);
+	ws_stacks_why(WAMP_STACKS_PATH, ENOENT, true, &r, msg, sizeof(msg));
+	EXPECT_STREQ("this wamp has no stacks (format 1.4 < 1.5)", msg);
+	r.minor = 5;
+	ws_stacks_why(WAMP_STACKS_PATH, EACCES, true, &r, msg, sizeof(msg));
+	EXPECT_STREQ(eacces[0], msg);
+}
+
+static char *explain_text(const struct wampp_report *r,
+			  const struct wampp_report *prev, double secs,
+			  const struct ws_opts *o,
+			  const struct ws_explain_ctx *x, bool json)
+{
+	struct ws_opts b = *o;
+	struct ws_result res;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	b.top = 0;
+	if (ws_build(r, prev, secs, &b, &res))
+		return strdup("(ws_build failed)");
+	f = open_memstream(&buf, &len);
+	if (json)
+		ws_print_explain_json(f, &res, o, x, 0);
+	else
+		ws_print_explain(f, &res, o, x);
+	fclose(f);
+	ws_result_free(&res);
+	return buf;
+}
+
+/* --explain: each flagged process, every sentence with its numbers. */
+TEST_F(v15, explain_text)
+{
+	struct ws_opts o = { .view = WS_PROCS, .mode = WS_MODE_EXPLAIN,
+			     .top = 20 };
+	struct ws_stack_view sv;
+	struct ws_explain_ctx x = { 0 };
+	char *out;
+
+	ASSERT_EQ(0, ws_stacks_build(&self->s, NULL, &o, &sv));
+	x.stacks = &sv;
+	out = explain_text(&self->r, NULL, 0, &o, &x, false);
+	expect_in(_metadata, out, (const char *const []){
+		"\nthresholds: min_writes=1000 small_write_bytes=512 sync_ratio=10 amp_ratio=2.00; 4 of 8 processes flagged\n",
+		"\n\nredis-server, tgid 159 (2 tasks), cgroup 189 (docker container 4f3c9a1be27d): SMALL,SYNC,AMP\n"
+		"  SMALL: 2916 writes averaging 44 bytes, under small_write_bytes=512 (min_writes=1000).\n"
+		"  SYNC: 900 syncs for 2916 writes, 1 sync per 3 writes (sync_ratio=10: syncs for 10% of the writes or more).\n"
+		"  AMP: the disk received 116.92x the bytes it was asked to write: 15183872 bytes for 129861 (amp_ratio=2.00); 75% of it journal commits that carried its changes, forced by its syncs (jrnl_bytes 11395072).\n"
+		"  by path: journal 75% (11395072 bytes), fsync 25% (3788800 bytes); dominant: journal.\n"
+		"  top kernel path (class journal, 69.80% of its 3796992 sampled bytes; 1 in 4 bios sampled): submit_bio_noacct <- submit_bh_wbc <- jbd2_journal_commit_transaction [jbd2] <- kjournald2 [jbd2] <- kthread <- ret_from_fork\n"
+		"  write sizes: 2880 of 2916 writes (99%) in [32, 64) bytes:\n"
+		"    [8, 16)                6 |                                                    |\n"
+		"    [16, 32)               0 |                                                    |\n"
+		"    [32, 64)            2880 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+		"    [64, 128)             30 |                                                    |\n"
+		"  application: redis (from its comm)\n"
+		"  what to try:\n"
+		"  - appendfsync everysec (CONFIG SET appendfsync everysec, and in redis.conf): 900 syncs for 2916 writes, 1 sync per 3 writes, is appendfsync always's fsync of the AOF after every write; everysec fsyncs it once a second from a background thread, and a crash loses about a second of writes at most.\n",
+		/* Not recognised: the pattern's advice, each with its numbers. */
+		"\nlogger, tgid 180 (1 task), cgroup 7100 (logger.service): SMALL,SYNC,AMP\n",
+		"\n  AMP: the disk received 122.88x the bytes it was asked to write: 24576000 bytes for 200000 (amp_ratio=2.00); 67% of it journal commits that carried its changes, forced by its syncs (jrnl_bytes 16384000).\n",
+		"\n  top kernel path (class journal, 66.67% of its 6144000 sampled bytes; 1 in 4 bios sampled): submit_bio_noacct <- ",
+		"\n  application: not recognised (comm logger)\n",
+		"\n  - batch small writes: 2000 writes averaging 100 bytes; gathered into writes of 4096 bytes or more (a buffer in the program, or writev) the same 200000 bytes take about 49 writes.\n",
+		"\n  - O_DSYNC instead of write + fsync: 2000 syncs for 2000 writes, 1 sync per write; if every write must be durable,",
+		"\n  - fewer journal commits: 67% of its 24576000 device bytes (16384000) are journal commits; ",
+		"\n  - whole-page writes: it dirtied 8192000 bytes of page cache for 200000 bytes written (40.96x): ",
+		"\ndbwriter, tgid 190 (1 task), cgroup 7200 (db.service): AMP\n"
+		"  AMP: the disk received 2.04x the bytes it was asked to write: 18432000 bytes for 9000000 (amp_ratio=2.00).\n"
+		"  by path: direct 100% (18432000 bytes); dominant: direct.\n"
+		"  top kernel path (class direct, 100.00% of its 4608000 sampled bytes; 1 in 4 bios sampled): submit_bio_noacct <- iomap_dio_bio_iter <- __iomap_dio_rw <- iomap_dio_rw <- ext4_dio_write_iter [ext4] <- vfs_write <- __x64_sys_pwrite64 <- do_syscall_64 <- entry_SYSCALL_64_after_hwframe\n",
+		"\n  - align O_DIRECT to 4 KiB: 18432000 bytes went to the disk by direct I/O (io_direct), and its writes average 6000 bytes, not a multiple of 4096; ",
+		"\npostgres, tgid 200 (1 task), cgroup 7300 (postgresql.service): SYNC,AMP\n",
+		"\n  application: postgresql (from its comm)\n",
+		"\n  - synchronous_commit = off for the sessions or roles that can lose their last few hundred milliseconds of commits after a crash (never corruption), or commit_delay = 1000 (microseconds, with commit_siblings = 5) so that concurrent commits share one WAL flush: 1200 syncs for 1200 writes, 1 sync per write, is a WAL flush per commit; with synchronous_commit off the WAL writer flushes every wal_writer_delay (200ms by default; more batches more).\n",
+		NULL });
+	/* Only the flagged; in the view's order (block bytes). */
+	EXPECT_EQ(NULL, strstr(out, "\ndd, tgid")) TH_LOG("%s", out);
+	EXPECT_EQ(NULL, strstr(out, "nothing flagged")) TH_LOG("%s", out);
+	EXPECT_LT(strstr(out, "\nlogger, tgid"), strstr(out, "\npostgres, tgid"));
+	EXPECT_LT(strstr(out, "\ndbwriter, tgid"), strstr(out, "\nredis-server, tgid"));
+	EXPECT_EQ(4, count(out, "  what to try:\n"));
+	free(out);
+	/* -n 1: one explained, the others counted. */
+	o.top = 1;
+	out = explain_text(&self->r, NULL, 0, &o, &x, false);
+	EXPECT_EQ(1, count(out, "  what to try:\n"));
+	EXPECT_NE(NULL, strstr(out, "\n(3 more flagged: -n 0 explains them all)\n"));
+	free(out);
+	ws_stacks_free(&sv);
+	/* No stacks: said once, and no kernel path line. */
+	x = (struct ws_explain_ctx){ .stacks_note = "not readable (root and debugfs needed)" };
+	o.top = 0;
+	out = explain_text(&self->r, NULL, 0, &o, &x, false);
+	EXPECT_EQ(1, count(out, "stacks: not readable (root and debugfs needed)\n"));
+	EXPECT_EQ(0, count(out, "top kernel path"));
+	free(out);
+}
+
+/*
+ * --explain --json: the same sentences, and the numbers as keys.  --comm
+ * keeps the tasks of that name: redis's bio_aof thread is not one.
+ */
+TEST_F(v15, explain_json)
+{
+	struct ws_opts o = { .view = WS_PROCS, .mode = WS_MODE_EXPLAIN,
+			     .format = WS_JSON, .comm = "redis-server" };
+	struct ws_stack_view sv;
+	struct ws_explain_ctx x = { 0 };
+	char *out;
+
+	ASSERT_EQ(0, ws_stacks_build(&self->s, NULL, &o, &sv));
+	x.stacks = &sv;
+	out = explain_text(&self->r, NULL, 0, &o, &x, true);
+	expect_in(_metadata, out, (const char *const []){
+		"{\"version\":1,\"format\":\"1.5\",\"time\":0,\"interval\":0.000,\"view\":\"explain\",\"group\":\"processes\",\"thresholds\":{\"min_writes\":1000,\"small_write_bytes\":512,\"sync_ratio\":10,\"amp_ratio\":2.00},\"stacks_note\":null,\"flagged\":1,\"findings\":[{\"tgid\":159,\"tasks\":1,\"comm\":\"redis-server\",\"writes\":2916,\"write_bytes\":129861,\"syncs\":898,",
+		",\"io_fsync\":3788800,\"io_sync\":0,\"io_writeback\":0,\"io_journal\":11395072,",
+		",\"avg_write\":44,\"title\":\"redis-server, tgid 159 (1 task), cgroup 189 (docker container 4f3c9a1be27d): SMALL,SYNC,AMP\",\"reasons\":[{\"flag\":\"SMALL\",\"text\":\"SMALL: 2916 writes averaging 44 bytes, under small_write_bytes=512 (min_writes=1000).\"},{\"flag\":\"SYNC\",",
+		",\"io_text\":\"by path: journal 75% (11395072 bytes), fsync 25% (3788800 bytes); dominant: journal.\",\"dominant_class\":\"journal\",\"dominant_pct\":75,\"top_stack\":{\"class\":\"journal\",\"pct\":69.80,\"bios\":647,\"bytes\":2650112,\"sample\":4,\"frames\":[\"submit_bio_noacct+0x1a0/0x5e0\",",
+		",\"sizes\":{\"0\":0,\"1\":0,\"2\":0,\"4\":0,\"8\":6,\"16\":0,\"32\":2880,\"64\":30,",
+		",\"sizes_text\":\"write sizes: 2880 of 2916 writes (99%) in [32, 64) bytes\",\"app\":\"redis\",\"app_from\":\"comm\",\"advice\":[{\"id\":\"redis-appendfsync\",\"text\":\"appendfsync everysec (CONFIG SET appendfsync everysec, and in redis.conf): 898 syncs for 2916 writes, 1 sync per 3 writes, ",
+		"}]}],\"top\":[]}\n",
+		NULL });
+	free(out);
+	ws_stacks_free(&sv);
+}
+
+/* --container: the container itself first, as the kernel bills it. */
+TEST_F(v15, explain_container)
+{
+	struct ws_opts o = { .view = WS_PROCS, .mode = WS_MODE_EXPLAIN,
+			     .container = "4f3c9a1b" };
+	struct ws_explain_ctx x = { .stacks_note = "none" };
+	char *out = explain_text(&self->r, NULL, 0, &o, &x, false);
+
+	expect_in(_metadata, out, (const char *const []){
+		"; 1 of 1 process flagged\n",
+		"\n\ncontainer 4f3c9a1be27d (docker, cgroup /docker/4f3c9a1be27d58e0a9c6b1f2d3e4a5b6c7d8e9f0a1b2c3d4e5f60718293a4b5c): 2916 writes averaging 44 bytes, 900 syncs, flags SMALL,SYNC,AMP; the kernel billed it 3788800 bytes (io.stat wbytes), amp 29.17; its tasks were charged 15183872 bytes, 11395072 of them journal commits, which jbd2 writes and the root cgroup is billed for (io.max and io.weight on the container do not hold them back).\n\n"
+		"redis-server, tgid 159 (2 tasks), cgroup 189 (docker container 4f3c9a1be27d): SMALL,SYNC,AMP\n",
+		NULL });
+	free(out);
+	out = explain_text(&self->r, NULL, 0, &o, &x, true);
+	expect_in(_metadata, out, (const char *const []){
+		",\"stacks_note\":\"none\",\"container\":{\"match\":\"4f3c9a1b\",\"cgroups\":[189],\"writes\":2916,\"write_bytes\":129861,\"syncs\":900,\"blk_reqs\":925,\"blk_bytes\":3788800,\"tasks_blk_bytes\":15183872,\"tasks_jrnl_bytes\":11395072,\"flags\":[\"SMALL\",\"SYNC\",\"AMP\"],\"text\":\"container 4f3c9a1be27d (docker, ",
+		NULL });
+	free(out);
+	o.container = "dead";
+	out = explain_text(&self->r, NULL, 0, &o, &x, false);
+	expect_in(_metadata, out, (const char *const []){
+		"\n\ncontainer dead: no cgroup of it in the report.\n",
+		"\nnothing flagged: ",
+		"\nno rows.\n",
+		NULL });
+	free(out);
+}
+
+/* Nothing flagged: said, with the thresholds and the top rows' numbers. */
+TEST_F(v15, explain_nothing_flagged)
+{
+	long long pids[] = { 1, 176 };
+	struct ws_opts o = { .view = WS_PROCS, .mode = WS_MODE_EXPLAIN,
+			     .pids = pids, .npids = 2 };
+	struct ws_explain_ctx x = { 0 };
+	char *out = explain_text(&self->r, NULL, 0, &o, &x, false);
+
+	expect_in(_metadata, out, (const char *const []){
+		"; 0 of 2 processes flagged\n\n"
+		"nothing flagged: no process has min_writes=1000 writes or more with an average under small_write_bytes=512, syncs for sync_ratio=10% of them, or amp_ratio=2.00 times their bytes on the disk.\n"
+		"the top 2 by block bytes:\n"
+		"  dd, tgid 176: 4096 writes averaging 4096 bytes, no syncs, 16807933 bytes to the disk (amp 1.00)\n"
+		"  systemd, tgid 1: 12 writes averaging 50 bytes, no syncs, 0 bytes to the disk (amp 0.00)\n",
+		NULL });
+	EXPECT_EQ(0, count(out, "what to try"));
+	free(out);
+	out = explain_text(&self->r, NULL, 0, &o, &x, true);
+	expect_in(_metadata, out, (const char *const []){
+		",\"flagged\":0,\"findings\":[],\"top\":[{\"tgid\":176,",
+		",\"text\":\"dd, tgid 176: 4096 writes averaging 4096 bytes, no syncs, 16807933 bytes to the disk (amp 1.00)\"},{\"tgid\":1,",
+		NULL });
+	free(out);
+	/* -C: per command. */
+	o = (struct ws_opts){ .view = WS_COMMS, .mode = WS_MODE_EXPLAIN,
+			      .comm = "redis-server" };
+	out = explain_text(&self->r, NULL, 0, &o, &x, false);
+	expect_in(_metadata, out, (const char *const []){
+		"; 1 of 1 command flagged\n",
+		"\nredis-server (1 task), cgroup 189 (docker container 4f3c9a1be27d): SMALL,SYNC,AMP\n",
+		NULL });
+	free(out);
+}
+
+/* A 1.4 report: the numbers it has; what it lacks said, not guessed. */
+TEST_F(v14, explain_before_1_5)
+{
+	struct ws_opts o = { .view = WS_PROCS, .mode = WS_MODE_EXPLAIN,
+			     .comm = "redis-server", .container = "0123" };
+	struct ws_explain_ctx x = {
+		.stacks_note = "none: this wamp has no stacks (format 1.4 < 1.5)"
+	};
+	char *out = explain_text(&self->r, NULL, 0, &o, &x, false);
+
+	expect_in(_metadata, out, (const char *const []){
+		"\nstacks: none: this wamp has no stacks (format 1.4 < 1.5)\n",
+		"\nredis-server, tgid 144 (1 task), cgroup 4321 (docker container 0123456789ab): SMALL,SYNC,AMP\n",
+		"\n  by path: not in this report (format 1.4; 1.5 splits blk_bytes by path).\n",
+		"\n  write sizes: not in this report (format 1.4; 1.5 has the sizes section).\n  application: redis",
+		"\n  - appendfsync everysec (CONFIG SET appendfsync everysec, and in redis.conf): 11032 syncs for 11032 writes, 1 sync per write, ",
+		NULL });
+	EXPECT_EQ(0, count(out, "    ["));	/* no histogram */
+	free(out);
+	out = explain_text(&self->r, NULL, 0, &o, &x, true);
+	expect_in(_metadata, out, (const char *const []){
+		",\"dominant_class\":null,\"top_stack\":null,\"sizes\":null,\"sizes_text\":\"write sizes: not in this report (format 1.4; 1.5 has the sizes section)\",",
+		NULL });
+	free(out);
+}
+
+/* A report of one row, for the rules of the advice. */
+static char *explain_row(const char *comm, const char *row,
+			 const char *sizes, bool json)
+{
+	struct ws_opts o = { .view = WS_PROCS, .mode = WS_MODE_EXPLAIN,
+			     .format = json ? WS_JSON : WS_TEXT };
+	struct ws_explain_ctx x = { 0 };
+	struct wampp_report r;
+	char txt[4096], err[256], *out;
+
+	snprintf(txt, sizeof(txt),
+		 "# wamp 1.5 writes=1 write_bytes=1 syncs=0 blk_reqs=0 blk_bytes=0 min_writes=1000 small_write_bytes=512 sync_ratio=10 amp_ratio=2.00\n"
+		 "pid tgid comm writes write_bytes avg_write syncs blk_reqs blk_bytes amp dirtied wb_bytes jrnl_bytes io_fsync io_sync io_writeback io_journal io_direct io_reclaim io_other cgroup flags\n"
+		 "9 9 %s %s - -\n"
+		 "- - (other) 0 0 - 0 0 0 - 0 0 0 0 0 0 0 0 0 0 - -\n"
+		 "# sizes rows=1\n" SZHDR "9 9 %s %s\n", comm, row, comm, sizes);
+	if (wampp_parse(txt, &r, err, sizeof(err)))
+		return strdup(err);
+	out = explain_text(&r, NULL, 0, &o, &x, json);
+	wampp_free(&r);
+	return out;
+}
+
+#define NO_SIZES "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0"
+
+/* Each rule at its threshold and just off it (the WS_X_ constants). */
+TEST(explain_advice_rules)
+{
+	static const struct {
+		const char *comm, *row, *sizes, *want, *not;
+	} c[] = {
+		/* SYNC, unknown: a sync per 2 writes is O_DSYNC's; per 3, group commit */
+		{ "app", "2000 2048000 1024 1000 0 0 - 0 0 0 0 0 0 0 0 0 0",
+		  NO_SIZES, "\"id\":\"o-dsync\"", "\"id\":\"group-commit\"" },
+		{ "app", "3000 3072000 1024 1000 0 0 - 0 0 0 0 0 0 0 0 0 0",
+		  NO_SIZES, "\"id\":\"group-commit\"", "\"id\":\"o-dsync\"" },
+		/* AMP: the journal at 50% of the device bytes, and below */
+		{ "app",
+		  "1000 4096000 4096 0 2000 8192000 2.00 0 0 4096000 4096000 0 0 4096000 0 0 0",
+		  NO_SIZES, "\"id\":\"journal\"", "\"id\":\"whole-pages\"" },
+		{ "app",
+		  "1000 4096000 4096 0 2000 8192000 2.00 0 0 4095999 4096001 0 0 4095999 0 0 0",
+		  NO_SIZES, "\"id\":\"none\"", "\"id\":\"journal\"" },
+		/* AMP: dirtied twice what was written */
+		{ "app", "1000 4096000 4096 0 2000 8192000 2.00 8192000 0 0 8192000 0 0 0 0 0 0",
+		  NO_SIZES, "\"id\":\"whole-pages\"", "\"id\":\"journal\"" },
+		/* O_DIRECT: an average not a multiple of 4096, and one that is */
+		{ "app", "1000 6000000 6000 0 1000 12288000 2.04 0 0 0 0 0 0 0 12288000 0 0",
+		  NO_SIZES, "\"id\":\"direct-align\"", "\"id\":\"none\"" },
+		{ "app", "1000 4096000 4096 0 1000 8192000 2.00 0 0 0 0 0 0 0 8192000 0 0",
+		  NO_SIZES, "\"id\":\"none\"", "\"id\":\"direct-align\"" },
+		/* redis: AOF rewrite at 25% of its bytes in writes of 64 KiB up */
+		{ "redis-server", "1100 26214400 23831 200 0 0 - 0 0 0 0 0 0 0 0 0 0",
+		  "0 0 0 0 0 0 0 1000 0 0 0 0 0 0 0 0 0 100 0 0 0 0",
+		  "\"id\":\"redis-aof-rewrite\",\"text\":\"AOF rewrite settings: 100 writes of 64 KiB or more (at least 6553600 bytes, 25% of its 26214400 write bytes)",
+		  "\"id\":\"batch\"" },
+		{ "redis-server", "1100 26214404 23831 200 0 0 - 0 0 0 0 0 0 0 0 0 0",
+		  "0 0 0 0 0 0 0 1000 0 0 0 0 0 0 0 0 0 100 0 0 0 0",
+		  "\"id\":\"redis-appendfsync\"", "\"id\":\"redis-aof-rewrite\"" },
+		/* the applications' settings, on SYNC */
+		{ "mysqld", "2000 200000 100 1000 0 0 - 0 0 0 0 0 0 0 0 0 0",
+		  NO_SIZES,
+		  "\"id\":\"innodb-flush-log\",\"text\":\"innodb_flush_log_at_trx_commit = 2: 1000 syncs for 2000 writes, 1 sync per 2 writes,",
+		  "\"id\":\"batch\"" },
+		{ "mariadbd", "2000 200000 100 1000 0 0 - 0 0 0 0 0 0 0 0 0 0",
+		  NO_SIZES, "\"app\":\"mysql\",\"app_from\":\"comm\"", NULL },
+		{ "sqlite3", "2000 200000 100 1000 0 0 - 0 0 0 0 0 0 0 0 0 0",
+		  NO_SIZES,
+		  "\"id\":\"sqlite-wal\",\"text\":\"PRAGMA journal_mode=WAL and PRAGMA synchronous=NORMAL: 1000 syncs for 2000 writes,",
+		  NULL },
+		{ "etcd",
+		  "2000 2048000 1024 2000 4000 16384000 8.00 0 0 8192000 8192000 0 0 8192000 0 0 0",
+		  NO_SIZES,
+		  "\"id\":\"etcd-wal-dir\",\"text\":\"etcd's fsyncs are Raft's durability: keep them (2000 syncs for 2000 writes, 1 sync per write); put its WAL on a disk of its own (--wal-dir), where the journal commits they force (50% of its device bytes) wait",
+		  NULL },
+		{ "postmaster", "2000 2048000 1024 2000 0 0 - 0 0 0 0 0 0 0 0 0 0",
+		  NO_SIZES, "\"id\":\"pg-commit\"", NULL },
+		/* an application's advice needs its flag: SMALL alone is none */
+		{ "postgres", "2000 20000 10 0 0 0 - 0 0 0 0 0 0 0 0 0 0",
+		  NO_SIZES, "\"id\":\"none\"", "\"id\":\"pg-commit\"" },
+	};
+	char *out;
+
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
+		out = explain_row(c[i].comm, c[i].row, c[i].sizes, true);
+		EXPECT_NE(NULL, strstr(out, c[i].want))
+			TH_LOG("case %zu: no '%s' in %s", i, c[i].want, out);
+		if (c[i].not)
+			EXPECT_EQ(NULL, strstr(out, c[i].not))
+				TH_LOG("case %zu: '%s' in %s", i, c[i].not, out);
+		free(out);
+	}
+}
+
+/* A live process: its cmdline's program, or a mapping of libsqlite3. */
+TEST(app_recognition)
+{
+	char root[] = "/tmp/wamp_proc.XXXXXX", path[256];
+	const char *from;
+	FILE *f;
+
+	ASSERT_NE(NULL, mkdtemp(root));
+	snprintf(path, sizeof(path), "mkdir -p %s/41 %s/42 %s/43 %s/44", root,
+		 root, root, root);
+	ASSERT_EQ(0, system(path));
+	snprintf(path, sizeof(path), "%s/41/cmdline", root);
+	f = fopen(path, "w");
+	ASSERT_NE(NULL, f);
+	fwrite("/usr/bin/redis-server *:6379\0\0", 1, 30, f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/42/cmdline", root);
+	f = fopen(path, "w");
+	ASSERT_NE(NULL, f);
+	fputs("postgres: 15/main: walwriter ", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/43/maps", root);
+	f = fopen(path, "w");
+	ASSERT_NE(NULL, f);
+	fputs("7f00-7f10 r-xp 00000000 fe:01 123 /usr/lib/libsqlite3.so.0.8.6\n",
+	      f);
+	fclose(f);
+	EXPECT_EQ(WS_APP_REDIS, ws_app_recognise("redis-server", 41, NULL, &from));
+	EXPECT_STREQ("comm", from);
+	EXPECT_EQ(WS_APP_REDIS, ws_app_recognise("worker", 41, root, &from));
+	EXPECT_STREQ("cmdline", from);
+	EXPECT_EQ(WS_APP_POSTGRES, ws_app_recognise("x", 42, root, &from));
+	EXPECT_EQ(WS_APP_SQLITE, ws_app_recognise("myapp", 43, root, &from));
+	EXPECT_STREQ("maps", from);
+	EXPECT_EQ(WS_APP_NONE, ws_app_recognise("myapp", 44, root, &from));
+	EXPECT_EQ(NULL, from);
+	EXPECT_EQ(WS_APP_NONE, ws_app_recognise("myapp", 45, root, &from));
+	EXPECT_EQ(WS_APP_NONE, ws_app_recognise("redis-cli", 41, NULL, &from));
+	EXPECT_EQ(WS_APP_ETCD, ws_app_recognise("etcd", -1, root, &from));
+	snprintf(path, sizeof(path), "rm -rf %s", root);
+	ASSERT_EQ(0, system(path));
+}
+
+/*
+ * Over an interval: the interval's counts, the evidence since load (of
+ * the tasks shown: redis's thread, idle in it, is not).
+ */
+TEST(explain_interval)
+{
+	struct ws_opts o = { .view = WS_PROCS, .mode = WS_MODE_EXPLAIN };
+	struct ws_explain_ctx x = { 0 };
+	struct wampp_report p, c;
+	char err[256], *out;
+
+	ASSERT_EQ(0, parse_file(FIX "v1.4-demo-t0.txt", &p, err, sizeof(err)));
+	ASSERT_EQ(0, parse_file(FIX "v1.4-demo-t1.txt", &c, err, sizeof(err)));
+	out = explain_text(&c, &p, 1.0, &o, &x, false);
+	expect_in(_metadata, out, (const char *const []){
+		"\nredis-server, tgid 144 (1 task), cgroup 7000 (redis-server.service): SMALL,SYNC,AMP, over the last 1.0 s\n"
+		"  SMALL: 400 writes averaging 42 bytes, under small_write_bytes=512 (2916 writes since load or reset, min_writes=1000).\n"
+		"  SYNC: 200 syncs for 400 writes, 1 sync per 2 writes (sync_ratio=10: syncs for 10% of the writes or more).\n",
+		NULL });
+	free(out);
+	wampp_free(&p);
+	wampp_free(&c);
+}
+
+/* The options: what goes together, what does not, and old reports. */
+TEST(wampstat_new_options)
+{
+	EXPECT_EQ(0, run_wampstat(FIX15, "--sizes -P"));
+	EXPECT_EQ(0, run_wampstat(FIX15, "--sizes --json -C --comm dd"));
+	EXPECT_EQ(0, run_wampstat(FIX15, "--explain --container 4f3c9a1b"));
+	EXPECT_EQ(0, run_wampstat(FIX15, "--explain -C --stacks-file " STACKS15));
+	EXPECT_EQ(0, run_wampstat(FIX15, "--stacks --stacks-file " STACKS15
+				  " --container 4f3c -P"));
+	EXPECT_EQ(0, run_wampstat(FIX14, "--explain"));
+	EXPECT_EQ(1, run_wampstat(FIX14, "--sizes"));
+	expect_in(_metadata, ws_stderr, (const char *const []){
+		"has no sizes section (format 1.4, not 1.5 or later): no write sizes to show",
+		NULL });
+	EXPECT_EQ(1, run_wampstat(FIX15, "--stacks --stacks-file /nonexistent/stacks"));
+	expect_in(_metadata, ws_stderr, (const char *const []){
+		"wampstat: --stacks: cannot read /nonexistent/stacks: No such file or directory",
+		NULL });
+	EXPECT_EQ(1, run_wampstat(FIX15, "--stacks --stacks-file " FIX15));
+	EXPECT_NE(NULL, strstr(ws_stderr, "not a wamp stacks file")) TH_LOG("%s", ws_stderr);
+	EXPECT_EQ(2, run_wampstat(FIX15, "--sizes --stacks"));
+	EXPECT_EQ(2, run_wampstat(FIX15, "--explain -c"));
+	EXPECT_EQ(2, run_wampstat(FIX15, "--sizes -d"));
+	EXPECT_EQ(2, run_wampstat(FIX15, "--sizes --prometheus"));
+	EXPECT_EQ(2, run_wampstat(FIX15, "--stacks 1"));
+	EXPECT_NE(NULL, strstr(ws_stderr, "--stacks takes no interval")) TH_LOG("%s", ws_stderr);
+	EXPECT_EQ(2, run_wampstat(FIX15, "--stacks-file x"));
+	EXPECT_EQ(2, run_wampstat(FIX15, "--no-offsets"));
+	EXPECT_EQ(2, run_wampstat(FIX15, "--top --explain"));
+	EXPECT_EQ(2, run_wampstat(FIX15, "-c --comm dd"));
+}
+
+/* Every new JSON document is one valid JSON object a line. */
+TEST(new_json_is_json)
+{
+	static const char *const args[] = {
+		"--sizes --json", "--sizes -P --json 0.001 2",
+		"--explain --json --stacks-file " STACKS15,
+		"--explain --json --container 4f3c", "--explain --json -C",
+		"--json -n 0", "--stacks --json --stacks-file " STACKS15,
+	};
+	char cmd[512];
+
+	if (system("command -v python3 >/dev/null 2>&1"))
+		SKIP(return, "python3 not installed");
+	for (size_t i = 0; i < ARRAY_SIZE(args); i++) {
+		snprintf(cmd, sizeof(cmd),
+			 "build/tools/wampstat -f %s %s | python3 -c 'import json, sys; [json.loads(l) for l in sys.stdin]'",
+			 FIX15, args[i]);
+		EXPECT_EQ(0, system(cmd)) TH_LOG("%s", cmd);
+	}
+	snprintf(cmd, sizeof(cmd),
+		 "build/tools/wampstat -f %s -n 0 --prometheus | promtool check metrics",
+		 FIX15);
+	if (!system("command -v promtool >/dev/null 2>&1"))
+		EXPECT_EQ(0, system(cmd)) TH_LOG("%s", cmd);
 }
 
 TEST_HARNESS_MAIN
