@@ -6,7 +6,7 @@
  *
  * /proc/wamp, format 1.5:
  *
- *   # wamp 1.4 writes=W write_bytes=B syncs=S blk_reqs=Q blk_bytes=K
+ *   # wamp 1.5 writes=W write_bytes=B syncs=S blk_reqs=Q blk_bytes=K
  *     dirtied=Y wb_bytes=Z jrnl_bytes=J io_fsync=.. io_sync=.. io_writeback=..
  *     io_journal=.. io_direct=.. io_reclaim=.. io_other=.. rows=R slots=U/C
  *     overflow=O nested=N iov_fault=F dev_overflow=D owners=OU/OC owner_evicted=E
@@ -68,19 +68,24 @@
  * without a stack walk: every byte of blk_bytes is in exactly one of them,
  * so they add up to blk_bytes in every row and in the totals.
  *   io_fsync	submitted in an fsync, fdatasync or sync_file_range call, or
- *		a write call (O_SYNC, O_DSYNC) of a task, as page cache;
+ *		page cache or buffers submitted in a write call (O_SYNC,
+ *		O_DSYNC), by a task;
  *   io_sync	submitted in a sync or syncfs call, or data-integrity
- *		writeback (REQ_SYNC) of page cache by a kernel thread (the
- *		flusher's second pass of sync(2), checkpoints);
+ *		writeback (REQ_SYNC) of page cache or buffers by a kernel
+ *		thread (the flusher's second pass of sync(2), jbd2's
+ *		checkpoints);
  *   io_writeback  other writeback of page cache by a kernel thread (the
  *		flusher: background, periodic, the first pass of sync(2));
- *   io_journal	the task's share of journal commits (jrnl_bytes), and what
- *		the journal thread keeps of them;
- *   io_direct	bios of no page cache (direct I/O) submitted by a task;
+ *   io_journal	what a journal thread submits while it writes a commit:
+ *		the task's share of journal commits (jrnl_bytes), what the
+ *		journal thread keeps of them, ordered data it flushes then;
+ *   io_direct	bios of no file's or device's pages (direct I/O from
+ *		anonymous memory) submitted by a task;
  *   io_reclaim	submitted by kswapd or in memory reclaim (swap, pageout);
- *   io_other	the rest: page cache written back in another call (close,
- *		rename, ftruncate), bios of no page cache submitted by a kernel
- *		thread (loop, dm-crypt), bios outside task context.
+ *   io_other	the rest: page cache or buffers written in another call
+ *		(close, rename, unlink, ftruncate), bios of no page cache
+ *		submitted by a kernel thread (loop, dm-crypt), bios outside
+ *		task context.
  *
  * The sizes section (since 1.5) is the write-size histogram of each task
  * row with writes: the count of its write syscalls by the byte count each
@@ -345,11 +350,14 @@ struct wamp_flag_name {
 #define WAMP_IO_CLASSES(X)						\
 	X(fsync) X(sync) X(writeback) X(journal) X(direct) X(reclaim) X(other)
 #define WAMP_IO_ENUM(name)	WAMP_IO_##name,
+#define WAMP_IO_NAME(name)	#name,
 enum wamp_io_class { WAMP_IO_CLASSES(WAMP_IO_ENUM) WAMP_IO_NR };
+/* static const char *const names[] = WAMP_IO_NAMES; */
+#define WAMP_IO_NAMES	{ WAMP_IO_CLASSES(WAMP_IO_NAME) }
 
 /*
- * The write-size histogram: bucket 0 for 0 bytes, bucket k (1..21) for
- * 2^(k-1) .. 2^k - 1 bytes, the last for 1 MiB and more; named in the
+ * The write-size histogram: bucket 0 for 0 bytes, bucket k (1..20) for
+ * 2^(k-1) .. 2^k - 1 bytes, the last (21) for 1 MiB and more; named in the
  * sizes section by their lower bounds (0, 1, 2, 4, ... 1048576).
  */
 #define WAMP_HIST_NR		22

@@ -81,6 +81,22 @@ static struct inode *wamp_bio_wb_inode(struct bio *bio)
 	return mapping->host;
 }
 
+/*
+ * Whether @bio writes pages of a file or of a block device (page cache,
+ * buffers), not anonymous memory (direct I/O from a program's buffer) nor
+ * pages of no mapping (bounce and encryption pages, a driver's own).  The
+ * bio holds its pages; the mapping is only tested, never followed.
+ */
+static bool wamp_bio_mapped(struct bio *bio)
+{
+	struct address_space *mapping;
+
+	if (!bio_has_data(bio))
+		return false;
+	mapping = READ_ONCE(compound_head(bio_page(bio))->mapping);
+	return mapping && !((unsigned long)mapping & WAMP_MAPPING_FLAGS);
+}
+
 /* Whether @id is the task running here (its own fsync, say). */
 static bool wamp_ident_is_current(const struct wamp_ident *id)
 {
@@ -92,11 +108,11 @@ static bool wamp_ident_is_current(const struct wamp_ident *id)
  * The I/O class of a bio charged here (wamp.h, the io_ columns), from the
  * context of its submission: outside a task, (other); kswapd or a task in
  * reclaim, reclaim; a journal thread writing a commit, journal; another
- * kernel thread, writeback of page cache (@pagecache: the bio writes back
- * a file's pages), sync if it is data-integrity writeback (REQ_SYNC:
- * WB_SYNC_ALL), or (other); a task, by the syscall it is in: its page
- * cache or direct I/O in a file sync, fsync; in sync or syncfs, sync;
- * direct I/O elsewhere, direct; page cache in a write (O_SYNC), fsync.
+ * kernel thread: pages of a file or device (@pagecache) are writeback,
+ * or sync if it is data-integrity writeback (REQ_SYNC: WB_SYNC_ALL, a
+ * checkpoint), other pages (other); a task, by the syscall it is in: in a
+ * file sync, fsync; in sync or syncfs, sync; other than pages of a file
+ * or device, direct; those in a write call (O_SYNC, O_DSYNC), fsync.
  */
 static unsigned int wamp_io_class(const struct bio *bio, bool pagecache)
 {
@@ -163,7 +179,7 @@ static void wamp_blk_bio(struct bio *bio, bool rq)
 	if (inode)
 		found = wamp_owner_find(inode, &id);
 	rcu_read_unlock();
-	how |= WAMP_ACC_CLASS(wamp_io_class(bio, !!inode));
+	how |= WAMP_ACC_CLASS(wamp_io_class(bio, inode || wamp_bio_mapped(bio)));
 	if (inode) {
 		if (found != WAMP_OWNER_FOUND) {
 			wamp_store_unowned(bytes);

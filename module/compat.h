@@ -140,7 +140,8 @@
 /*
  * The kernel stack of a sampled bio (stack.c), innermost first, without
  * stack_trace_save() itself.  It is there with CONFIG_STACKTRACE, as in
- * every distribution kernel; without it no stack is kept.
+ * every distribution kernel; without it every stack is empty, so the
+ * records are per (task, class) only.
  */
 #ifdef CONFIG_STACKTRACE
 #define wamp_stack_save(ips, n)	stack_trace_save((ips), (n), 0)

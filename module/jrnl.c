@@ -379,15 +379,19 @@ bool wamp_jrnl_charge(u64 bytes, bool rq, unsigned int how)
 	/* The rounding of the shares goes to the largest. */
 	share[largest] += attrib - given;
 	for (i = 0; i < c->n; i++) {
+		/* A sampled bio counts once, in the largest share's stack. */
 		if (i == largest && rq)
 			wamp_store_account_for(&c->who[i].id, WAMP_EV_JRNL_RQ,
 					       share[i], how);
 		else if (share[i])
 			wamp_store_account_for(&c->who[i].id,
-					       WAMP_EV_JRNL_MERGE, share[i], how);
+					       WAMP_EV_JRNL_MERGE, share[i],
+					       i == largest ? how :
+					       how | WAMP_ACC_SHARE);
 	}
 	if (bytes > attrib) {
-		wamp_store_account(WAMP_EV_BLK_MERGE, bytes - attrib, how);
+		wamp_store_account(WAMP_EV_BLK_MERGE, bytes - attrib,
+				   how | WAMP_ACC_SHARE);
 		wamp_store_jrnl_kept(bytes - attrib);
 	}
 	return true;

@@ -41,10 +41,7 @@ DEFINE_PER_CPU(int, wamp_stack_left);
 
 static_assert(sizeof(struct wamp_stack) == 320);
 
-static const char *const wamp_io_names[] = {
-#define WAMP_IO_NAME(name)	#name,
-	WAMP_IO_CLASSES(WAMP_IO_NAME)
-};
+static const char *const wamp_io_names[] = WAMP_IO_NAMES;
 
 /* The table's index mask: stack_table_size is a power of two. */
 static unsigned int wamp_stack_mask(void)
@@ -64,11 +61,12 @@ static u64 wamp_stack_hash(const struct wamp_slot *s, unsigned int cls,
 
 /*
  * Note the stack of the bio being charged to @s with @bytes of class
- * @cls.  Called by wamp_store_charge() for a sampled bio, in its counted
- * section on this CPU (@c).
+ * @cls, as a bio of its own (@bio) or as a share of one another record
+ * counts (a journal commit's).  Called by wamp_store_charge() for a
+ * sampled bio, in its counted section on this CPU (@c).
  */
 void wamp_stack_note(struct wamp_cpu *c, struct wamp_slot *s, u64 bytes,
-		     unsigned int cls)
+		     unsigned int cls, bool bio)
 {
 	struct wamp_stack_table *t = &c->stk;
 	unsigned int nr, skip = 0, i, n;
@@ -78,12 +76,12 @@ void wamp_stack_note(struct wamp_cpu *c, struct wamp_slot *s, u64 bytes,
 
 	if (!t->e)
 		return;
-	nr = wamp_stack_save(t->ips, WAMP_STACK_DEPTH);
+	nr = wamp_stack_save(t->ips, ARRAY_SIZE(t->ips));
 	/* From the first frame that is not wamp's own (the probe's). */
 	while (skip < nr && within_module(t->ips[skip], THIS_MODULE))
 		skip++;
 	ips = t->ips + skip;
-	nr -= skip;
+	nr = min_t(unsigned int, nr - skip, WAMP_STACK_DEPTH);
 	h = wamp_stack_hash(s, cls, ips, nr);
 	i = (u32)h & wamp_stack_mask();
 	for (n = 0; n < WAMP_STACK_WINDOW; n++, i = (i + 1) & wamp_stack_mask()) {
@@ -92,7 +90,7 @@ void wamp_stack_note(struct wamp_cpu *c, struct wamp_slot *s, u64 bytes,
 			e->start_time = s->start_time;
 			e->pid = s->pid;
 			e->tgid = s->tgid;
-			e->bios = 1;
+			e->bios = bio;
 			e->bytes = bytes;
 			memcpy(e->comm, s->comm, WAMP_COMM_LEN);
 			e->cls = cls;
@@ -106,7 +104,7 @@ void wamp_stack_note(struct wamp_cpu *c, struct wamp_slot *s, u64 bytes,
 		if (e->hash == h && e->pid == s->pid &&
 		    e->start_time == s->start_time && e->cls == cls &&
 		    e->nr == nr && !memcmp(e->ips, ips, nr * sizeof(*ips))) {
-			WRITE_ONCE(e->bios, e->bios + 1);
+			WRITE_ONCE(e->bios, e->bios + bio);
 			WRITE_ONCE(e->bytes, e->bytes + bytes);
 			return;
 		}
@@ -140,11 +138,18 @@ size_t wamp_stack_table_bytes(void)
 	return array_size(wamp_stack_size, sizeof(struct wamp_stack));
 }
 
-/* A reader's copy: the merged entries, by bytes. */
+/*
+ * A reader's copy: the merged entries, by bytes.  Room for the entries in
+ * use when it is taken and some slack (@room), not for every entry there
+ * is: entries claimed beyond it while it copies are left out of this copy.
+ */
+#define WAMP_STACKS_SLACK	32	/* per CPU */
+
 struct wamp_stacks {
 	unsigned int used;
 	unsigned int cap;
 	u64 overflow;
+	size_t room;
 	size_t n;
 	struct wamp_stack e[];
 };
@@ -160,7 +165,7 @@ static void wamp_stacks_cpu(struct wamp_stacks *st, struct wamp_cpu *c)
 	for (tries = 0; tries < WAMP_SNAP_TRIES; tries++) {
 		st->n = start;
 		seq = raw_read_seqcount(&c->gen);
-		for (i = 0; i < wamp_stack_size; i++) {
+		for (i = 0; i < wamp_stack_size && st->n < st->room; i++) {
 			/* Pairs with the release in wamp_stack_note(). */
 			h = smp_load_acquire(&c->stk.e[i].hash);
 			if (!h)
@@ -207,20 +212,26 @@ static int wamp_stack_bytes_cmp(const void *a, const void *b)
 
 static struct wamp_stacks *wamp_stacks_take(void)
 {
-	size_t cap = (size_t)num_possible_cpus() * wamp_stack_size, i, w;
+	size_t room = 0, i, w;
 	struct wamp_stacks *st;
 	int cpu;
 
-	st = wamp_snap_alloc(struct_size(st, e, cap));
+	for_each_possible_cpu(cpu)
+		room += min_t(size_t, wamp_stack_size,
+			      READ_ONCE(per_cpu_ptr(wamp_cpus, cpu)->stk.used) +
+			      WAMP_STACKS_SLACK);
+	st = wamp_snap_alloc(struct_size(st, e, room));
 	if (!st)
 		return ERR_PTR(-ENOMEM);
 	memset(st, 0, sizeof(*st));
-	st->cap = cap;
+	st->room = room;
+	st->cap = num_possible_cpus() * wamp_stack_size;
 	for_each_possible_cpu(cpu) {
 		wamp_stacks_cpu(st, per_cpu_ptr(wamp_cpus, cpu));
 		cond_resched();
 	}
 	sort(st->e, st->n, sizeof(st->e[0]), wamp_stack_key_cmp, NULL);
+	cond_resched();
 	for (i = 0, w = 0; i < st->n; i++) {
 		if (w && !wamp_stack_key_cmp(&st->e[w - 1], &st->e[i])) {
 			st->e[w - 1].bios += st->e[i].bios;

@@ -14,6 +14,7 @@
 
 #define WAMP_STACK_DEPTH	32	/* frames kept of a stack */
 #define WAMP_STACK_WINDOW	8	/* entries a stack may use, from its hash */
+#define WAMP_STACK_OWN		8	/* room for wamp's own frames, left out */
 
 /*
  * One (task, class, stack): 320 bytes.  @hash (never 0) is published last
@@ -41,7 +42,7 @@ struct wamp_stack_table {
 	struct wamp_stack *e;
 	unsigned int used;
 	u64 overflow;
-	unsigned long ips[WAMP_STACK_DEPTH];
+	unsigned long ips[WAMP_STACK_DEPTH + WAMP_STACK_OWN];
 };
 
 struct wamp_cpu;
@@ -60,17 +61,20 @@ DECLARE_PER_CPU(int, wamp_stack_left);
 static __always_inline bool wamp_stack_tick(void)
 {
 	unsigned int n = READ_ONCE(wamp_stack_sample);
+	int left;
 
 	if (likely(!n))
 		return false;
-	if (this_cpu_dec_return(wamp_stack_left) > 0)
+	left = this_cpu_dec_return(wamp_stack_left);
+	/* A countdown from a larger stack_sample ends at the new one. */
+	if (left > 0 && left <= (int)n)
 		return false;
 	this_cpu_write(wamp_stack_left, n);
-	return true;
+	return left <= 0;
 }
 
 void wamp_stack_note(struct wamp_cpu *c, struct wamp_slot *s, u64 bytes,
-		     unsigned int cls);
+		     unsigned int cls, bool bio);
 int wamp_stack_table_init(struct wamp_stack_table *t, int node);
 void wamp_stack_table_clear(struct wamp_stack_table *t);
 void wamp_stack_table_exit(struct wamp_stack_table *t);

@@ -47,10 +47,7 @@ static DECLARE_RWSEM(wamp_reset_sem);
 
 static_assert(sizeof(struct wamp_slot) == 368);
 static_assert(sizeof(struct wamp_counts) == WAMP_COUNTS_NR * sizeof(u64));
-/* The io_ counters are consecutive, in the order of the classes. */
-#define WAMP_IO_CHECK(name)						\
-	static_assert(WAMP_TC_io_##name == WAMP_TC_io_fsync + WAMP_IO_##name);
-WAMP_IO_CLASSES(WAMP_IO_CHECK)
+
 static_assert(WAMP_TABLE_SIZE_MAX <= 1u << 16);	/* u16 @order entries */
 static_assert(TASK_COMM_LEN == WAMP_COMM_LEN);
 static_assert(DISK_NAME_LEN == WAMP_DISK_LEN);

@@ -12,6 +12,7 @@
 #include <linux/cgroup.h>
 #include <linux/compiler.h>
 #include <linux/hash.h>
+#include <linux/instrumented.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/sched.h>
@@ -30,6 +31,11 @@ struct gendisk;
  * folding, merging and resetting treat alike, as @all.
  */
 #define WAMP_COUNTS_NR	(WAMP_TC_NR + WAMP_HIST_NR)
+
+/* The io_ counters are consecutive, in the order of the classes. */
+#define WAMP_IO_CHECK(name)						\
+	static_assert(WAMP_TC_io_##name == WAMP_TC_io_fsync + WAMP_IO_##name);
+WAMP_IO_CLASSES(WAMP_IO_CHECK)
 
 struct wamp_counts {
 	union {
@@ -131,7 +137,7 @@ struct wamp_ident {
 };
 
 /*
- * One slot of a CPU's table: 136 bytes.  A task is identified by its pid
+ * One slot of a CPU's table: 368 bytes.  A task is identified by its pid
  * and its start time, so a task that inherits a recycled pid never lands
  * in a dead task's slot.  Only the owning CPU writes a slot; @state is
  * published last with a release store, and readers on other CPUs acquire
@@ -213,9 +219,17 @@ struct wamp_cpu {
 #define WAMP_ACC_IOV_FAULT	0x1u	/* the iovec array was unreadable */
 #define WAMP_ACC_OTHER		0x2u	/* no task to charge: (other) */
 #define WAMP_ACC_STACK		0x4u	/* a sampled bio: note its stack */
+#define WAMP_ACC_SHARE		0x8u	/* ... but not as a bio of its own */
 #define WAMP_ACC_CLASS_SHIFT	8
-#define WAMP_ACC_CLASS(cls)	((unsigned int)(cls) << WAMP_ACC_CLASS_SHIFT)
-#define WAMP_ACC_CLS(how)	((how) >> WAMP_ACC_CLASS_SHIFT)
+#define WAMP_ACC_CLASS(cls)	(((unsigned int)(cls) + 1) << WAMP_ACC_CLASS_SHIFT)
+
+/* The class @how carries; a bio charged without one is (other)'s. */
+static __always_inline unsigned int wamp_acc_cls(unsigned int how)
+{
+	unsigned int k = how >> WAMP_ACC_CLASS_SHIFT;
+
+	return k && k <= WAMP_IO_NR ? k - 1 : WAMP_IO_other;
+}
 
 extern struct wamp_cpu __percpu *wamp_cpus;
 extern unsigned int wamp_bits;
@@ -265,7 +279,7 @@ static __always_inline int wamp_event_class(enum wamp_event e,
 {
 	if (wamp_event_bytes(e) != WAMP_TC_blk_bytes)
 		return -1;
-	return WAMP_TC_io_fsync + WAMP_ACC_CLS(how);
+	return WAMP_TC_io_fsync + wamp_acc_cls(how);
 }
 
 /*
@@ -278,6 +292,8 @@ static __always_inline int wamp_event_class(enum wamp_event e,
  */
 static __always_inline void wamp_count(u64 *p, u64 v)
 {
+	/* What KASAN and KCSAN would check of a plain write. */
+	instrument_write(p, sizeof(*p));
 	asm volatile("addq %1, %0" : "+m" (*p) : "er" (v));
 }
 
@@ -416,7 +432,8 @@ static __always_inline void wamp_store_charge(const struct wamp_ident *id,
 	}
 	wamp_counts_add(s ? &s->c : &c->other, ev, bytes, how);
 	if (unlikely(how & WAMP_ACC_STACK) && s)
-		wamp_stack_note(c, s, bytes, WAMP_ACC_CLS(how));
+		wamp_stack_note(c, s, bytes, wamp_acc_cls(how),
+				!(how & WAMP_ACC_SHARE));
 out:
 	barrier();
 	c->busy--;
