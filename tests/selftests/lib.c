@@ -572,7 +572,8 @@ pid_t bpftrace_start(const char *prog, char *out, char *why, size_t len)
 		}
 		if (f)
 			fclose(f);
-		if (gone && !attached)
+		/* Reaped: attached or not, it is no longer there to stop. */
+		if (gone)
 			return -1;
 	}
 	return bt;
