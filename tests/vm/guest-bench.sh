@@ -62,7 +62,26 @@ rec getpid_wamp "$(one getpid "$n")"
 for t in 1 100 1000; do
 	rec "write_wamp_${t}_tasks" "$(one tasks "$t" "$n")"
 done
-rec fsync48_wamp "$(one fsync48 /tmp/mnt $((n / 500)))"
+# What the stacks of sampled bios cost that loop: the default sampling
+# against none, alternated three times (the loop's cost drifts with the
+# file system's state), the cheapest of each; then every bio's stack.
+sp=/sys/module/wamp/parameters/stack_sample
+def=$(cat $sp)
+fw= fns=
+for i in 1 2 3; do
+	echo "$def" > $sp
+	fw="$fw $(one fsync48 /tmp/mnt $((n / 500)))"
+	echo 0 > $sp
+	fns="$fns $(one fsync48 /tmp/mnt $((n / 500)))"
+done
+cheapest() { printf '%s\n' $1 | sort -g | head -1; }
+rec fsync48_wamp "$(cheapest "$fw")"
+rec fsync48_nostacks "$(cheapest "$fns")"
+echo 1 > $sp
+rec fsync48_allstacks "$(one fsync48 /tmp/mnt $((n / 500)))"
+echo "$def" > $sp
+echo reset > /proc/wamp
+rec stack_sample "$def"
 bt_start || exit 1
 rec write_both "$(one write "$n")"
 bt_stop
