@@ -10,15 +10,24 @@
 # Usage: boot.sh KROOT OUTDIR SCRIPT [ARGS...]
 # Environment: WAMP_SMP (2), WAMP_MEM (1024), WAMP_TIMEOUT (seconds, 1500),
 #              WAMP_TCG_THREAD (single, or multi: see below),
-#              WAMP_QEMU_EXTRA (more QEMU options, e.g. -icount ...).
+#              WAMP_QEMU_EXTRA (more QEMU options, e.g. -icount ...),
+#              WAMP_ROOT (a directory to be the guest's root instead of this
+#              machine's: a Debian chroot with kernels of its own, as
+#              tests/pkg/check.sh --boot makes; KROOT may then be that
+#              directory, and WAMP_ROOT_KVER names the kernel of it to
+#              boot).
 set -euo pipefail
 
 kroot=$(realpath "$1")
 out=$(realpath "$2")
 script=$(realpath "$3")
 shift 3
-kver=$(cat "$kroot/.kver")
+kver=${WAMP_ROOT_KVER:-$(cat "$kroot/.kver")}
 here=$(dirname "$(realpath "$0")")
+root=$(realpath "${WAMP_ROOT:-/}")
+# The guest's modprobe -d: KROOT, or / when KROOT is the guest's root.
+gkroot=$kroot
+[ "$kroot" != "$root" ] || gkroot=/
 
 mkdir -p "$out"
 rm -f "$out/status" "$out/console.log"
@@ -51,10 +60,18 @@ printf '%s\n' "$script" "$@" > "$ird/cmd"
 top=$(cd "$here/../.." && pwd)
 shares=()
 : > "$ird/shares"
+# A root other than this machine's gets (empty) mount points for them, and
+# the guest mounts them there even though the paths exist.
 for p in "$top" "$kroot"; do
+	[ "$p" != "$root" ] || continue
 	tag="share${#shares[@]}"
 	shares+=(-virtfs "local,path=$p,mount_tag=$tag,security_model=none,readonly=on,multidevs=remap")
-	echo "$tag $p" >> "$ird/shares"
+	if [ "$root" = / ]; then
+		echo "$tag $p" >> "$ird/shares"
+	else
+		mkdir -p "$root$p"
+		echo "$tag $p always" >> "$ird/shares"
+	fi
 done
 cp "$here/init" "$ird/init"
 chmod +x "$ird/init"
@@ -82,8 +99,8 @@ timeout --foreground -k 10 "${WAMP_TIMEOUT:-1500}" \
 qemu-system-x86_64 -accel "tcg,thread=${WAMP_TCG_THREAD:-single}" -smp "${WAMP_SMP:-2}" -m "${WAMP_MEM:-1024}" \
 	-nographic -no-reboot \
 	-kernel "$vmlinuz" -initrd "$out/initramfs.gz" \
-	-append "console=ttyS0 panic=-1 loglevel=4 WAMP_KROOT=$kroot WAMP_KVER=$kver" \
-	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+	-append "console=ttyS0 panic=-1 loglevel=4 WAMP_KROOT=$gkroot WAMP_KVER=$kver" \
+	-virtfs local,path="$root",mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$out",mount_tag=out,security_model=none \
 	"${shares[@]}" \
 	-drive file="$out/disk.img",if=virtio,format=raw,cache=unsafe \

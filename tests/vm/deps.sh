@@ -8,6 +8,8 @@
 #   host   the host-only tests beyond the unit tests: libFuzzer
 #   guest  booting the test guests and what runs in them (QEMU, busybox,
 #          bpftrace, perf, redis, promtool, DKMS, a sid chroot's debootstrap)
+#   pkg    the Debian packages (make deb: debhelper, dh-dkms, lintian) and
+#          their install test in a bookworm chroot (make check-pkg)
 set -euo pipefail
 
 pkgs=()
@@ -20,6 +22,8 @@ for set in "$@"; do
 	guest) pkgs+=(qemu-system-x86 busybox-static e2fsprogs xfsprogs cpio bpftrace
 		      linux-perf redis-server redis-tools prometheus runc
 		      debootstrap dkms) ;;
+	pkg) pkgs+=(make gcc rsync dpkg-dev debhelper dh-dkms lintian
+		    libncurses-dev pkg-config debootstrap systemd) ;;
 	*) echo "deps.sh: unknown set $set" >&2; exit 2 ;;
 	esac
 done
