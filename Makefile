@@ -5,10 +5,15 @@
 #   make                  build wamp.ko for the running kernel (KDIR=...) and wampstat
 #   make install          install both (module under /lib/modules/$(KVER)/updates)
 #   make dkms-install     register, build and install it with DKMS
+#   make deb              the Debian packages wamp-dkms and wampstat, linted (build/deb)
 #   make demo             boot Debian's 6.1 kernel in QEMU and show wamp at work
 #   make check            every test, in every supported kernel (what CI runs)
+#   make check-pkg        the packages installed, upgraded to a new kernel and
+#                         purged in a bookworm chroot
 #   make lint             checkpatch --strict, sparse and W=1 on the module
 
+# The one version of wamp, set in dkms.conf alone (debian/changelog's entry
+# must agree: make deb and debian/rules check).
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
@@ -47,9 +52,15 @@ install-module: module
 	depmod -a $(KVER)
 
 PREFIX ?= /usr/local
+MANDIR = $(DESTDIR)$(PREFIX)/share/man
+# The man pages say the version of dkms.conf on their .TH line.
+man_version = sed 's/^\(\.TH .*"wamp \)[^"]*"/\1$(VERSION)"/' $(1) > $(2) && \
+	chmod 0644 $(2)
 install-tools: tools
 	install -D -m 0755 $(BUILD)/tools/wampstat $(DESTDIR)$(PREFIX)/sbin/wampstat
-	install -D -m 0644 tools/wampstat.8 $(DESTDIR)$(PREFIX)/share/man/man8/wampstat.8
+	install -d $(MANDIR)/man8 $(MANDIR)/man5
+	$(call man_version,tools/wampstat.8,$(MANDIR)/man8/wampstat.8)
+	$(call man_version,tools/wamp.5,$(MANDIR)/man5/wamp.5)
 
 DKMS_SRC := /usr/src/wamp-$(VERSION)
 dkms-install:
@@ -76,10 +87,12 @@ TOOLS_HDR := tools/wsview.h tools/wscontainer.h tools/wampparse.h \
 CURSES_CFLAGS := $(shell pkg-config --cflags ncursesw 2>/dev/null)
 CURSES_LIBS := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
 
+# CPPFLAGS, CFLAGS and LDFLAGS from the environment, such as the Debian
+# package build's hardening flags (debian/rules), go last.
 $(BUILD)/tools/wampstat: $(TOOLS_SRC) $(TOOLS_HDR) dkms.conf
 	mkdir -p $(@D)
-	$(CC_USER) $(USER_CFLAGS) $(CURSES_CFLAGS) -o $@ $(TOOLS_SRC) \
-		$(CURSES_LIBS)
+	$(CC_USER) $(USER_CFLAGS) $(CURSES_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+		$(LDFLAGS) -o $@ $(TOOLS_SRC) $(CURSES_LIBS)
 
 tools: $(BUILD)/tools/wampstat
 
@@ -153,29 +166,35 @@ selftests: $(SELFTEST_BINS) $(BUILD)/selftests/wamp_writer32 \
 # ---- the guest: Debian's current 6.1 kernel under QEMU TCG ----
 
 # What each part needs from Debian's archive (tests/vm/deps.sh): building
-# and linting; the host-only tests beyond the unit tests; the guests.
+# and linting; the host-only tests beyond the unit tests; the guests; the
+# Debian packages and their test.
 deps-build:
 	tests/vm/deps.sh build
 deps-host:
 	tests/vm/deps.sh host
 deps-guest:
 	tests/vm/deps.sh guest
+deps-pkg:
+	tests/vm/deps.sh pkg
 deps:
-	tests/vm/deps.sh build host guest
+	tests/vm/deps.sh build host guest pkg
 
 # Build wamp.ko against the guest kernel's headers, in a copy of the
 # sources per kernel so that builds for several kernels never mix.
 guest-module: deps-build
 	tests/vm/build-module.sh "$$(tests/vm/kernel.sh)" $(BUILD)
 
-# Everything CI runs: lint, host tests, a short fuzz run, every supported
-# kernel booted with the selftests (check-kernels), the debug kernel (which
-# runs the KUnit suites too, under KASAN and lockdep: `make kunit` alone
-# runs them in a kernel of their own), and the overhead targets
-# (bench-short).
+# Everything CI runs: lint, host tests, a short fuzz run, the Debian
+# packages installed, upgraded and purged in a bookworm chroot
+# (check-pkg), every supported kernel booted with the selftests
+# (check-kernels), the debug kernel (which runs the KUnit suites too,
+# under KASAN and lockdep: `make kunit` alone runs them in a kernel of
+# their own), and the overhead targets (bench-short).
 check: deps lint unit
 	$(MAKE) fuzz FUZZ_SECONDS=20
+	$(MAKE) check-pkg-boot
 	$(MAKE) check-kernels
+	$(MAKE) check-playbook
 	$(MAKE) check-debug
 	$(MAKE) bench-short
 
@@ -212,13 +231,39 @@ check-debug: deps-build deps-guest selftests
 check-quick: deps-build deps-guest selftests tools guest-module
 	tests/vm/run.sh check "$$(tests/vm/kernel.sh)" $(BUILD)
 
+# docs/PLAYBOOK.md, every command of it, in a guest on the reference kernel
+# (tests/vm/guest-playbook.sh): redis in a containerd-style container,
+# found, explained, appendfsync changed, the numbers moved.
+check-playbook: deps-build deps-guest tools guest-module
+	tests/vm/run.sh playbook "$$(tests/vm/kernel.sh)" $(BUILD)
+
 demo: deps-build deps-guest selftests tools guest-module
 	tests/vm/run.sh demo "$$(tests/vm/kernel.sh)" $(BUILD)
 
 lint: deps-build
 	tests/lint.sh "$$(tests/vm/kernel.sh)" $(BUILD)
 
+# ---- the Debian packages (debian/) ----
+
+# wamp-dkms and wampstat, built from a clean copy of the tree into
+# build/deb, lintian-clean (tests/pkg/deb.sh).
+deb: deps-pkg
+	tests/pkg/deb.sh $(BUILD)/deb
+
+# The packages on Debian 12, a bookworm chroot: apt-get install, a new
+# kernel from bookworm-backports that DKMS builds for by itself, purge
+# (tests/pkg/check.sh; logs in build/pkg).
+check-pkg: deb
+	tests/pkg/check.sh $(BUILD)/deb $(BUILD)/pkg
+
+# The same, and each of the chroot's kernels booted under QEMU with the
+# chroot as the guest's root: modprobe wamp from updates/dkms, and the
+# selftests against that module.
+check-pkg-boot: deb deps-build deps-guest selftests tools
+	tests/pkg/check.sh --boot $(BUILD)/selftests $(BUILD)/deb $(BUILD)/pkg
+
 .PHONY: all module module-src clean install install-module install-tools tools unit \
 	fuzz dkms-install dkms-remove selftests deps deps-build deps-host \
-	deps-guest guest-module check demo lint \
-	check-kernels check-quick bench bench-short kunit check-debug
+	deps-guest deps-pkg guest-module check demo lint \
+	check-kernels check-quick check-playbook bench bench-short kunit check-debug \
+	deb check-pkg check-pkg-boot

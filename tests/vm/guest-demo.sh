@@ -4,7 +4,8 @@
 # redis-benchmark (the small-write-plus-fsync shape), in a container that
 # runc runs in docker's cgroup layout, next to a large sequential copy with
 # one fsync and a buffered one that another task's sync writes back, in a
-# systemd-style service cgroup; then /proc/wamp and wampstat's reports.
+# systemd-style service cgroup; then /proc/wamp and wampstat's reports,
+# ending with wampstat --explain on the redis container.
 # Usage: guest-demo.sh KO WAMPSTAT
 set -u
 ko=$1
@@ -74,7 +75,12 @@ echo
 grep '^# system' /tmp/wamp.txt
 echo
 sed -n '/^# cgroup/p' /tmp/wamp.txt
-sed -n '/^# cgroup/,$p' /tmp/wamp.txt | sed 1d | column -t
+sed -n '/^# cgroup/,/^# sizes/p' /tmp/wamp.txt | sed '1d;$d' | column -t
+echo
+echo "== the sizes section (write-size histograms) of the same tasks"
+sed -n '/^# sizes/p' /tmp/wamp.txt
+sed -n '/^# sizes/,$p' /tmp/wamp.txt | sed 1d |
+	awk 'NR == 1 || $3 ~ /^(redis-server|dd|\(other\)|\(exited\))$/' | column -t
 echo
 echo "== wampstat --flagged (the reader: who is flagged, and why)"
 "$wampstat" --flagged
@@ -93,6 +99,14 @@ redis-benchmark -p 6399 -t set -n 500 -c 2 -d 16 -q >/dev/null 2>&1 &
 bench=$!
 "$wampstat" -P -n 3 1 2
 wait "$bench"
+echo
+echo "== wampstat --sizes -P --container ${cid:0:12} (redis's write sizes, as bpftrace's hist() draws them)"
+"$wampstat" --sizes -P --container "${cid:0:12}"
+echo "== wampstat --stacks -P --container ${cid:0:12} -n 2 --no-offsets (the sampled kernel stacks of its block I/O)"
+"$wampstat" --stacks -P --container "${cid:0:12}" -n 2 --no-offsets
+echo
+echo "== wampstat --explain --container ${cid:0:12} (why redis is flagged, and what to try)"
+"$wampstat" --explain --container "${cid:0:12}"
 runc --root /tmp/runc kill "$cid" KILL >/dev/null 2>&1
 sleep 0.5
 runc --root /tmp/runc delete -f "$cid" >/dev/null 2>&1

@@ -18,6 +18,7 @@
 #                  selftests and CYCLES (100) load/unload cycles under load,
 #                  then the serial suites in a second boot (guest-debug.sh)
 #   demo           `make demo` (guest-demo.sh)
+#   playbook       docs/PLAYBOOK.md's commands (guest-playbook.sh)
 # Every boot runs the vCPUs in one TCG thread: boot.sh says why.
 set -euo pipefail
 
@@ -136,6 +137,14 @@ debug)
 	done
 	cat "$out/stress.summary" 2>/dev/null || echo "stress: no summary"
 	[ "$rc" -eq 0 ] || echo "run.sh: consoles: $out/console.log $out-serial/console.log" >&2
+	;;
+playbook)
+	# docs/PLAYBOOK.md's commands (guest-playbook.sh); playbook.txt is TAP.
+	WAMP_QUIET=1 boot playbook "" guest-playbook.sh \
+		"$build/$kver/src/wamp.ko" "$(realpath "$build/tools/wampstat")" || rc=$?
+	out=$build/$kver/playbook
+	grep -E '^not ok |^# guest-playbook' "$out/playbook.txt" 2>/dev/null ||
+		echo "playbook: no results (see $out/console.log)"
 	;;
 demo)
 	WAMP_QUIET=1 boot demo "" guest-demo.sh \
