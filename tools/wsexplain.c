@@ -354,20 +354,11 @@ static void explain_stack(struct finding *fd, const struct ws_result *res,
 		sb_add(&fd->stack, " (no frames)");
 }
 
-static unsigned long long hist_total(const unsigned long long *h)
-{
-	unsigned long long n = 0;
-	unsigned int k;
-
-	for (k = 0; k < WAMP_HIST_NR; k++)
-		n += h[k];
-	return n;
-}
 
 static void explain_sizes(struct finding *fd, const struct ws_result *res)
 {
 	const unsigned long long *h = fd->e->hist;
-	unsigned long long total = hist_total(h);
+	unsigned long long total = ws_sum(h, WAMP_HIST_NR);
 	unsigned int k, best = 0;
 	char label[32];
 
@@ -786,7 +777,7 @@ static void print_finding(FILE *f, const struct finding *fd)
 	if (fd->stack.n)
 		fprintf(f, "  %s\n", fd->stack.s);
 	fprintf(f, "  %s%s\n", fd->sizes.s,
-		hist_total(fd->e->hist) ? ":" : ".");
+		ws_sum(fd->e->hist, WAMP_HIST_NR) ? ":" : ".");
 	ws_print_hist(f, fd->e->hist, "    ");
 	if (fd->app != WS_APP_NONE)
 		fprintf(f, "  application: %s (from its %s)\n",

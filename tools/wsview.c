@@ -684,14 +684,20 @@ unsigned int ws_pct(unsigned long long part, unsigned long long whole)
 	return (unsigned int)(((__uint128_t)part * 100 + whole / 2) / whole);
 }
 
-static unsigned long long io_sum(const unsigned long long *io)
+/* The sum of @n counters (a row's io_ split, a histogram's buckets). */
+unsigned long long ws_sum(const unsigned long long *v, unsigned int n)
 {
 	unsigned long long sum = 0;
 	unsigned int k;
 
-	for (k = 0; k < WAMP_IO_NR; k++)
-		sum += io[k];
+	for (k = 0; k < n; k++)
+		sum += v[k];
 	return sum;
+}
+
+static unsigned long long io_sum(const unsigned long long *io)
+{
+	return ws_sum(io, WAMP_IO_NR);
 }
 
 /* The class of @io with the most bytes (the first of equals), or -1. */
@@ -1431,12 +1437,7 @@ void ws_json_hist(FILE *f, const unsigned long long *hist)
 
 static unsigned long long hist_sum(const unsigned long long *hist)
 {
-	unsigned long long sum = 0;
-	unsigned int k;
-
-	for (k = 0; k < WAMP_HIST_NR; k++)
-		sum += hist[k];
-	return sum;
+	return ws_sum(hist, WAMP_HIST_NR);
 }
 
 /* "redis-server pid 144 tgid 144", "redis-server tgid 144 (2 tasks)". */

@@ -177,6 +177,7 @@ const char *ws_io_split(const unsigned long long *io, bool bytes, bool human,
 			char *buf, size_t len);
 /* @part of @whole in percent, rounded to the nearest; 0 if @whole is 0. */
 unsigned int ws_pct(unsigned long long part, unsigned long long whole);
+unsigned long long ws_sum(const unsigned long long *v, unsigned int n);
 
 /*
  * The lines of a histogram as bpftrace's hist() prints them: from the
