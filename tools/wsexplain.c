@@ -354,7 +354,6 @@ static void explain_stack(struct finding *fd, const struct ws_result *res,
 		sb_add(&fd->stack, " (no frames)");
 }
 
-
 static void explain_sizes(struct finding *fd, const struct ws_result *res)
 {
 	const unsigned long long *h = fd->e->hist;
