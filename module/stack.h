@@ -55,8 +55,9 @@ DECLARE_PER_CPU(int, wamp_stack_left);
 
 /*
  * Whether the bio being charged on this CPU is one to note the stack of:
- * 1 in wamp_stack_sample (0: none).  Any context; a race with an
- * interrupt on the countdown only moves a sample by a bio.
+ * 1 in wamp_stack_sample (0: none); lowered, from the next bio on.  Any
+ * context; a race with an interrupt on the countdown only moves a sample
+ * by a bio.
  */
 static __always_inline bool wamp_stack_tick(void)
 {
@@ -66,11 +67,11 @@ static __always_inline bool wamp_stack_tick(void)
 	if (likely(!n))
 		return false;
 	left = this_cpu_dec_return(wamp_stack_left);
-	/* A countdown from a larger stack_sample ends at the new one. */
 	if (left > 0 && left <= (int)n)
 		return false;
+	/* The countdown ended, or began under a larger stack_sample. */
 	this_cpu_write(wamp_stack_left, n);
-	return left <= 0;
+	return true;
 }
 
 void wamp_stack_note(struct wamp_cpu *c, struct wamp_slot *s, u64 bytes,

@@ -670,7 +670,9 @@ static struct wampp_row *size_row(struct wampp_report *r,
 
 	for (i = st->scursor; i < r->nrows; i++) {
 		w = &r->rows[i];
-		if (w->pid == pid && w->tgid == tgid && !strcmp(w->comm, comm)) {
+		/* The section has rows of tasks that wrote only. */
+		if (w->pid == pid && w->tgid == tgid && w->writes &&
+		    !strcmp(w->comm, comm)) {
 			st->scursor = i + 1;
 			return w;
 		}

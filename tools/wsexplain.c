@@ -177,18 +177,26 @@ static const char *num(const struct finding *fd, unsigned long long v)
 static const char *per_sync(unsigned long long writes,
 			    unsigned long long syncs, char *buf, size_t len)
 {
-	unsigned long long n = syncs ? (writes + syncs / 2) / syncs : 0;
+	/* Tenths of writes per sync, rounded down: as the rules compare. */
+	unsigned long long t = syncs ? (unsigned long long)
+		((__uint128_t)writes * 10 / syncs) : 0;
 
 	if (!syncs)
 		snprintf(buf, len, "no syncs");
+	else if (!writes)
+		snprintf(buf, len, "%llu syncs and no writes", syncs);
 	else if (syncs > writes)
 		snprintf(buf, len, "%llu.%llu syncs per write",
-			 writes ? syncs / writes : syncs,
-			 writes ? syncs * 10 / writes % 10 : 0);
-	else if (n <= 1)
+			 syncs / writes,
+			 (unsigned long long)((__uint128_t)syncs * 10 /
+					      writes % 10));
+	else if (t <= 10)
 		snprintf(buf, len, "1 sync per write");
+	else if (t % 10)
+		snprintf(buf, len, "1 sync per %llu.%llu writes", t / 10,
+			 t % 10);
 	else
-		snprintf(buf, len, "1 sync per %llu writes", n);
+		snprintf(buf, len, "1 sync per %llu writes", t / 10);
 	return buf;
 }
 
@@ -332,8 +340,12 @@ static void explain_stack(struct finding *fd, const struct ws_result *res,
 	s = x->stacks->s;
 	g = ws_stacks_find(x->stacks, fd->e);
 	if (!g || !g->n) {
-		sb_add(&fd->stack, "top kernel path: no stack sampled for it ");
-		sb_add(&fd->stack, "(1 in %llu bios sampled).", s->sample);
+		sb_add(&fd->stack, "top kernel path: ");
+		if (!s->sample)
+			sb_add(&fd->stack, "the module takes no stacks (stack_sample=0).");
+		else
+			sb_add(&fd->stack, "no stack sampled for it (1 in %llu bios sampled).",
+			       s->sample);
 		return;
 	}
 	fd->top = g->st[0];
@@ -797,7 +809,7 @@ void ws_print_explain(FILE *f, const struct ws_result *res,
 	struct finding *fd;
 	struct ctr c = { .task_blk = 0 };
 
-	ws_print_summary(f, res, o->human);
+	ws_print_summary(f, res, o->human, false);
 	fprintf(f, "thresholds: min_writes=%u small_write_bytes=%u ",
 		t->min_writes, t->small_write_bytes);
 	fprintf(f, "sync_ratio=%u amp_ratio=%u.%02u; ", t->sync_ratio,

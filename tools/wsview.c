@@ -681,6 +681,8 @@ unsigned int ws_pct(unsigned long long part, unsigned long long whole)
 {
 	if (!whole)
 		return 0;
+	if (part >= whole)
+		return 100;
 	return (unsigned int)(((__uint128_t)part * 100 + whole / 2) / whole);
 }
 
@@ -690,8 +692,9 @@ unsigned long long ws_sum(const unsigned long long *v, unsigned int n)
 	unsigned long long sum = 0;
 	unsigned int k;
 
+	/* Saturating: counters near 2^64 never wrap into a small sum. */
 	for (k = 0; k < n; k++)
-		sum += v[k];
+		sum = v[k] > ~0ULL - sum ? ~0ULL : sum + v[k];
 	return sum;
 }
 
@@ -762,7 +765,8 @@ const char *ws_view_name(enum ws_view v)
 }
 
 /* The lines above every text view: totals, folded exited tasks. */
-void ws_print_summary(FILE *f, const struct ws_result *res, bool h)
+void ws_print_summary(FILE *f, const struct ws_result *res, bool h,
+		      bool rates)
 {
 	double s = res->seconds;
 	char sys[32], b1[256], b2[32];
@@ -781,7 +785,7 @@ void ws_print_summary(FILE *f, const struct ws_result *res, bool h)
 		bytes_str(res->write_bytes, h, b1, sizeof(b1)), res->syncs);
 	fprintf(f, "%s bytes to devices, amp %s%s\n",
 		bytes_str(res->dev_write_bytes, h, b2, sizeof(b2)), sys,
-		s > 0 ? " (counts are per second below)" : "");
+		s > 0 && rates ? " (counts are per second below)" : "");
 	if (res->exited_rows)
 		fprintf(f, "exited tasks folded: %llu, with %llu writes, %s bytes\n",
 			res->exited_rows, res->exited_writes,
@@ -951,7 +955,7 @@ void ws_print_text(FILE *f, const struct ws_result *res,
 {
 	size_t i;
 
-	ws_print_summary(f, res, o->human);
+	ws_print_summary(f, res, o->human, true);
 	if (o->view == WS_DEVS) {
 		print_devs(f, res, o->human);
 		return;
@@ -1489,7 +1493,7 @@ void ws_print_sizes(FILE *f, const struct ws_result *res,
 	static const char *const per[] = { "task", "process", "command" };
 	size_t i;
 
-	ws_print_summary(f, res, o->human);
+	ws_print_summary(f, res, o->human, false);
 	if (!res->has_sizes) {
 		fprintf(f, "no write sizes: the report has no sizes section ");
 		fprintf(f, "(format %d.%d; 1.5 has it)\n", res->major,

@@ -197,7 +197,8 @@ void ws_json_hist(FILE *f, const unsigned long long *hist);
 void ws_json_ent_open(FILE *f, const struct ws_ent *e, enum ws_view view);
 void ws_json_head(FILE *f, const struct ws_result *res, const char *view,
 		  long long timestamp);
-void ws_print_summary(FILE *f, const struct ws_result *res, bool human);
+void ws_print_summary(FILE *f, const struct ws_result *res, bool human,
+		      bool rates);
 void ws_flags_str(unsigned int flags, char *buf, size_t len);
 void ws_amp_str(const struct ws_ent *e, char *buf, size_t len);
 const char *ws_view_name(enum ws_view v);

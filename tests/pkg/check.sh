@@ -99,7 +99,7 @@ built() {
 	*": installed"*) ok "dkms status: $st" ;;
 	*) bad "dkms status for $k: ${st:-nothing}"; return ;;
 	esac
-	ko=$(ls "$root/lib/modules/$k/updates/dkms/"wamp.ko* 2>/dev/null | head -1)
+	ko=$(ls "$root/lib/modules/$k/updates/dkms/"wamp.ko* 2>/dev/null | head -1 || true)
 	[ -n "$ko" ] || { bad "no wamp.ko in /lib/modules/$k/updates/dkms"; return; }
 	ok "${ko#"$root"}"
 	[ "$(modinfo -F version "$ko")" = "$ver" ] &&

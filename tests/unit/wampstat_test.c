@@ -2076,6 +2076,33 @@ TEST(parse_sizes_rows_matched_in_order)
 	wampp_free(&r);
 }
 
+/*
+ * A reused pid whose first row has no writes (an exited task charged
+ * block bytes only): the section has no row for it, so its one sizes row
+ * is the live task's.
+ */
+TEST(parse_sizes_skip_rows_without_writes)
+{
+	static const char txt[] =
+		"# wamp 1.5 writes=10 write_bytes=100 syncs=0 blk_reqs=1 blk_bytes=4096 min_writes=1 small_write_bytes=512 sync_ratio=10 amp_ratio=2.00\n"
+		"pid tgid comm writes write_bytes avg_write syncs blk_reqs blk_bytes amp cgroup flags\n"
+		"100 100 foo 0 0 - 0 1 4096 - - EXITED\n"
+		"100 100 foo 10 100 10 0 0 0 0.00 - -\n"
+		"- - (other) 0 0 - 0 0 0 - - -\n"
+		"# sizes rows=1\n"
+		"pid tgid comm 0 1 2 4 8 16 32 64 128 256 512 1024 2048 4096 8192 16384 32768 65536 131072 262144 524288 1048576\n"
+		"100 100 foo 0 0 0 0 10 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n"
+		"- - (other) 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n"
+		"- - (exited) 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
+	struct wampp_report r;
+	char err[256];
+
+	ASSERT_EQ(0, wampp_parse(txt, &r, err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(0, sum_hist(r.rows[0].hist));
+	EXPECT_EQ(10, r.rows[1].hist[4]);
+	wampp_free(&r);
+}
+
 #define HEAD15 "# wamp 1.5 a=1\npid tgid comm writes write_bytes avg_write syncs flags\n1 1 x 1 1 1 0 -\n"
 #define SZHDR "pid tgid comm 0 1 2 4 8 16 32 64 128 256 512 1024 2048 4096 8192 16384 32768 65536 131072 262144 524288 1048576\n"
 
@@ -2617,7 +2644,7 @@ TEST_F(v15, explain_text)
 		"\nthresholds: min_writes=1000 small_write_bytes=512 sync_ratio=10 amp_ratio=2.00; 4 of 8 processes flagged\n",
 		"\n\nredis-server, tgid 159 (2 tasks), cgroup 189 (docker container 4f3c9a1be27d): SMALL,SYNC,AMP\n"
 		"  SMALL: 2916 writes averaging 44 bytes, under small_write_bytes=512 (min_writes=1000).\n"
-		"  SYNC: 900 syncs for 2916 writes, 1 sync per 3 writes (sync_ratio=10: syncs for 10% of the writes or more).\n"
+		"  SYNC: 900 syncs for 2916 writes, 1 sync per 3.2 writes (sync_ratio=10: syncs for 10% of the writes or more).\n"
 		"  AMP: the disk received 116.92x the bytes it was asked to write: 15183872 bytes for 129861 (amp_ratio=2.00); 75% of it journal commits that carried its changes, forced by its syncs (jrnl_bytes 11395072).\n"
 		"  by path: journal 75% (11395072 bytes), fsync 25% (3788800 bytes); dominant: journal.\n"
 		"  top kernel path (class journal, 69.80% of its 3796992 sampled bytes; 1 in 4 bios sampled): submit_bio_noacct <- submit_bh_wbc <- jbd2_journal_commit_transaction [jbd2] <- kjournald2 [jbd2] <- kthread <- ret_from_fork\n"
@@ -2628,7 +2655,7 @@ TEST_F(v15, explain_text)
 		"    [64, 128)             30 |                                                    |\n"
 		"  application: redis (from its comm)\n"
 		"  what to try:\n"
-		"  - appendfsync everysec (CONFIG SET appendfsync everysec, and in redis.conf): 900 syncs for 2916 writes, 1 sync per 3 writes, is appendfsync always's fsync of the AOF after every write; everysec fsyncs it once a second from a background thread, and a crash loses about a second of writes at most.\n",
+		"  - appendfsync everysec (CONFIG SET appendfsync everysec, and in redis.conf): 900 syncs for 2916 writes, 1 sync per 3.2 writes, is appendfsync always's fsync of the AOF after every write; everysec fsyncs it once a second from a background thread, and a crash loses about a second of writes at most.\n",
 		/* Not recognised: the pattern's advice, each with its numbers. */
 		"\nlogger, tgid 180 (1 task), cgroup 7100 (logger.service): SMALL,SYNC,AMP\n",
 		"\n  AMP: the disk received 122.88x the bytes it was asked to write: 24576000 bytes for 200000 (amp_ratio=2.00); 67% of it journal commits that carried its changes, forced by its syncs (jrnl_bytes 16384000).\n",
@@ -2691,7 +2718,7 @@ TEST_F(v15, explain_json)
 		",\"avg_write\":44,\"title\":\"redis-server, tgid 159 (1 task), cgroup 189 (docker container 4f3c9a1be27d): SMALL,SYNC,AMP\",\"reasons\":[{\"flag\":\"SMALL\",\"text\":\"SMALL: 2916 writes averaging 44 bytes, under small_write_bytes=512 (min_writes=1000).\"},{\"flag\":\"SYNC\",",
 		",\"io_text\":\"by path: journal 75% (11395072 bytes), fsync 25% (3788800 bytes); dominant: journal.\",\"dominant_class\":\"journal\",\"dominant_pct\":75,\"top_stack\":{\"class\":\"journal\",\"pct\":69.80,\"bios\":647,\"bytes\":2650112,\"sample\":4,\"frames\":[\"submit_bio_noacct+0x1a0/0x5e0\",",
 		",\"sizes\":{\"0\":0,\"1\":0,\"2\":0,\"4\":0,\"8\":6,\"16\":0,\"32\":2880,\"64\":30,",
-		",\"sizes_text\":\"write sizes: 2880 of 2916 writes (99%) in [32, 64) bytes\",\"app\":\"redis\",\"app_from\":\"comm\",\"advice\":[{\"id\":\"redis-appendfsync\",\"text\":\"appendfsync everysec (CONFIG SET appendfsync everysec, and in redis.conf): 898 syncs for 2916 writes, 1 sync per 3 writes, ",
+		",\"sizes_text\":\"write sizes: 2880 of 2916 writes (99%) in [32, 64) bytes\",\"app\":\"redis\",\"app_from\":\"comm\",\"advice\":[{\"id\":\"redis-appendfsync\",\"text\":\"appendfsync everysec (CONFIG SET appendfsync everysec, and in redis.conf): 898 syncs for 2916 writes, 1 sync per 3.2 writes, ",
 		"}]}],\"top\":[]}\n",
 		NULL });
 	free(out);
