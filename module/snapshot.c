@@ -301,10 +301,12 @@ static int wamp_key_cmp(const void *a, const void *b)
 static void wamp_snap_sort(struct wamp_snapshot *snap)
 {
 	struct wamp_row_key *keys;
-	struct wamp_row tmp;
+	struct wamp_row *tmp;
 	size_t i, j, k, n = snap->nr_rows;
 
-	keys = n > 1 ? wamp_snap_alloc(array_size(n, sizeof(*keys))) : NULL;
+	/* The keys, and after them room for the row a cycle lifts out. */
+	keys = n > 1 ? wamp_snap_alloc(size_add(array_size(n, sizeof(*keys)),
+						sizeof(*tmp))) : NULL;
 	if (!keys) {
 		sort(snap->rows, n, sizeof(snap->rows[0]), wamp_row_cmp, NULL);
 		return;
@@ -315,11 +317,12 @@ static void wamp_snap_sort(struct wamp_snapshot *snap)
 		keys[i].idx = i;
 	}
 	sort(keys, n, sizeof(*keys), wamp_key_cmp, NULL);
+	tmp = (struct wamp_row *)(keys + n);
 	/* rows[i] becomes the old rows[keys[i].idx]. */
 	for (i = 0; i < n; i++) {
 		if (keys[i].idx == i)
 			continue;
-		tmp = snap->rows[i];
+		*tmp = snap->rows[i];
 		for (j = i;; j = k) {
 			k = keys[j].idx;
 			keys[j].idx = j;
@@ -327,7 +330,7 @@ static void wamp_snap_sort(struct wamp_snapshot *snap)
 				break;
 			snap->rows[j] = snap->rows[k];
 		}
-		snap->rows[j] = tmp;
+		snap->rows[j] = *tmp;
 	}
 	kvfree(keys);
 }
