@@ -47,6 +47,10 @@ struct wamp_snapshot {
 	struct wamp_counts total;
 	struct wamp_counts other;
 	struct wamp_counts exited;
+	/* A CPU's copy while it is taken (wamp_snap_cpu_stable()). */
+	struct wamp_counts cpu_sum;
+	struct wamp_counts cpu_exited;
+	struct wamp_counts cpu_other;
 	u64 folded;
 	u64 overflow;
 	u64 nested;
