@@ -467,8 +467,7 @@ bool ws_needs_cgroups(const struct ws_opts *o)
 
 #define WS_IO_KEY(name)	"io_" #name,
 static const char *const ws_io_keys[] = { WAMP_IO_CLASSES(WS_IO_KEY) };
-#define WS_IO_NAME(name)	#name,
-static const char *const ws_io_names[] = { WAMP_IO_CLASSES(WS_IO_NAME) };
+static const char *const ws_io_names[] = WAMP_IO_NAMES;
 
 const char *ws_io_name(unsigned int k)
 {
