@@ -208,12 +208,13 @@ $(BUILD)/bench/wamp_bench: tests/bench/wamp_bench.c
 	$(CC_USER) -O2 -Wall -Wextra -Werror -o $@ $<
 
 # Overhead in guest instructions (QEMU -icount): BENCHMARKS.md.
-bench: deps-build deps-guest guest-module $(BUILD)/bench/wamp_bench
-	tests/vm/bench.sh "$$(tests/vm/kernel.sh)" $(BUILD) 1000000 --write
+bench: deps-build deps-guest $(BUILD)/bench/wamp_bench
+	tests/vm/bench.sh "$$(tests/vm/kernel.sh $(BENCH_KERNEL))" $(BUILD) 1000000 \
+		redis,redis-aof,sqlite 20000 --write
 
 # The same loops, shorter, against the same targets: part of make check.
-bench-short: deps-build deps-guest guest-module $(BUILD)/bench/wamp_bench
-	tests/vm/bench.sh "$$(tests/vm/kernel.sh)" $(BUILD) 100000
+bench-short: deps-build deps-guest $(BUILD)/bench/wamp_bench
+	tests/vm/bench.sh "$$(tests/vm/kernel.sh $(BENCH_KERNEL))" $(BUILD) 100000 redis 5000
 
 # KUnit: wamp_kunit.ko in wamp's own 6.1 kernel without BTF (built from
 # Debian's linux-source-6.1 once, cached in WAMP_CACHE).

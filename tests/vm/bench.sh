@@ -7,14 +7,20 @@
 # that repeat across boots) and runs tests/vm/guest-bench.sh: untraced,
 # with the bpftrace one-liner, with an empty sys_enter probe (the floor,
 # tests/bench/floor.c), with wamp, with wamp and bpftrace.  Prints the table,
-# checks the targets, and with --write updates BENCHMARKS.md.
-# Usage: bench.sh KROOT BUILD ITERATIONS [--write]
+# checks the targets, and with --write updates BENCHMARKS.md.  Then the
+# application rows (guest-appbench.sh): instructions per request of redis,
+# redis with appendfsync always, sqlite3, in the same boot.
+# Usage: bench.sh KROOT BUILD ITERATIONS APPS REQUESTS [--write]
+# (APPS: comma-separated, of redis, redis-aof, sqlite; REQUESTS: the
+# redis-benchmark -n, sqlite3 runs a tenth as many transactions)
 # BENCH_REUSE=1 renders the last run's results again without booting.
 set -euo pipefail
 kroot=$1
 build=$2
 n=$3
-write=${4:-}
+apps=$4
+requests=$5
+write=${6:-}
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 kver=$(cat "$kroot/.kver")
@@ -22,13 +28,14 @@ out="$build/$kver/bench"
 if [ -z "${BENCH_REUSE:-}" ]; then
 	rm -rf "$out"
 	mkdir -p "$out"
+	"$here/build-module.sh" "$kroot" "$build"
 	"$here/build-module.sh" "$kroot" "$build" floor WAMP_FLOOR=1
 	echo "== booting $kver with -icount shift=0,sleep=off -smp 1 ($n iterations)"
 	WAMP_QUIET=1 WAMP_SMP=1 WAMP_TIMEOUT=3600 \
 		WAMP_QEMU_EXTRA="-icount shift=0,sleep=off" \
 		"$here/boot.sh" "$kroot" "$out" "$here/guest-bench.sh" \
 		"$build/$kver/src/wamp.ko" "$build/$kver/floor/wamp_floor.ko" \
-		"$build/bench/wamp_bench" "$n" ||
+		"$build/bench/wamp_bench" "$n" "$apps" "$requests" ||
 		{ tail -40 "$out/console.log"; exit 1; }
 fi
 r="$out/bench.txt"
@@ -47,6 +54,7 @@ fu=$(v fsync48_untraced) fw=$(v fsync48_wamp)
 fns=$(v fsync48_nostacks) fas=$(v fsync48_allstacks)
 wu2=$(v write_untraced_again) gu2=$(v getpid_untraced_again)
 wf=$(v write_floor) gf=$(v getpid_floor)
+wft=$(v write_ftrace) gft=$(v getpid_ftrace)
 bpc=$(v bytes_per_cpu)
 qemu=$(qemu-system-x86_64 --version | head -1)
 
@@ -68,8 +76,10 @@ event loop, i.e. is attached.  "added" is against the untraced loop.
 | the same, an empty sys_enter probe loaded (the floor) | $wf | $(add "$wf" "$wu") | $(ratio "$wf" "$wu") | |
 | the same, wamp loaded | $ww | $(add "$ww" "$wu") | $(ratio "$ww" "$wu") | $(awk -v a="$ww" -v b="$wb" -v u="$wu" 'BEGIN { printf "%.1f%%", 100 * (a - u) / (b - u) }') |
 | the same, wamp and bpftrace | $wboth | $(add "$wboth" "$wu") | $(ratio "$wboth" "$wu") | |
+| the same, an empty ftrace callback on \`__x64_sys_write\` instead (a floor of hooking the write calls alone) | $wft | $(add "$wft" "$wu") | $(ratio "$wft" "$wu") | |
 | \`getpid()\`, untraced | $gu | | 1.000 | |
 | \`getpid()\`, an empty sys_enter probe loaded (the floor) | $gf | $(add "$gf" "$gu") | $(ratio "$gf" "$gu") | |
+| \`getpid()\`, the empty ftrace callback on \`__x64_sys_write\` | $gft | $(add "$gft" "$gu") | $(ratio "$gft" "$gu") | |
 | \`getpid()\`, wamp loaded | $gw | $(add "$gw" "$gu") | $(ratio "$gw" "$gu") | |
 | write, untraced again after \`rmmod wamp\` | $wu2 | $(add "$wu2" "$wu") | $(ratio "$wu2" "$wu") | |
 | \`getpid()\`, untraced again after \`rmmod wamp\` | $gu2 | $(add "$gu2" "$gu") | $(ratio "$gu2" "$gu") | |
@@ -112,6 +122,44 @@ on 256; $(v bytes_per_cpu_16384) bytes per CPU at table_size=16384.  Not
 counted here: the inode-owner table (88 bytes per entry, one for the
 machine) and the journal tables (README, "Memory").
 EOT
+	apptable
+}
+
+# pct ADDED BASE: ADDED as a share of BASE.
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f%%", 100 * a / b }'; }
+appname() {
+	case $1 in
+	redis) echo "redis-server, no persistence: \`redis-benchmark -t set,get -n $areq -c 1 -d 16\`" ;;
+	redis-aof) echo "redis-server, \`appendonly yes\`, \`appendfsync always\` (ext4 on virtio-blk): the same benchmark" ;;
+	sqlite) echo "sqlite3: $((areq / 10)) transactions of one 48-byte INSERT each (rollback journal, synchronous=FULL, ext4 on virtio-blk)" ;;
+	esac
+}
+apptable() {
+	areq=$(v app_requests)
+	[ -n "$areq" ] || return 0
+	cat <<EOT
+
+Applications: instructions per request of the server process, all its
+threads (its \`/proc/PID/task/*/schedstat\` run time under \`-icount\`:
+its own instructions, the kernel's work in its context included), the
+cheapest of 5 rounds that alternate the configurations in one boot (each
+round's figures in bench.txt); sqlite3's "request" is one transaction.
+redis runs with \`hz 1\` (its timer's work depends on the run's length).
+"added" is against untraced, with its share of untraced; "syscalls" is
+the floor module's census of the process (\`census=TGID\`) per request.
+
+| program | untraced | empty sys_enter probe (the floor) | empty ftrace callback on write(2) | wamp | bpftrace one-liner | wamp / floor | syscalls per request |
+|---|---|---|---|---|---|---|---|
+EOT
+	local a u f t w b
+	for a in ${apps//,/ }; do
+		u=$(v "app_${a}_untraced") f=$(v "app_${a}_floor")
+		t=$(v "app_${a}_ftrace") w=$(v "app_${a}_wamp")
+		b=$(v "app_${a}_bpftrace")
+		echo "| $(appname "$a") | $u | $(add "$f" "$u") ($(pct "$(add "$f" "$u")" "$u")) | $(add "$t" "$u") ($(pct "$(add "$t" "$u")" "$u")) | $(add "$w" "$u") ($(pct "$(add "$w" "$u")" "$u")) | $(add "$b" "$u") ($(pct "$(add "$b" "$u")" "$u")) | $(ratio "$(add "$w" "$u")" "$(add "$f" "$u")") | $(v "app_${a}_syscalls") ($(v "app_${a}_census" | sed 's/,/, /g')) |"
+	done
+	echo
+	echo "Census: syscall number:calls per request (x86_64 numbers: 0 read, 1 write, 232 epoll_wait, 75 fdatasync, 74 fsync, 17 pread64, 18 pwrite64, 8 lseek, 72 fcntl, 257 openat, 3 close, 87 unlink, 5 fstat, 262 newfstatat)."
 }
 table | tee "$out/table.md"
 
@@ -139,6 +187,26 @@ check "48-byte write + fsync, default stack_sample vs none" \
 for k in 10 1000 10000; do
 	check "/proc/wamp instructions per row ($k)" "$(v procread_$k | awk '{ print $1 }')" 10000
 done
+# Issue 20: redis (no persistence), wamp at most 1% over untraced and at
+# most 1.3 times what the floor module adds.  Tracked, not yet enforced:
+# the floor alone takes most of the 1% (BENCHMARKS.md, "Applications").
+track() {
+	if awk -v x="$2" -v lim="$3" 'BEGIN { exit !(x <= lim) }'; then
+		status="$status
+- $1: $2, target $3: met"
+	else
+		echo "bench: $1 = $2, over the target $3 (tracked, issue 20)" >&2
+		status="$status
+- $1: $2, target $3: **not met** (tracked, not enforced: issue 20)"
+	fi
+}
+if [ -n "$(v app_redis_untraced)" ]; then
+	ru=$(v app_redis_untraced) rf=$(v app_redis_floor) rw=$(v app_redis_wamp)
+	track "redis instructions per request, wamp's added share (%)" \
+		"$(awk -v w="$rw" -v u="$ru" 'BEGIN { printf "%.2f", 100 * (w - u) / u }')" 1.00
+	track "redis, wamp's added instructions / the floor's" \
+		"$(ratio "$(add "$rw" "$ru")" "$(add "$rf" "$ru")")" 1.30
+fi
 # Not a target: what wamp costs above an empty probe on the same tracepoint.
 status="$status
 - above the floor (an empty sys_enter probe): write() $(add "$ww" "$wf"), getpid() $(add "$gw" "$gf")"

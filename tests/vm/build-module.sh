@@ -52,7 +52,8 @@ if ! "${cmd[@]}" > "$log" 2>&1; then
 	cat "$log" >&2
 	exit 1
 fi
-[ "$suite" = sid ] && cp "$croot$csrc/wamp.ko" "$src/wamp.ko"
+# Whichever module Kbuild made (wamp.ko, wamp_kunit.ko, wamp_floor.ko).
+[ "$suite" = sid ] && cp "$croot$csrc"/*.ko "$src/"
 # W=1 output that is a warning or a sparse complaint fails the build.
 if grep -E 'warning:|error:' "$log" >&2; then
 	echo "build-module.sh: warnings building for $kver (see $log)" >&2

@@ -7,7 +7,7 @@
 #          wampstat --top's ncurses, and tmux for its test)
 #   host   the host-only tests beyond the unit tests: libFuzzer
 #   guest  booting the test guests and what runs in them (QEMU, busybox,
-#          bpftrace, perf, redis, promtool, DKMS, a sid chroot's debootstrap)
+#          bpftrace, perf, redis, sqlite3, promtool, DKMS, a sid chroot's debootstrap)
 #   pkg    the Debian packages (make deb: debhelper, dh-dkms, lintian) and
 #          their install test in a bookworm chroot (make check-pkg)
 set -euo pipefail
@@ -20,7 +20,7 @@ for set in "$@"; do
 		      libncurses-dev pkg-config tmux) ;;
 	host) pkgs+=(clang libclang-rt-14-dev) ;;
 	guest) pkgs+=(qemu-system-x86 busybox-static e2fsprogs xfsprogs cpio bpftrace
-		      linux-perf redis-server redis-tools prometheus runc
+		      linux-perf redis-server redis-tools sqlite3 prometheus runc
 		      debootstrap dkms) ;;
 	pkg) pkgs+=(make gcc rsync dpkg-dev debhelper dh-dkms lintian
 		    libncurses-dev pkg-config debootstrap systemd) ;;

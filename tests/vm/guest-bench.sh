@@ -2,15 +2,21 @@
 # SPDX-License-Identifier: GPL-2.0
 # Runs inside the guest for `make bench`, booted with -icount shift=0
 # -smp 1: every figure is guest instructions.  Writes KEY VALUE lines to
-# /tmp/out/bench.txt.  Usage: guest-bench.sh KO FLOOR_KO BENCH ITERATIONS
-# (FLOOR_KO: wamp_floor.ko, an empty sys_enter probe).
+# /tmp/out/bench.txt.  Usage:
+#   guest-bench.sh KO FLOOR_KO BENCH ITERATIONS APPS REQUESTS
+# (FLOOR_KO: wamp_floor.ko, an empty sys_enter probe; APPS and REQUESTS:
+# the application rows, guest-appbench.sh).
 set -u
 ko=$1
 floor=$2
 b=$3
 n=$4
+apps=$5
+requests=$6
 here=$(dirname "$0")
 . "$here/guest-lib.sh"
+. "$here/guest-appbench.sh"
+app_ko=$ko app_floor=$floor
 out=/tmp/out/bench.txt
 : > "$out"
 rec() { echo "$1 $2" | tee -a "$out"; }
@@ -54,6 +60,11 @@ bt_stop
 insmod "$floor" || exit 1
 rec write_floor "$(one write "$n")"
 rec getpid_floor "$(one getpid "$n")"
+rmmod wamp_floor
+# The same empty probe as an ftrace callback on __x64_sys_write only.
+insmod "$floor" hook=ftrace || exit 1
+rec write_ftrace "$(one write "$n")"
+rec getpid_ftrace "$(one getpid "$n")"
 rmmod wamp_floor
 
 insmod "$ko" || exit 1
@@ -102,5 +113,12 @@ for k in 10 1000 10000; do
 done
 rec bytes_per_cpu_16384 "$(awk 'NR == 1 { print $4 }' /sys/kernel/debug/wamp/cpus)"
 rmmod wamp
+
+# Instructions per request of real programs (guest-appbench.sh).
+ip link set lo up
+rec app_requests "$requests"
+for a in ${apps//,/ }; do
+	app_bench "$a" "$requests" || exit 1
+done
 if dmesg_splats; then echo "dmesg has splats"; exit 1; fi
 exit 0
