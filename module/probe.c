@@ -188,8 +188,20 @@ static noinline notrace __attribute__((noipa)) void
 wamp_sys_enter_counted(void *data, struct pt_regs *regs, unsigned long id,
 		       unsigned int k)
 {
-	unsigned int kind = wamp_sc_kind(id, k, wamp_in_ia32);
+	unsigned int kind;
 
+	/*
+	 * The call counted most, first: a native write, whose entry @k is
+	 * WAMP_SC_WRITE alone (write and pwrite64: their ia32 numbers are
+	 * exit and oldstat, which no ABI of ours counts), for a task not in
+	 * an ia32 syscall: what wamp_sc_kind() returns for it.  Any other
+	 * entry takes the two steps.
+	 */
+	if (likely(k == WAMP_SC_WRITE && !wamp_in_ia32())) {
+		wamp_sys_count(regs, WAMP_SC_WRITE, false, false);
+		return;
+	}
+	kind = wamp_sc_kind(id, k, wamp_in_ia32);
 	if (unlikely(kind & WAMP_SC_ABI_IA32))
 		wamp_sys_count(regs, kind & WAMP_SC_MASK, true, true);
 	else if (unlikely(kind & WAMP_SC_ABI_X32))

@@ -267,11 +267,16 @@ void wamp_cg_nested(struct wamp_cpu *c, enum wamp_event ev, u64 bytes);
  * write-size bucket of a write syscall (wamp.h's wamp_hist_bucket(), in
  * three instructions), the I/O class of a bio's bytes (@how).  -1: none.
  */
+static __always_inline unsigned int wamp_write_bucket(u64 bytes)
+{
+	return min_t(unsigned int, fls64(bytes), WAMP_HIST_NR - 1);
+}
+
 static __always_inline int wamp_event_hist(enum wamp_event e, u64 bytes)
 {
 	if (e != WAMP_EV_WRITE)
 		return -1;
-	return WAMP_TC_NR + min_t(unsigned int, fls64(bytes), WAMP_HIST_NR - 1);
+	return WAMP_TC_NR + wamp_write_bucket(bytes);
 }
 
 static __always_inline int wamp_event_class(enum wamp_event e,
@@ -297,13 +302,24 @@ static __always_inline void wamp_count(u64 *p, u64 v)
 	asm volatile("addq %1, %0" : "+m" (*p) : "er" (v));
 }
 
+/*
+ * Enter the counted section of this CPU: true if a probe is in it already
+ * (this one interrupted it).  One increment of memory and a compare, a
+ * compiler barrier after them (the section must stay after the increment).
+ */
+static __always_inline bool wamp_busy_enter(struct wamp_cpu *c)
+{
+	instrument_write(&c->busy, sizeof(c->busy));
+	asm volatile("incl %0" : "+m" (c->busy) : : "memory");
+	return c->busy != 1;
+}
+
 static __always_inline void wamp_counts_add(struct wamp_counts *c,
 					    enum wamp_event ev, u64 bytes,
 					    unsigned int how)
 {
 	const int n = wamp_event_count(ev), b = wamp_event_bytes(ev);
 	const int b2 = wamp_event_bytes2(ev);
-	const int h = wamp_event_hist(ev, bytes);
 	const int k = wamp_event_class(ev, how);
 
 	if (n != WAMP_TC_NONE)
@@ -312,8 +328,9 @@ static __always_inline void wamp_counts_add(struct wamp_counts *c,
 		wamp_count(&c->tc[b], bytes);
 	if (b2 != WAMP_TC_NONE)
 		wamp_count(&c->tc[b2], bytes);
-	if (h >= 0)
-		wamp_count(&c->all[h], 1);
+	/* wamp_event_hist()'s counter, at a constant offset from @c. */
+	if (ev == WAMP_EV_WRITE)
+		wamp_count(&c->hist[wamp_write_bucket(bytes)], 1);
 	if (k >= 0)
 		wamp_count(&c->all[k], bytes);
 }
@@ -340,31 +357,37 @@ static __always_inline void wamp_cg_add(struct wamp_cg_counts *cc,
  * task is current (@id NULL) or the one @id records (a bio charged to the
  * task that dirtied its pages, alive or not).  @sys: called for a syscall
  * of current, the only place the task's name and uid are taken after an
- * exec (see wamp_slot_ident()).
+ * exec (see wamp_slot_ident()).  @t is current, read once by the caller.
  */
 static __always_inline struct wamp_slot *
-wamp_slot_find(struct wamp_cpu *c, bool sys, const struct wamp_ident *id)
+wamp_slot_find(struct wamp_cpu *c, struct task_struct *t, bool sys,
+	       const struct wamp_ident *id)
 {
-	struct task_struct *t = current;
 	pid_t pid = id ? id->pid : t->pid;
 	u64 start_time = id ? id->start_time : t->start_time;
 	u32 i = __hash_32((u32)pid) >> c->hash_shift, first = i;
 	struct wamp_slot *s;
 	unsigned int n;
 
-	for (n = 0; n < WAMP_WINDOW; n++, i = (i + 1) & c->mask) {
-		s = &c->slots[i];
+	/* The first slot of the window, where a task almost always is. */
+	s = &c->slots[i];
+	if (likely(s->pid == pid && s->start_time == start_time && s->state))
+		goto found;
+	for (n = 0;;) {
 		if (!s->state)
 			return wamp_slot_claim(c, i, sys, id);
-		if (s->pid == pid && s->start_time == start_time) {
-			/* The task exec'd since: its name (and uid) changed. */
-			if (!id && sys &&
-			    unlikely(s->exec_id != (u32)t->self_exec_id))
-				wamp_slot_refresh(c, s);
-			return s;
-		}
+		if (s->pid == pid && s->start_time == start_time)
+			goto found;
+		if (++n == WAMP_WINDOW)
+			return wamp_slot_reclaim(c, first, sys, id);
+		i = (i + 1) & c->mask;
+		s = &c->slots[i];
 	}
-	return wamp_slot_reclaim(c, first, sys, id);
+found:
+	/* The task exec'd since: its name (and uid) changed. */
+	if (!id && sys && unlikely(s->exec_id != (u32)t->self_exec_id))
+		wamp_slot_refresh(c, s);
+	return s;
 }
 
 /*
@@ -377,9 +400,9 @@ wamp_slot_find(struct wamp_cpu *c, bool sys, const struct wamp_ident *id)
  * period.
  */
 static __always_inline struct wamp_cg_counts *
-wamp_sys_cg(struct wamp_cpu *c, struct wamp_slot *s)
+wamp_sys_cg(struct wamp_cpu *c, struct wamp_slot *s, struct task_struct *t)
 {
-	struct cgroup *cgrp = task_dfl_cgroup(current);
+	struct cgroup *cgrp = task_dfl_cgroup(t);
 	struct wamp_cg *e = s ? s->cge : NULL;
 
 	if (likely(e && e->cgrp == cgrp))
@@ -399,6 +422,8 @@ static __always_inline void wamp_store_charge(const struct wamp_ident *id,
 					      unsigned int how)
 {
 	const bool sys = !id && (ev == WAMP_EV_WRITE || ev == WAMP_EV_SYNC);
+	/* Once: the counting asm between would make gcc load it again. */
+	struct task_struct *t = current;
 	struct wamp_slot *s = NULL;
 	struct wamp_cpu *c;
 
@@ -413,8 +438,7 @@ static __always_inline void wamp_store_charge(const struct wamp_ident *id,
 	 * and the decrement of @busy (an interrupt on this CPU reads it): a
 	 * barrier() on each side, as perf's get_recursion_context() does.
 	 */
-	if (unlikely(c->busy++)) {
-		barrier();
+	if (unlikely(wamp_busy_enter(c))) {
 		wamp_account_nested(c, ev, bytes, how);
 		if (sys)
 			wamp_cg_nested(c, ev, bytes);
@@ -424,11 +448,11 @@ static __always_inline void wamp_store_charge(const struct wamp_ident *id,
 	if (unlikely(how & WAMP_ACC_IOV_FAULT))
 		WRITE_ONCE(c->iov_fault, c->iov_fault + 1);
 	if (!(how & WAMP_ACC_OTHER))
-		s = wamp_slot_find(c, sys, id);
+		s = wamp_slot_find(c, t, sys, id);
 	if (sys) {
-		wamp_cg_add(wamp_sys_cg(c, s), ev, bytes);
+		wamp_cg_add(wamp_sys_cg(c, s, t), ev, bytes);
 		if (s)
-			WRITE_ONCE(s->ran, current->se.sum_exec_runtime);
+			WRITE_ONCE(s->ran, t->se.sum_exec_runtime);
 	}
 	wamp_counts_add(s ? &s->c : &c->other, ev, bytes, how);
 	if (unlikely(how & WAMP_ACC_STACK) && s)
