@@ -142,8 +142,10 @@ apptable() {
 Applications: instructions per request of the server process, all its
 threads (its \`/proc/PID/task/*/schedstat\` run time under \`-icount\`:
 its own instructions, the kernel's work in its context included), the
-cheapest of 5 rounds that alternate the configurations in one boot (each
-round's figures in bench.txt); sqlite3's "request" is one transaction.
+median of 5 rounds that alternate the configurations in one boot (each
+round's figures in bench.txt: the cheapest run can be an outlier, an
+fsync that found its journal commit done); sqlite3's "request" is one
+transaction.
 redis runs with \`hz 1\` (its timer's work depends on the run's length).
 "added" is against untraced, with its share of untraced; "syscalls" is
 the floor module's census of the process (\`census=TGID\`) per request.
@@ -181,9 +183,13 @@ check "added per write()" "$(add "$ww" "$wu")" 150
 check "added per getpid()" "$(add "$gw" "$gu")" 70
 check "1000 tasks vs 1 task" "$(ratio "$t1000" "$t1")" 1.10
 # Issue 17: the default stack sampling costs the write+fsync loop at most
-# 1% over the same module without stacks.
-check "48-byte write + fsync, default stack_sample vs none" \
-	"$(ratio "$fw" "$fns")" 1.010
+# 1% over the same module without stacks.  What one in stack_sample bios
+# costs is that share of what every bio's stack costs: the pair of runs
+# that differ in the sampling alone differ as much by the file system's
+# state (3% either way, while sampling costs under 0.5%), so they are
+# shown, and the target is checked on the estimate.
+check "48-byte write + fsync, default stack_sample's cost (stack_sample=1 - stack_sample=0) / $(v stack_sample), vs none" \
+	"$(awk -v a="$fas" -v z="$fns" -v k="$(v stack_sample)" 'BEGIN { printf "%.4f", 1 + (a - z) / k / z }')" 1.010
 for k in 10 1000 10000; do
 	check "/proc/wamp instructions per row ($k)" "$(v procread_$k | awk '{ print $1 }')" 10000
 done
@@ -225,6 +231,9 @@ if [ "$write" = --write ]; then
 		echo "tasks within 10% of 1 task, at most 10000 instructions per"
 		echo "\`/proc/wamp\` row; the default stack_sample costs the 48-byte"
 		echo "write + fsync loop at most 1% over stack_sample=0 (issue 17)."
+		echo "Tracked, not yet met, so not enforced (issue 20): wamp adds at"
+		echo "most 1% to redis's instructions per request and at most 1.3"
+		echo "times what the floor adds there."
 		echo
 		echo "This run:$status"
 		echo

@@ -14,9 +14,11 @@
 # Each app is measured untraced, with the empty-probe floor module, with
 # the floor module's empty ftrace callback on write(2) instead, with wamp
 # and with the bpftrace one-liner, the five in turn, $app_rounds rounds (5);
-# each row is the cheapest of its rounds (other guest activity can only
-# add), as instructions per request of the server process (all its
-# threads).  KEY VALUE lines go to OUT (default /tmp/out/bench.txt):
+# each row is the median of its rounds, as instructions per request of the
+# server process (all its threads).  Not the cheapest, as the loops of
+# wamp_bench are: a run can be cheaper than its configuration's usual
+# (an fsync that finds its journal commit done already), so the cheapest
+# of five is an outlier as often as not.  KEY VALUE lines go to OUT (default /tmp/out/bench.txt):
 # app_<app>_<config> and, per run, app_<app>_<config>_runs.
 
 app_ko=
@@ -181,22 +183,19 @@ app_bench() {
 	# A warm-up run: the first one allocates what the others reuse.
 	app_${kind}_run "$n" > /dev/null || return 1
 	app_census "$app" "$kind" "$n" || return 1
-	declare -A best all
+	declare -A all
 	for r in $(seq "$app_rounds"); do
 		for cfg in $app_cfgs; do
 			app_cfg_on $cfg || return 1
 			x=$(app_${kind}_run "$n") || return 1
 			app_cfg_off $cfg
 			all[$cfg]="${all[$cfg]:-} $x"
-			if [ -z "${best[$cfg]:-}" ] ||
-			   awk -v a="$x" -v b="${best[$cfg]}" 'BEGIN { exit !(a < b) }'; then
-				best[$cfg]=$x
-			fi
 		done
 	done
 	app_${kind}_stop
 	for cfg in $app_cfgs; do
-		app_rec "app_${app}_$cfg" "${best[$cfg]}"
+		app_rec "app_${app}_$cfg" "$(printf '%s\n' ${all[$cfg]} | sort -g |
+			awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
 		app_rec "app_${app}_${cfg}_runs" "$(echo ${all[$cfg]} | tr ' ' ,)"
 	done
 }
