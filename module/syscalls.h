@@ -86,8 +86,15 @@ unsigned int wamp_sc_current(void);
  */
 static __always_inline unsigned int wamp_sc_entry(unsigned long id)
 {
+	/*
+	 * Through a pointer: the bound is checked here, and an array
+	 * subscript would be checked again by UBSAN_BOUNDS (Debian's 7.x
+	 * kernels have it), on every syscall.
+	 */
+	const u8 *table = wamp_sc_table;
+
 	if (likely(id < WAMP_SC_MAX))
-		return wamp_sc_table[id];
+		return table[id];
 	return id & __X32_SYSCALL_BIT ? WAMP_SC_ENTRY_X32 : 0;
 }
 

@@ -328,9 +328,12 @@ static __always_inline void wamp_counts_add(struct wamp_counts *c,
 		wamp_count(&c->tc[b], bytes);
 	if (b2 != WAMP_TC_NONE)
 		wamp_count(&c->tc[b2], bytes);
-	/* wamp_event_hist()'s counter, at a constant offset from @c. */
+	/*
+	 * wamp_event_hist()'s counter; through a pointer, as the bucket is
+	 * bounded already (an array subscript costs a UBSAN_BOUNDS check).
+	 */
 	if (ev == WAMP_EV_WRITE)
-		wamp_count(&c->hist[wamp_write_bucket(bytes)], 1);
+		wamp_count((u64 *)c->hist + wamp_write_bucket(bytes), 1);
 	if (k >= 0)
 		wamp_count(&c->all[k], bytes);
 }
@@ -365,7 +368,8 @@ wamp_slot_find(struct wamp_cpu *c, struct task_struct *t, bool sys,
 {
 	pid_t pid = id ? id->pid : t->pid;
 	u64 start_time = id ? id->start_time : t->start_time;
-	u32 i = __hash_32((u32)pid) >> c->hash_shift, first = i;
+	/* hash_shift is 32 - log2(table_size), 16..28: the mask tells UBSAN. */
+	u32 i = __hash_32((u32)pid) >> (c->hash_shift & 31), first = i;
 	struct wamp_slot *s;
 	unsigned int n;
 
