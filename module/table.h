@@ -262,16 +262,17 @@ void wamp_account_nested(struct wamp_cpu *c, enum wamp_event ev, u64 bytes,
 			 unsigned int how);
 void wamp_cg_nested(struct wamp_cpu *c, enum wamp_event ev, u64 bytes);
 
-/*
- * The counters of wamp_counts.all an event adds to besides its own: the
- * write-size bucket of a write syscall (wamp.h's wamp_hist_bucket(), in
- * three instructions), the I/O class of a bio's bytes (@how).  -1: none.
- */
+/* The write-size bucket of @bytes: wamp.h's wamp_hist_bucket(), inline. */
 static __always_inline unsigned int wamp_write_bucket(u64 bytes)
 {
 	return min_t(unsigned int, fls64(bytes), WAMP_HIST_NR - 1);
 }
 
+/*
+ * The counters of wamp_counts.all an event adds to besides its own: the
+ * write-size bucket of a write syscall, the I/O class of a bio's bytes
+ * (@how).  -1: none.
+ */
 static __always_inline int wamp_event_hist(enum wamp_event e, u64 bytes)
 {
 	if (e != WAMP_EV_WRITE)
@@ -440,7 +441,8 @@ static __always_inline void wamp_store_charge(const struct wamp_ident *id,
 	/*
 	 * The compiler must keep the counted section between the increment
 	 * and the decrement of @busy (an interrupt on this CPU reads it): a
-	 * barrier() on each side, as perf's get_recursion_context() does.
+	 * compiler barrier on each side (the increment's asm clobbers
+	 * memory), as perf's get_recursion_context() does.
 	 */
 	if (unlikely(wamp_busy_enter(c))) {
 		wamp_account_nested(c, ev, bytes, how);

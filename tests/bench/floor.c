@@ -111,6 +111,8 @@ static int __init wamp_floor_init(void)
 	int ret;
 
 	if (!strcmp(wamp_floor_hook, "ftrace")) {
+		if (wamp_floor_census)
+			return -EINVAL;	/* the census is a sys_enter probe */
 		wamp_floor_use_ftrace = true;
 		return wamp_floor_ftrace_init();
 	}

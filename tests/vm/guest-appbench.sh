@@ -18,8 +18,11 @@
 # server process (all its threads).  Not the cheapest, as the loops of
 # wamp_bench are: a run can be cheaper than its configuration's usual
 # (an fsync that finds its journal commit done already), so the cheapest
-# of five is an outlier as often as not.  KEY VALUE lines go to OUT (default /tmp/out/bench.txt):
-# app_<app>_<config> and, per run, app_<app>_<config>_runs.
+# of five is an outlier as often as not.  Each round starts one
+# configuration later than the one before.  KEY VALUE lines go to OUT
+# (default /tmp/out/bench.txt): app_<app>_<config> (the median),
+# app_<app>_<config>_runs (each round's, comma-separated),
+# app_<app>_syscalls and app_<app>_census (app_census below).
 
 app_ko=
 app_floor=
@@ -117,7 +120,6 @@ app_redis_run() {
 # journal and the database.  The sqlite3 process reads its own schedstat
 # before the first and after the last (.system runs sh as its child). ---
 app_sqlite_start() {
-	local i
 	rm -rf /tmp/mnt/sqlite && mkdir -p /tmp/mnt/sqlite || return 1
 	sqlite3 /tmp/mnt/sqlite/t.db \
 		'CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);' || return 1
@@ -127,70 +129,83 @@ app_sqlite_start() {
 app_sqlite_stop() { :; }
 
 # One sqlite3 run of $1 / 10 transactions; with $2 set, a census run:
-# sqlite3 waits on a FIFO until the floor module counts its syscalls.
+# sqlite3 itself loads the floor module's census of its own syscalls
+# (sh's $PPID is sqlite3) and saves it at the end, so that it counts what
+# the window between the two schedstat readings runs, not its start-up.
 app_sqlite_run() {
-	local n=$(($1 / 10)) d=/tmp/mnt/sqlite pid
+	local n=$(($1 / 10)) d=/tmp/mnt/sqlite
 	{
+		[ -n "${2:-}" ] &&
+			echo ".system insmod $app_floor census=\$PPID"
 		echo ".system cat /proc/\$PPID/schedstat > $d/s0"
 		awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++)
 			printf "INSERT INTO t (v) VALUES (%c%048d%c);\n", 39, i, 39 }'
 		echo ".system cat /proc/\$PPID/schedstat > $d/s1"
+		[ -n "${2:-}" ] &&
+			echo ".system cat /sys/kernel/debug/wamp_floor_census > $d/census"
 	} > $d/run.sql
-	if [ -n "${2:-}" ]; then
-		rm -f $d/go && mkfifo $d/go || return 1
-		(read -r _ < $d/go; exec sqlite3 $d/t.db < $d/run.sql > /dev/null) &
-		pid=$!
-		insmod "$app_floor" census=$pid || return 1
-		echo > $d/go
-		wait $pid || return 1
-	else
-		sqlite3 $d/t.db < $d/run.sql > /dev/null || return 1
-	fi
+	sqlite3 $d/t.db < $d/run.sql > /dev/null || return 1
 	cat $d/s0 $d/s1 | awk -v n="$n" '{ v[NR] = $1 }
 		END { printf "%.1f\n", (v[2] - v[1]) / n }'
 }
 
 # The syscalls per request of one run, by number, from the floor module's
-# census (tests/bench/floor.c): app_<app>_syscalls TOTAL and
-# app_<app>_census NR:PER_REQUEST,... (the most frequent first).
+# census (tests/bench/floor.c; -1 counts numbers beyond its table, none
+# of ours): app_<app>_syscalls TOTAL and app_<app>_census
+# NR:PER_REQUEST,... (the most frequent first, down to 0.01).
 app_census() {
-	local app=$1 kind=$2 n=$3 reqs c=/sys/kernel/debug/wamp_floor_census
+	local app=$1 kind=$2 n=$3 reqs c=/tmp/census.txt
 	case $kind in
 	redis)
 		reqs=$((2 * n))
 		insmod "$app_floor" census="$app_pid" || return 1
-		app_redis_run "$n" > /dev/null || return 1 ;;
+		app_redis_run "$n" > /dev/null || return 1
+		cat /sys/kernel/debug/wamp_floor_census > $c ;;
 	sqlite)
 		reqs=$((n / 10))
-		app_sqlite_run "$n" census > /dev/null || return 1 ;;
+		app_sqlite_run "$n" census > /dev/null || return 1
+		cp /tmp/mnt/sqlite/census $c || return 1 ;;
 	esac
-	app_rec "app_${app}_syscalls" "$(awk -v r="$reqs" '$1 >= 0 { s += $2 }
+	rmmod wamp_floor
+	app_rec "app_${app}_syscalls" "$(awk -v r="$reqs" '{ s += $2 }
 		END { printf "%.2f", s / r }' $c)"
 	app_rec "app_${app}_census" "$(sort -k2,2nr $c | awk -v r="$reqs" '
 		$2 / r >= 0.01 { printf "%s%d:%.2f", n++ ? "," : "", $1, $2 / r }')"
-	rmmod wamp_floor
+}
+
+# After a failure: nothing of ours left loaded or running.
+app_cleanup() {
+	[ -n "${app_bt:-}" ] && kill -INT "$app_bt" 2>/dev/null
+	rmmod wamp_floor 2>/dev/null
+	rmmod wamp 2>/dev/null
+	app_${1}_stop
+	return 1
 }
 
 # One app: $app_rounds rounds of the configurations.
 app_bench() {
-	local app=$1 n=$2 kind cfg r x runs
+	local app=$1 n=$2 kind cfg r x order
 	case $app in
 	redis | redis-aof) kind=redis ;;
 	sqlite) kind=sqlite ;;
 	*) echo "appbench: unknown app $app"; return 1 ;;
 	esac
-	app_${kind}_start "$app" || return 1
+	app_${kind}_start "$app" || app_cleanup $kind || return 1
 	# A warm-up run: the first one allocates what the others reuse.
-	app_${kind}_run "$n" > /dev/null || return 1
-	app_census "$app" "$kind" "$n" || return 1
+	app_${kind}_run "$n" > /dev/null || app_cleanup $kind || return 1
+	app_census "$app" "$kind" "$n" || app_cleanup $kind || return 1
 	declare -A all
+	order=$app_cfgs
 	for r in $(seq "$app_rounds"); do
-		for cfg in $app_cfgs; do
-			app_cfg_on $cfg || return 1
-			x=$(app_${kind}_run "$n") || return 1
+		for cfg in $order; do
+			app_cfg_on $cfg || app_cleanup $kind || return 1
+			x=$(app_${kind}_run "$n") || app_cleanup $kind || return 1
 			app_cfg_off $cfg
 			all[$cfg]="${all[$cfg]:-} $x"
 		done
+		# The next round starts one later: the database and the AOF
+		# grow, and no configuration always runs last.
+		order="${order#* } ${order%% *}"
 	done
 	app_${kind}_stop
 	for cfg in $app_cfgs; do

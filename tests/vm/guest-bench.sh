@@ -11,8 +11,8 @@ ko=$1
 floor=$2
 b=$3
 n=$4
-apps=$5
-requests=$6
+apps=${5:-}
+requests=${6:-}
 here=$(dirname "$0")
 . "$here/guest-lib.sh"
 . "$here/guest-appbench.sh"
@@ -116,7 +116,10 @@ rmmod wamp
 
 # Instructions per request of real programs (guest-appbench.sh).
 ip link set lo up
-rec app_requests "$requests"
+if [ -n "$apps" ]; then
+	rec app_requests "$requests"
+	rec app_list "$apps"
+fi
 for a in ${apps//,/ }; do
 	app_bench "$a" "$requests" || exit 1
 done
