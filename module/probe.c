@@ -188,20 +188,8 @@ static noinline notrace __attribute__((noipa)) void
 wamp_sys_enter_counted(void *data, struct pt_regs *regs, unsigned long id,
 		       unsigned int k)
 {
-	unsigned int kind;
+	unsigned int kind = wamp_sc_kind(id, k, wamp_in_ia32);
 
-	/*
-	 * The call counted most, first: a native write, whose entry @k is
-	 * WAMP_SC_WRITE alone (write and pwrite64: their ia32 numbers are
-	 * exit and oldstat, which no ABI of ours counts), for a task not in
-	 * an ia32 syscall: what wamp_sc_kind() returns for it.  Any other
-	 * entry takes the two steps.
-	 */
-	if (likely(k == WAMP_SC_WRITE && !wamp_in_ia32())) {
-		wamp_sys_count(regs, WAMP_SC_WRITE, false, false);
-		return;
-	}
-	kind = wamp_sc_kind(id, k, wamp_in_ia32);
 	if (unlikely(kind & WAMP_SC_ABI_IA32))
 		wamp_sys_count(regs, kind & WAMP_SC_MASK, true, true);
 	else if (unlikely(kind & WAMP_SC_ABI_X32))
@@ -210,10 +198,42 @@ wamp_sys_enter_counted(void *data, struct pt_regs *regs, unsigned long id,
 		wamp_sys_count(regs, kind, false, false);
 }
 
+/* A native write the fast path did not count: the general path. */
+static noinline notrace void wamp_sys_write_slow(u64 bytes)
+{
+	wamp_store_account(WAMP_EV_WRITE, bytes, 0);
+}
+
+/*
+ * A syscall whose entry @k is WAMP_SC_WRITE alone (write and pwrite64:
+ * their ia32 numbers are exit and oldstat, which no ABI of ours counts):
+ * for a task not in an ia32 syscall, a native write, what wamp_sc_kind()
+ * returns for it.  The call counted most: table.h's wamp_store_write_hit(),
+ * which calls nothing, so this saves no register; when it does not count
+ * the call, a tail call to the general path does.  The probe's arguments
+ * stay where they came (noipa), for the ia32 case's tail call.
+ */
+static noinline notrace __attribute__((noipa)) void
+wamp_sys_write(void *data, struct pt_regs *regs, unsigned long id,
+	       unsigned int k)
+{
+	u64 bytes;
+
+	if (unlikely(wamp_in_ia32())) {
+		wamp_sys_enter_counted(data, regs, id, k);
+		return;
+	}
+	bytes = regs->dx;
+	if (likely(wamp_store_write_hit(bytes)))
+		return;
+	wamp_sys_write_slow(bytes);
+}
+
 /*
  * notrace, as the kernel's own trace event probes are: this runs on every
  * syscall, and function tracing it would trace each traced call again.
- * The classification is syscalls.h's, in its two steps.
+ * The classification is syscalls.h's, in its two steps, the entry of a
+ * write or pwrite64 first (wamp_sys_write()).
  */
 notrace void wamp_probe_sys_enter(void *data, struct pt_regs *regs, long id)
 {
@@ -221,5 +241,9 @@ notrace void wamp_probe_sys_enter(void *data, struct pt_regs *regs, long id)
 
 	if (likely(!k))
 		return;
+	if (likely(k == WAMP_SC_WRITE)) {
+		wamp_sys_write(data, regs, id, k);
+		return;
+	}
 	wamp_sys_enter_counted(data, regs, id, k);
 }

@@ -471,6 +471,49 @@ out:
 }
 
 /*
+ * wamp_store_account(WAMP_EV_WRITE, @bytes, 0) in its common case, in
+ * straight-line code: no probe is in this CPU's counted section, current's
+ * slot is the first of its window and has not seen an exec since, and its
+ * cgroup entry is still current's cgroup's.  Then it counts exactly what
+ * wamp_store_charge() counts and returns true; else it counts nothing and
+ * returns false, for the caller to take the general path.  It calls
+ * nothing, so its caller saves no register (probe.c).
+ */
+static __always_inline bool wamp_store_write_hit(u64 bytes)
+{
+	struct task_struct *t = current;
+	struct wamp_slot *s;
+	struct wamp_cpu *c;
+	struct wamp_cg *e;
+
+	preempt_disable_notrace();
+	c = this_cpu_ptr(wamp_cpus);
+	if (unlikely(wamp_busy_enter(c)))
+		goto miss;
+	barrier();
+	s = &c->slots[__hash_32((u32)t->pid) >> (c->hash_shift & 31)];
+	if (unlikely(s->pid != t->pid || s->start_time != t->start_time))
+		goto miss;
+	if (unlikely(!s->state || s->exec_id != (u32)t->self_exec_id))
+		goto miss;
+	e = s->cge;
+	if (unlikely(!e || e->cgrp != task_dfl_cgroup(t)))
+		goto miss;
+	wamp_cg_add(&e->c, WAMP_EV_WRITE, bytes);
+	WRITE_ONCE(s->ran, t->se.sum_exec_runtime);
+	wamp_counts_add(&s->c, WAMP_EV_WRITE, bytes, 0);
+	barrier();
+	c->busy--;
+	preempt_enable_notrace();
+	return true;
+miss:
+	barrier();
+	c->busy--;
+	preempt_enable_notrace();
+	return false;
+}
+
+/*
  * Count one event for current, or for (other) with WAMP_ACC_OTHER; a bio's
  * bytes for the class @how carries (WAMP_ACC_CLASS()).
  */
