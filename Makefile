@@ -212,8 +212,11 @@ bench: deps-build deps-guest $(BUILD)/bench/wamp_bench
 	tests/vm/bench.sh "$$(tests/vm/kernel.sh $(BENCH_KERNEL))" $(BUILD) 1000000 \
 		redis,redis-aof,sqlite 20000 --write
 
-# The same loops, shorter, against the same targets: part of make check.
+# The same loops, shorter, against the same targets, and the redis row
+# untraced, with the floor and with wamp (the targets' three): part of
+# make check.
 bench-short: deps-build deps-guest $(BUILD)/bench/wamp_bench
+	BENCH_APP_CFGS=untraced,floor,wamp \
 	tests/vm/bench.sh "$$(tests/vm/kernel.sh $(BENCH_KERNEL))" $(BUILD) 100000 redis 5000
 
 # KUnit: wamp_kunit.ko in wamp's own 6.1 kernel without BTF (built from

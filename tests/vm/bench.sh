@@ -13,7 +13,8 @@
 # redis with appendfsync always, sqlite3, in the same boot.
 # Usage: bench.sh KROOT BUILD ITERATIONS APPS REQUESTS [--write]
 # (APPS: comma-separated, of redis, redis-aof, sqlite; REQUESTS: the
-# redis-benchmark -n, sqlite3 runs a tenth as many transactions)
+# redis-benchmark -n, sqlite3 runs a tenth as many transactions;
+# BENCH_APP_CFGS=untraced,floor,wamp runs only those configurations)
 # BENCH_REUSE=1 renders the last run's results again without booting.
 set -euo pipefail
 kroot=$1
@@ -44,7 +45,8 @@ if [ -z "${BENCH_REUSE:-}" ]; then
 		WAMP_QEMU_EXTRA="-icount shift=0,sleep=off" \
 		"$here/boot.sh" "$kroot" "$out" "$here/guest-bench.sh" \
 		"$build/$kver/src/wamp.ko" "$build/$kver/floor/wamp_floor.ko" \
-		"$build/bench/wamp_bench" "$n" "$apps" "$requests" ||
+		"$build/bench/wamp_bench" "$n" "$apps" "$requests" \
+		"${BENCH_APP_CFGS:-}" ||
 		{ tail -40 "$out/console.log"; exit 1; }
 fi
 r="$out/bench.txt"
@@ -165,11 +167,13 @@ the floor module's census of the process (\`census=TGID\`) per request.
 |---|---|---|---|---|---|---|---|
 EOT
 	local a u f t w b
+	# cell ADDED-FROM: "+N (P%)" against untraced, "-" if not run.
+	cell() { [ -n "$1" ] && echo "$(add "$1" "$u") ($(pct "$(add "$1" "$u")" "$u"))" || echo -; }
 	for a in ${apps//,/ }; do
 		u=$(v "app_${a}_untraced") f=$(v "app_${a}_floor")
 		t=$(v "app_${a}_ftrace") w=$(v "app_${a}_wamp")
 		b=$(v "app_${a}_bpftrace")
-		echo "| $(appname "$a") | $u | $(add "$f" "$u") ($(pct "$(add "$f" "$u")" "$u")) | $(add "$t" "$u") ($(pct "$(add "$t" "$u")" "$u")) | $(add "$w" "$u") ($(pct "$(add "$w" "$u")" "$u")) | $(add "$b" "$u") ($(pct "$(add "$b" "$u")" "$u")) | $(ratio "$(add "$w" "$u")" "$(add "$f" "$u")") | $(v "app_${a}_syscalls") ($(v "app_${a}_census" | sed 's/,/, /g')) |"
+		echo "| $(appname "$a") | $u | $(cell "$f") | $(cell "$t") | $(cell "$w") | $(cell "$b") | $(ratio "$(add "$w" "$u")" "$(add "$f" "$u")") | $(v "app_${a}_syscalls") ($(v "app_${a}_census" | sed 's/,/, /g')) |"
 	done
 	echo
 	echo "Census: syscall number:calls per request (x86_64 numbers: 0 read, 1 write, 232 epoll_wait, 75 fdatasync, 74 fsync, 17 pread64, 18 pwrite64, 8 lseek, 72 fcntl, 257 openat, 3 close, 87 unlink, 5 fstat, 262 newfstatat)."
@@ -208,9 +212,10 @@ check "48-byte write + fsync, default stack_sample vs none, measured (noise: 3%)
 for k in 10 1000 10000; do
 	check "/proc/wamp instructions per row ($k)" "$(v procread_$k | awk '{ print $1 }')" 10000
 done
-# Issue 20: redis (no persistence), wamp at most 1% over untraced and at
-# most 1.3 times what the floor module adds.  Tracked, not yet enforced:
-# the floor alone takes most of the 1% (BENCHMARKS.md, "Applications").
+# Issue 20: redis (no persistence), wamp at most 1.3 times what the floor
+# module adds (checked), and at most 1% over untraced: tracked, not
+# enforced, as the floor alone takes that 1% (1.05% measured on 6.1:
+# README, "Cost").
 track() {
 	if awk -v x="$2" -v lim="$3" 'BEGIN { exit !(x <= lim) }'; then
 		status="$status
@@ -225,7 +230,7 @@ if [ -n "$(v app_redis_untraced)" ]; then
 	ru=$(v app_redis_untraced) rf=$(v app_redis_floor) rw=$(v app_redis_wamp)
 	track "redis instructions per request, wamp's added share (%)" \
 		"$(awk -v w="$rw" -v u="$ru" 'BEGIN { printf "%.2f", 100 * (w - u) / u }')" 1.00
-	track "redis, wamp's added instructions / the floor's" \
+	check "redis, wamp's added instructions / the floor's" \
 		"$(ratio "$(add "$rw" "$ru")" "$(add "$rf" "$ru")")" 1.30
 fi
 # Not a target: what wamp costs above an empty probe on the same tracepoint.
@@ -246,9 +251,9 @@ if [ "$write" = --write ]; then
 		echo "tasks within 10% of 1 task, at most 10000 instructions per"
 		echo "\`/proc/wamp\` row; the default stack_sample costs the 48-byte"
 		echo "write + fsync loop at most 1% over stack_sample=0 (issue 17)."
-		echo "Tracked, not yet met, so not enforced (issue 20): wamp adds at"
-		echo "most 1% to redis's instructions per request and at most 1.3"
-		echo "times what the floor adds there."
+		echo "Issue 20: wamp adds at most 1.3 times what the floor adds to"
+		echo "redis's instructions per request (checked); at most 1% to them"
+		echo "(tracked, not enforced: the floor alone takes it)."
 		echo
 		echo "This run:$status"
 		echo

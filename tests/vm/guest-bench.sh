@@ -3,9 +3,10 @@
 # Runs inside the guest for `make bench`, booted with -icount shift=0
 # -smp 1: every figure is guest instructions.  Writes KEY VALUE lines to
 # /tmp/out/bench.txt.  Usage:
-#   guest-bench.sh KO FLOOR_KO BENCH ITERATIONS APPS REQUESTS
+#   guest-bench.sh KO FLOOR_KO BENCH ITERATIONS APPS REQUESTS [CONFIGS]
 # (FLOOR_KO: wamp_floor.ko, an empty sys_enter probe; APPS and REQUESTS:
-# the application rows, guest-appbench.sh).
+# the application rows, guest-appbench.sh; CONFIGS, comma-separated, the
+# configurations they run, default all five).
 set -u
 ko=$1
 floor=$2
@@ -13,6 +14,7 @@ b=$3
 n=$4
 apps=${5:-}
 requests=${6:-}
+cfgs=${7:-}
 here=$(dirname "$0")
 . "$here/guest-lib.sh"
 . "$here/guest-appbench.sh"
@@ -120,6 +122,7 @@ if [ -n "$apps" ]; then
 	rec app_requests "$requests"
 	rec app_list "$apps"
 fi
+[ -n "$cfgs" ] && app_cfgs=${cfgs//,/ }
 for a in ${apps//,/ }; do
 	app_bench "$a" "$requests" || exit 1
 done
