@@ -24,28 +24,10 @@ out=/tmp/out/bench.txt
 rec() { echo "$1 $2" | tee -a "$out"; }
 one() { "$b" "$@" | awk '{ print $1 }'; }
 
-# bpftrace prints "Attaching" before it attaches; it is attached once it
-# waits in its event loop (measured: ~0.2 s of guest time later).  A loop
-# timed before that would run partly untraced, and keeping the cheapest
-# run would then report that.
-bt_start() {
-	bpftrace -e 'tracepoint:syscalls:sys_enter_write { @bytes[comm] = sum(args->count); @cnt[comm] = count(); }' \
-		> /tmp/bt.log 2>&1 &
-	bt=$!
-	for i in $(seq 1200); do
-		if grep -q Attaching /tmp/bt.log; then
-			case $(cat "/proc/$bt/wchan" 2>/dev/null) in
-			do_epoll_wait | ep_poll | do_sys_poll | poll_schedule_timeout*)
-				return 0 ;;
-			esac
-		fi
-		kill -0 $bt 2>/dev/null || break
-		sleep 0.1
-	done
-	echo "bpftrace did not attach:"; cat /tmp/bt.log
-	return 1
-}
-bt_stop() { kill -INT $bt; wait $bt; }
+# The bpftrace one-liner, attached (guest-appbench.sh's app_bt_start(): a
+# loop timed before it waits in its event loop would run partly untraced).
+bt_start() { app_bt_start; }
+bt_stop() { kill -INT "$app_bt"; wait "$app_bt"; }
 
 guest_disk || exit 1
 rec kernel "$(uname -r)"
