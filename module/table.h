@@ -362,6 +362,7 @@ static __always_inline void wamp_cg_add(struct wamp_cg_counts *cc,
  * task that dirtied its pages, alive or not).  @sys: called for a syscall
  * of current, the only place the task's name and uid are taken after an
  * exec (see wamp_slot_ident()).  @t is current, read once by the caller.
+ * wamp_store_write_hit() repeats its first-slot hit: change both.
  */
 static __always_inline struct wamp_slot *
 wamp_slot_find(struct wamp_cpu *c, struct task_struct *t, bool sys,
@@ -402,7 +403,7 @@ found:
  * for), so current's css_set stays, and so does its cgroup, for a
  * reference to be taken on it: a cgroup whose css_set moved away is
  * released only after its self css is killed, which waits for a grace
- * period.
+ * period.  wamp_store_write_hit() repeats its hit: change both.
  */
 static __always_inline struct wamp_cg_counts *
 wamp_sys_cg(struct wamp_cpu *c, struct wamp_slot *s, struct task_struct *t)
