@@ -248,17 +248,14 @@ void wamp_store_cg_bio(struct cgroup *cgrp, enum wamp_event ev, u64 bytes)
 
 	preempt_disable_notrace();
 	c = this_cpu_ptr(wamp_cpus);
-	if (unlikely(c->busy++)) {
-		barrier();
+	if (unlikely(wamp_busy_enter(c))) {
 		wamp_cg_nested(c, ev, bytes);
 		goto out;
 	}
-	barrier();
 	e = wamp_cg_lookup(c, cgrp);
 	wamp_cg_add(e ? &e->c : &c->cg.other, ev, bytes);
 out:
-	barrier();
-	c->busy--;
+	wamp_busy_exit(c);
 	preempt_enable_notrace();
 }
 
@@ -417,11 +414,10 @@ static long wamp_cpu_clear_local(void *unused)
 
 	preempt_disable();
 	c = this_cpu_ptr(wamp_cpus);
-	c->busy++;
-	barrier();	/* as in wamp_store_account() */
+	/* Raised, as in wamp_store_charge(): a probe it interrupts nests. */
+	(void)wamp_busy_enter(c);
 	wamp_cpu_clear(c);
-	barrier();
-	c->busy--;
+	wamp_busy_exit(c);
 	preempt_enable();
 	return 0;
 }

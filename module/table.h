@@ -315,6 +315,13 @@ static __always_inline bool wamp_busy_enter(struct wamp_cpu *c)
 	return c->busy != 1;
 }
 
+/* Leave it, the compiler barrier before the decrement. */
+static __always_inline void wamp_busy_exit(struct wamp_cpu *c)
+{
+	barrier();
+	c->busy--;
+}
+
 static __always_inline void wamp_counts_add(struct wamp_counts *c,
 					    enum wamp_event ev, u64 bytes,
 					    unsigned int how)
@@ -362,22 +369,36 @@ static __always_inline void wamp_cg_add(struct wamp_cg_counts *cc,
  * task that dirtied its pages, alive or not).  @sys: called for a syscall
  * of current, the only place the task's name and uid are taken after an
  * exec (see wamp_slot_ident()).  @t is current, read once by the caller.
- * wamp_store_write_hit() repeats its first-slot hit: change both.
  */
+/*
+ * The first slot of @pid's window in @c: hash_shift is 32 - log2(table
+ * size), 16..28, and the mask tells UBSAN so.
+ */
+static __always_inline u32 wamp_slot_home(const struct wamp_cpu *c, pid_t pid)
+{
+	return __hash_32((u32)pid) >> (c->hash_shift & 31);
+}
+
+/* @s holds the task (@pid, @start_time): used, and that task's. */
+static __always_inline bool wamp_slot_holds(const struct wamp_slot *s,
+					    pid_t pid, u64 start_time)
+{
+	return s->pid == pid && s->start_time == start_time && s->state;
+}
+
 static __always_inline struct wamp_slot *
 wamp_slot_find(struct wamp_cpu *c, struct task_struct *t, bool sys,
 	       const struct wamp_ident *id)
 {
 	pid_t pid = id ? id->pid : t->pid;
 	u64 start_time = id ? id->start_time : t->start_time;
-	/* hash_shift is 32 - log2(table_size), 16..28: the mask tells UBSAN. */
-	u32 i = __hash_32((u32)pid) >> (c->hash_shift & 31), first = i;
+	u32 i = wamp_slot_home(c, pid), first = i;
 	struct wamp_slot *s;
 	unsigned int n;
 
 	/* The first slot of the window, where a task almost always is. */
 	s = &c->slots[i];
-	if (likely(s->pid == pid && s->start_time == start_time && s->state))
+	if (likely(wamp_slot_holds(s, pid, start_time)))
 		goto found;
 	for (n = 0;;) {
 		if (!s->state)
@@ -396,6 +417,13 @@ found:
 	return s;
 }
 
+/* @e, a slot's cgroup entry, is (still) @cgrp's. */
+static __always_inline bool wamp_cge_holds(const struct wamp_cg *e,
+					   const struct cgroup *cgrp)
+{
+	return e && e->cgrp == cgrp;
+}
+
 /*
  * The counts of current's cgroup for a syscall: its slot's entry while it
  * stays in the cgroup of its last syscall here, else found anew (table.c).
@@ -403,7 +431,7 @@ found:
  * for), so current's css_set stays, and so does its cgroup, for a
  * reference to be taken on it: a cgroup whose css_set moved away is
  * released only after its self css is killed, which waits for a grace
- * period.  wamp_store_write_hit() repeats its hit: change both.
+ * period.
  */
 static __always_inline struct wamp_cg_counts *
 wamp_sys_cg(struct wamp_cpu *c, struct wamp_slot *s, struct task_struct *t)
@@ -411,7 +439,7 @@ wamp_sys_cg(struct wamp_cpu *c, struct wamp_slot *s, struct task_struct *t)
 	struct cgroup *cgrp = task_dfl_cgroup(t);
 	struct wamp_cg *e = s ? s->cge : NULL;
 
-	if (likely(e && e->cgrp == cgrp))
+	if (likely(wamp_cge_holds(e, cgrp)))
 		return &e->c;
 	return wamp_slot_cg(c, s, cgrp);
 }
@@ -451,7 +479,6 @@ static __always_inline void wamp_store_charge(const struct wamp_ident *id,
 			wamp_cg_nested(c, ev, bytes);
 		goto out;
 	}
-	barrier();
 	if (unlikely(how & WAMP_ACC_IOV_FAULT))
 		WRITE_ONCE(c->iov_fault, c->iov_fault + 1);
 	if (!(how & WAMP_ACC_OTHER))
@@ -466,8 +493,7 @@ static __always_inline void wamp_store_charge(const struct wamp_ident *id,
 		wamp_stack_note(c, s, bytes, wamp_acc_cls(how),
 				!(how & WAMP_ACC_SHARE));
 out:
-	barrier();
-	c->busy--;
+	wamp_busy_exit(c);
 	preempt_enable_notrace();
 }
 
@@ -491,25 +517,22 @@ static __always_inline bool wamp_store_write_hit(u64 bytes)
 	c = this_cpu_ptr(wamp_cpus);
 	if (unlikely(wamp_busy_enter(c)))
 		goto miss;
-	barrier();
-	s = &c->slots[__hash_32((u32)t->pid) >> (c->hash_shift & 31)];
-	if (unlikely(s->pid != t->pid || s->start_time != t->start_time))
+	s = &c->slots[wamp_slot_home(c, t->pid)];
+	if (unlikely(!wamp_slot_holds(s, t->pid, t->start_time)))
 		goto miss;
-	if (unlikely(!s->state || s->exec_id != (u32)t->self_exec_id))
+	if (unlikely(s->exec_id != (u32)t->self_exec_id))
 		goto miss;
 	e = s->cge;
-	if (unlikely(!e || e->cgrp != task_dfl_cgroup(t)))
+	if (unlikely(!wamp_cge_holds(e, task_dfl_cgroup(t))))
 		goto miss;
 	wamp_cg_add(&e->c, WAMP_EV_WRITE, bytes);
 	WRITE_ONCE(s->ran, t->se.sum_exec_runtime);
 	wamp_counts_add(&s->c, WAMP_EV_WRITE, bytes, 0);
-	barrier();
-	c->busy--;
+	wamp_busy_exit(c);
 	preempt_enable_notrace();
 	return true;
 miss:
-	barrier();
-	c->busy--;
+	wamp_busy_exit(c);
 	preempt_enable_notrace();
 	return false;
 }
