@@ -396,11 +396,10 @@ TEST_F_TIMEOUT(slow, agrees_with_bpftrace, 1200)
 		unlink(out);
 		SKIP(return, "bpftrace cannot run on this kernel: %s", why);
 	}
-	sleep(1);
 	kill(child, SIGCONT);
 	ASSERT_EQ(child, waitpid(child, &st, WUNTRACED));
 	ASSERT_TRUE(WIFSTOPPED(st));
-	ASSERT_EQ(0, bpftrace_stop(bt));
+	ASSERT_EQ(0, bpftrace_stop(bt, out));
 	f = fopen(out, "r");
 	ASSERT_NE(NULL, f);
 	while (fgets(line, sizeof(line), f)) {

@@ -528,45 +528,66 @@ int wait_clean(void)
 	return -1;
 }
 
+#define WAMP_BT_READY "wamp: bpftrace probes attached"
+
 /*
  * Start bpftrace with @prog, its output to @out (a mkstemp() template,
- * filled in), and wait until it says it attached: its pid then, or -1 if
- * it exited first, with the first ERROR line it printed in @why (the case
- * wamp exists for: a kernel bpftrace can't use).  However long bpftrace
- * takes to compile and attach on a loaded machine: the test's own timeout
- * is the bound.
+ * filled in), and wait until its probes are attached: its pid then, or -1
+ * if it exited first, with the first ERROR line it printed in @why (the
+ * case wamp exists for: a kernel bpftrace can't use).
+ *
+ * bpftrace prints "Attaching N probes..." before it attaches them, and on
+ * a slow guest the attaching can take longer than any fixed sleep: a
+ * workload started then goes partly uncounted, and a SIGINT sent then
+ * waits for the attaching to end.  So one more probe goes after @prog,
+ * on getppid() from this process only, which bpftrace attaches last: we
+ * call getppid() until its line comes out, which also says bpftrace's
+ * output loop runs.  However long that takes on a loaded machine, the
+ * test's own timeout is the bound.
  */
 pid_t bpftrace_start(const char *prog, char *out, char *why, size_t len)
 {
-	bool attached = false;
+	bool ready = false;
 	char line[512];
+	char *full;
 	pid_t bt;
 	FILE *f;
 	int st, ofd;
 
 	why[0] = '\0';
-	ofd = mkstemp(out);
-	if (ofd < 0)
+	if (asprintf(&full, "%s %s /pid == %d/ { printf(\"%s\\n\"); }",
+		     prog, "tracepoint:syscalls:sys_enter_getppid", getpid(),
+		     WAMP_BT_READY) < 0)
 		return -1;
+	ofd = mkstemp(out);
+	if (ofd < 0) {
+		free(full);
+		return -1;
+	}
 	bt = fork();
 	if (bt < 0) {
 		close(ofd);
+		free(full);
 		return -1;
 	}
 	if (bt == 0) {
 		dup2(ofd, 1);
 		dup2(ofd, 2);
-		execlp("bpftrace", "bpftrace", "-e", prog, (char *)NULL);
+		execlp("bpftrace", "bpftrace", "-B", "none", "-e", full,
+		       (char *)NULL);
 		_exit(127);
 	}
 	close(ofd);
-	while (!attached) {
+	free(full);
+	while (!ready) {
 		bool gone = waitpid(bt, &st, WNOHANG) == bt;
 
+		syscall(SYS_getppid);
 		usleep(100 * 1000);
 		f = fopen(out, "r");
 		while (f && fgets(line, sizeof(line), f)) {
-			attached |= !!strstr(line, "Attaching");
+			ready |= !strncmp(line, WAMP_BT_READY,
+					  strlen(WAMP_BT_READY));
 			if (strstr(line, "ERROR") && !why[0])
 				snprintf(why, len, "%s", line);
 		}
@@ -579,21 +600,66 @@ pid_t bpftrace_start(const char *prog, char *out, char *why, size_t len)
 	return bt;
 }
 
+/* @cmd's output to stderr as TAP comments. */
+static void bt_dump(const char *cmd)
+{
+	char line[512];
+	FILE *p = popen(cmd, "r");
+
+	while (p && fgets(line, sizeof(line), p))
+		fprintf(stderr, "# %s", line);
+	if (p)
+		pclose(p);
+}
+
 /*
  * Stop bpftrace started by bpftrace_start(): SIGINT makes it print its
- * maps and exit; 0 once it did, -1 if it had to be killed (60 s).
+ * maps and exit; 0 once it did, -1 if it failed or had to be killed
+ * (60 s).  bpftrace 0.17 (Debian 12) can miss one: its handler only sets
+ * a flag, which its output loop reads after an interrupted epoll_wait()
+ * or an event, so a SIGINT that lands between two 100 ms epoll_wait()s
+ * of a program with no printf() is never acted on (seen on 6.1-rt: 3 of
+ * 8 runs, asleep in epoll_wait() with nothing pending).  So SIGINT again
+ * every second until it exits.  On failure, what it printed to @out and how it ended go to
+ * stderr as TAP comments: the only trace of it a guest run keeps.
  */
-int bpftrace_stop(pid_t bt)
+int bpftrace_stop(pid_t bt, const char *out)
 {
-	int st;
+	char line[512];
+	FILE *f;
+	int st, i;
 
-	kill(bt, SIGINT);
-	for (int i = 0; i < 600; i++) {
+	for (i = 0; i < 600; i++) {
+		if (!(i % 10))
+			kill(bt, SIGINT);
 		if (waitpid(bt, &st, WNOHANG) == bt)
-			return WIFEXITED(st) && !WEXITSTATUS(st) ? 0 : -1;
+			break;
 		usleep(100 * 1000);
 	}
-	kill(bt, SIGKILL);
-	waitpid(bt, &st, 0);
+	if (i == 600) {
+		fprintf(stderr, "# bpftrace did not exit 60 s after SIGINT\n");
+		snprintf(line, sizeof(line),
+			 "cd /proc/%d && grep -E '^(State|Sig|ShdPnd|Threads)' status; for t in task/*; do echo \"$t $(cut -d' ' -f3 $t/stat) $(cat $t/wchan) $(cat $t/syscall)\"; cat $t/stack; done",
+			 bt);
+		bt_dump(line);
+		kill(bt, SIGKILL);
+		waitpid(bt, &st, 0);
+	} else if (WIFEXITED(st) && !WEXITSTATUS(st)) {
+		if (i >= 10)
+			fprintf(stderr, "# bpftrace exited after %d SIGINTs\n",
+				i / 10 + 1);
+		return 0;
+	} else if (WIFEXITED(st)) {
+		fprintf(stderr, "# bpftrace exited with status %d\n",
+			WEXITSTATUS(st));
+	} else {
+		fprintf(stderr, "# bpftrace killed by signal %d\n",
+			WTERMSIG(st));
+	}
+	f = fopen(out, "r");
+	while (f && fgets(line, sizeof(line), f))
+		fprintf(stderr, "# bpftrace: %s", line);
+	if (f)
+		fclose(f);
 	return -1;
 }

@@ -84,7 +84,7 @@ void flusher_default(void);
 int wait_clean(void);
 
 pid_t bpftrace_start(const char *prog, char *out, char *why, size_t len);
-int bpftrace_stop(pid_t bt);
+int bpftrace_stop(pid_t bt, const char *out);
 
 const char *wampstat_path(void);
 long long json_num(const char *json, const char *key);

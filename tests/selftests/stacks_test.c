@@ -195,8 +195,6 @@ TEST_F_TIMEOUT(slow, write_size_histogram_exact, 900)
 		bt_pid = bpftrace_start(prog, out, why, sizeof(why));
 		if (bt_pid < 0)
 			TH_LOG("bpftrace cannot run on this kernel: %s", why);
-		else
-			sleep(1);	/* as core's agrees_with_bpftrace */
 	}
 	kill(child, SIGCONT);
 	ASSERT_EQ(child, waitpid(child, &st, WUNTRACED));
@@ -219,7 +217,7 @@ TEST_F_TIMEOUT(slow, write_size_histogram_exact, 900)
 	wampp_free(&r);
 
 	if (bt_pid > 0) {
-		ASSERT_EQ(0, bpftrace_stop(bt_pid));
+		ASSERT_EQ(0, bpftrace_stop(bt_pid, out));
 		ASSERT_LT(0, bpftrace_hist(out, bt));
 		for (int k = 0; k < WAMP_HIST_NR; k++) {
 			EXPECT_EQ(bt[k], b[k])

@@ -59,6 +59,19 @@ app_bt_start() {
 	echo "bpftrace did not attach:"; cat /tmp/app-bt.log
 	return 1
 }
+# SIGINT makes bpftrace print its maps and exit; bpftrace 0.17 can miss
+# one (tests/selftests/lib.c, bpftrace_stop()), so again every second.
+app_bt_stop() {
+	local i
+	for i in $(seq 60); do
+		case $(cut -d' ' -f3 "/proc/$app_bt/stat" 2>/dev/null) in
+		'' | Z) break ;;
+		esac
+		kill -INT "$app_bt"
+		sleep 1
+	done
+	wait "$app_bt"
+}
 
 # Set up / tear down configuration $1 around one run.
 app_cfg_on() {
@@ -75,7 +88,7 @@ app_cfg_off() {
 	untraced) ;;
 	floor | ftrace) rmmod wamp_floor ;;
 	wamp) rmmod wamp ;;
-	bpftrace) kill -INT $app_bt; wait $app_bt ;;
+	bpftrace) app_bt_stop ;;
 	esac
 }
 

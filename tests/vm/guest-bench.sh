@@ -27,7 +27,7 @@ one() { "$b" "$@" | awk '{ print $1 }'; }
 # The bpftrace one-liner, attached (guest-appbench.sh's app_bt_start(): a
 # loop timed before it waits in its event loop would run partly untraced).
 bt_start() { app_bt_start; }
-bt_stop() { kill -INT "$app_bt"; wait "$app_bt"; }
+bt_stop() { app_bt_stop; }
 
 guest_disk || exit 1
 rec kernel "$(uname -r)"
