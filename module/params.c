@@ -18,6 +18,7 @@ unsigned int wamp_table_size = WAMP_TABLE_SIZE_DEF;
 unsigned int wamp_owner_size = WAMP_OWNER_SIZE_DEF;
 unsigned int wamp_cg_size = WAMP_CG_SIZE_DEF;
 unsigned int wamp_root_only = WAMP_ROOT_ONLY_DEF;
+unsigned int wamp_syscall_hook = WAMP_SYSCALL_HOOK_DEF;
 static unsigned int wamp_min_writes = WAMP_MIN_WRITES_DEF;
 static unsigned int wamp_small_write_bytes = WAMP_SMALL_BYTES_DEF;
 static unsigned int wamp_sync_ratio = WAMP_SYNC_RATIO_DEF;
@@ -162,6 +163,8 @@ WAMP_DEFINE_PARAM(amp_ratio, wamp_centi_ops, 0644, wamp_amp_ratio,
 		  "AMP: block bytes at least this multiple of write bytes, two decimals");
 WAMP_DEFINE_UINT_PARAM(root_only, 0644, wamp_root_only, WAMP_ROOT_ONLY,
 		       "1: only CAP_SYS_ADMIN may read /proc/wamp; 0: anyone, each seeing the rows of its own uid");
+WAMP_DEFINE_UINT_PARAM(syscall_hook, 0444, wamp_syscall_hook, WAMP_SYSCALL_HOOK,
+		       "0 (default): the raw_syscalls:sys_enter tracepoint, which every syscall passes; 1: ftrace on the write and sync syscalls only, where the kernel can");
 
 void wamp_params_thresholds(struct wamp_thresholds *t)
 {

@@ -16,6 +16,7 @@ extern unsigned int wamp_table_size;
 extern unsigned int wamp_owner_size;
 extern unsigned int wamp_cg_size;
 extern unsigned int wamp_root_only;
+extern unsigned int wamp_syscall_hook;
 void wamp_params_thresholds(struct wamp_thresholds *t);
 
 #endif /* WAMP_PARAMS_H */

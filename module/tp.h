@@ -10,6 +10,8 @@
 struct address_space;
 struct bio;
 struct folio;
+struct ftrace_ops;
+struct ftrace_regs;
 struct page;
 struct pt_regs;
 struct request;
@@ -19,6 +21,7 @@ int wamp_tp_init(void);
 void wamp_tp_exit(void);
 
 void wamp_probe_sys_enter(void *data, struct pt_regs *regs, long id);
+WAMP_FTRACE_CB(wamp_fh_syscall);
 WAMP_GETRQ_PROBE(wamp_probe_getrq);
 WAMP_BIO_MERGE_PROBE(wamp_probe_bio_merge);
 WAMP_RQ_PROBE(wamp_probe_rq_issue);
