@@ -180,6 +180,141 @@ TEST(unprivileged_writers_refused)
 	wampp_free(&r);
 }
 
+/* tracefs file @f, from tracefs or through debugfs. */
+#define WAMP_TRACEFS(f)							\
+	"for d in /sys/kernel/tracing /sys/kernel/debug/tracing; do "	\
+	"cat $d/" f " && break; done 2>/dev/null"
+
+/*
+ * The functions ftrace calls a callback of wamp's from, one name per line
+ * in @out: their number, by name: 5.10's available_filter_functions has 27
+ * entries named __x32_compat_sys_process_vm_writev (several bodies under
+ * one symbol name), which the filter matches; the callback counts by
+ * syscall number, so a call there is not counted as a write.
+ */
+static int hooked(char *out, size_t len)
+{
+	int n = 0;
+
+	if (capture(WAMP_TRACEFS("enabled_functions")
+		    " | awk '/\\[wamp\\]/ { print $1 }' | sort -u", out, len) > 1)
+		return -1;
+	for (const char *p = out; (p = strchr(p, '\n')); p++)
+		n++;
+	return n;
+}
+
+/* Whether ftrace can hook function @f. */
+static bool traceable(const char *f)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), WAMP_TRACEFS("available_filter_functions")
+		 " | grep -q '^%s$'", f);
+	return !run(cmd);
+}
+
+/* Whether @name is a line of @list. */
+static bool listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; (p = strstr(p, name)); p += n)
+		if ((p == list || p[-1] == '\n') && p[n] == '\n')
+			return true;
+	return false;
+}
+
+/*
+ * A syscall wrapper the syscall tables call, whose one argument is the
+ * task's user registers (what the callback reads): __x64_sys_*,
+ * __x64_compat_sys_* and __x32_compat_sys_* (x32), __ia32_sys_* and
+ * __ia32_compat_sys_*, and sync()'s __do_sys_sync.
+ */
+static bool wrapper(const char *f)
+{
+	static const char *const prefix[] = {
+		"__x64_sys_", "__x64_compat_sys_", "__x32_compat_sys_",
+		"__ia32_sys_", "__ia32_compat_sys_",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(prefix); i++)
+		if (!strncmp(f, prefix[i], strlen(prefix[i])))
+			return true;
+	return !strcmp(f, "__do_sys_sync");
+}
+
+/*
+ * syscall_hook=1: where the kernel has dynamic ftrace, the entry of every
+ * counted syscall's wrapper has a callback of wamp's, of every ABI the
+ * kernel has, and nothing but syscall wrappers has.  Without dynamic
+ * ftrace (wamp's own test kernels), it falls back to the sys_enter probe
+ * and the parameter reads 0.  By default (0), nothing is hooked.
+ */
+TEST_F_TIMEOUT(slow, syscall_hook_hooks_the_wrappers, 600)
+{
+	static const char *const native[] = {
+		"__x64_sys_write", "__x64_sys_pwrite64", "__x64_sys_writev",
+		"__x64_sys_pwritev", "__x64_sys_pwritev2", "__x64_sys_fsync",
+		"__x64_sys_fdatasync", "__x64_sys_sync_file_range",
+		"__x64_sys_syncfs", "__do_sys_sync",
+	}, *const ia32[] = {
+		"__ia32_sys_write", "__ia32_sys_ia32_pwrite64",
+		"__ia32_sys_writev", "__ia32_compat_sys_pwritev",
+		"__ia32_compat_sys_pwritev2", "__ia32_sys_fsync",
+		"__ia32_sys_fdatasync", "__ia32_sys_ia32_sync_file_range",
+		"__ia32_sys_syncfs",
+	}, *const x32[][2] = {
+		/* x32's wrappers, and their names before v5.11 */
+		{ "__x64_compat_sys_pwritev64", "__x32_compat_sys_pwritev64" },
+		{ "__x64_compat_sys_pwritev64v2",
+		  "__x32_compat_sys_pwritev64v2" },
+	};
+	char out[16384];
+	bool ftrace;
+	int n;
+
+	if (!getenv("WAMP_KO"))
+		SKIP(return, "WAMP_KO not set");
+	ftrace = traceable("__x64_sys_write");
+	ASSERT_EQ(0, reload("syscall_hook=1"));
+	EXPECT_EQ(ftrace, read_param("syscall_hook"));
+	n = hooked(out, sizeof(out));
+	TH_LOG("%d functions hooked", n);
+	if (ftrace) {
+		bool has_ia32 = traceable("__ia32_sys_write");
+
+		for (size_t i = 0; i < ARRAY_SIZE(native); i++) {
+			EXPECT_TRUE(listed(out, native[i]))
+				TH_LOG("%s", native[i]);
+		}
+		for (size_t i = 0; has_ia32 && i < ARRAY_SIZE(ia32); i++) {
+			EXPECT_TRUE(listed(out, ia32[i]))
+				TH_LOG("%s", ia32[i]);
+		}
+		for (size_t i = 0; i < ARRAY_SIZE(x32); i++) {
+			for (int j = 0; j < 2; j++) {
+				if (!traceable(x32[i][j]))
+					continue;
+				EXPECT_TRUE(listed(out, x32[i][j]))
+					TH_LOG("%s", x32[i][j]);
+			}
+		}
+		/* Nothing else than syscall wrappers; never getpid's. */
+		for (char *l = out, *e; (e = strchr(l, '\n')); l = e + 1) {
+			*e = '\0';
+			EXPECT_TRUE(wrapper(l)) TH_LOG("%s", l);
+			EXPECT_EQ(NULL, strstr(l, "getpid")) TH_LOG("%s", l);
+		}
+		EXPECT_GE(64, n);
+	} else {
+		EXPECT_EQ(0, n) TH_LOG("%s", out);
+	}
+	ASSERT_EQ(0, reload(""));
+	EXPECT_EQ(0, read_param("syscall_hook"));
+	EXPECT_EQ(0, hooked(out, sizeof(out))) TH_LOG("%s", out);
+}
+
 TEST_F_TIMEOUT(slow, load_rejects_bad_params, 600)
 {
 	static const char *const bad[] = {
@@ -189,6 +324,7 @@ TEST_F_TIMEOUT(slow, load_rejects_bad_params, 600)
 		"sync_ratio=101", "amp_ratio=0", "amp_ratio=0.001",
 		"amp_ratio=abc", "root_only=2", "stack_sample=1000001",
 		"stack_table_size=15", "stack_table_size=4097",
+		"syscall_hook=2", "syscall_hook=-1", "syscall_hook=ftrace",
 	};
 	char cmd[PATH_MAX + 256], out[1024], name[64];
 

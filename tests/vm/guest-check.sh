@@ -51,6 +51,25 @@ unload=ok dmesg=clean
 if ! rmmod wamp; then
 	echo "rmmod failed"; rc=1; unload=FAIL
 fi
+
+# The other way in: core's exact counts (every write and sync syscall of
+# every ABI) with syscall_hook=1, the ftrace hook on the counted syscalls
+# (the suites ran with the default, 0, the sys_enter probe).
+if grep -qw core "$suites"; then
+	echo "# suite core, syscall_hook=1" > "$out/selftests-hook1.tap"
+	if "${load[@]}" syscall_hook=1; then
+		echo "# syscall_hook reads $(cat /sys/module/wamp/parameters/syscall_hook)" \
+			>> "$out/selftests-hook1.tap"
+		WAMP_KO=$ko WAMP_MNT=/tmp/mnt "$tdir/wamp_core_test" \
+			>> "$out/selftests-hook1.tap" 2>&1 || rc=1
+		rmmod wamp || { echo "rmmod failed"; rc=1; unload=FAIL; }
+	else
+		echo "not ok 1 load with syscall_hook=1" >> "$out/selftests-hook1.tap"
+		rc=1
+	fi
+	cat "$out/selftests-hook1.tap"
+	cat "$out/selftests-hook1.tap" >> "$out/selftests.tap"
+fi
 dmesg > "$out/dmesg.txt"
 if dmesg_splats; then
 	echo "== dmesg has splats (above): failing"; rc=1; dmesg=FAIL
