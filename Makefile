@@ -213,10 +213,10 @@ bench: deps-build deps-guest $(BUILD)/bench/wamp_bench
 		redis,redis-aof,sqlite 20000 --write
 
 # The same loops, shorter, against the same targets, and the redis row
-# untraced, with the floor and with wamp (the targets' three): part of
-# make check.
+# untraced, with the floor, with wamp (the targets' three) and with wamp
+# syscall_hook=1 (tracked): part of make check.
 bench-short: deps-build deps-guest $(BUILD)/bench/wamp_bench
-	BENCH_APP_CFGS=untraced,floor,wamp \
+	BENCH_APP_CFGS=untraced,floor,wamp,wamphook \
 	tests/vm/bench.sh "$$(tests/vm/kernel.sh $(BENCH_KERNEL))" $(BUILD) 100000 redis 5000
 
 # KUnit: wamp_kunit.ko in wamp's own 6.1 kernel without BTF (built from

@@ -13,7 +13,8 @@
 #
 # Each app is measured untraced, with the empty-probe floor module, with
 # the floor module's empty ftrace callback on write(2) instead, with wamp
-# and with the bpftrace one-liner, the five in turn, $app_rounds rounds (5);
+# (the sys_enter probe, its default), with wamp syscall_hook=1 (its ftrace
+# hook) and with the bpftrace one-liner, the six in turn, $app_rounds rounds (5);
 # each row is the median of its rounds, as instructions per request of the
 # server process (all its threads).  Not the cheapest, as the loops of
 # wamp_bench are: a run can be cheaper than its configuration's usual
@@ -27,8 +28,9 @@
 app_ko=
 app_floor=
 # The configurations, in the order each round runs them: ftrace is the
-# floor module's empty ftrace callback on __x64_sys_write (floor.c).
-app_cfgs="untraced floor ftrace wamp bpftrace"
+# floor module's empty ftrace callback on __x64_sys_write (floor.c);
+# wamphook is wamp with syscall_hook=1.
+app_cfgs="untraced floor ftrace wamp wamphook bpftrace"
 app_rounds=5
 app_out=/tmp/out/bench.txt
 
@@ -80,6 +82,7 @@ app_cfg_on() {
 	floor) insmod "$app_floor" ;;
 	ftrace) insmod "$app_floor" hook=ftrace ;;
 	wamp) insmod "$app_ko" ;;
+	wamphook) insmod "$app_ko" syscall_hook=1 ;;
 	bpftrace) app_bt_start ;;
 	esac
 }
@@ -87,7 +90,7 @@ app_cfg_off() {
 	case $1 in
 	untraced) ;;
 	floor | ftrace) rmmod wamp_floor ;;
-	wamp) rmmod wamp ;;
+	wamp | wamphook) rmmod wamp ;;
 	bpftrace) app_bt_stop ;;
 	esac
 }
