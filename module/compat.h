@@ -138,17 +138,17 @@
 #endif
 
 /*
- * The ftrace hook on the counted syscalls (syscall_hook=1, tp.c and
- * probe.c).  A callback declared with WAMP_FTRACE_CB() reads the traced
- * wrapper's first argument, the task's user registers, with
- * wamp_ftrace_arg0(@fr).  With DYNAMIC_FTRACE_WITH_ARGS (x86 since v5.11)
- * every callback has the argument registers; before, the ops must ask for
- * all of them (FTRACE_OPS_FL_SAVE_REGS), which costs more per call.
- * WAMP_FTRACE_FLAGS also says that the callback guards itself against
- * recursion (it counts through the store's per-CPU section, which does,
- * and it calls no function it hooks), so that ftrace calls it straight
- * from the trampoline: since v5.11 by leaving out FTRACE_OPS_FL_RECURSION,
- * which asks for ftrace_ops_assist_func() in between; before, by setting
+ * The ftrace hook on the counted syscalls (syscall_hook=1, fhook.c).  A
+ * callback declared with WAMP_FTRACE_CB() reads the traced wrapper's first
+ * argument, the task's user registers, with wamp_ftrace_arg0(@fr).  With
+ * DYNAMIC_FTRACE_WITH_ARGS (x86 since v5.11) every callback has the argument
+ * registers; before, the ops must ask for all of them
+ * (FTRACE_OPS_FL_SAVE_REGS), which costs more per call.  WAMP_FTRACE_FLAGS
+ * also says that the callback guards itself against recursion (it counts
+ * through the store's per-CPU section, which does, and it calls no function
+ * it hooks), so that ftrace calls it straight from the trampoline: since
+ * v5.11 by leaving out FTRACE_OPS_FL_RECURSION, which asks for
+ * ftrace_ops_assist_func() in between; before, by setting
  * FTRACE_OPS_FL_RECURSION_SAFE.  Either way the callback may be preempted:
  * the store disables preemption itself.
  */
@@ -179,8 +179,6 @@
 #define WAMP_FTRACE_CB(fn)						\
 	void fn(unsigned long ip, unsigned long pip, struct ftrace_ops *op, \
 		struct wamp_ftrace_regs *fr)
-/* Without dynamic ftrace there is no filter: syscall_hook=1 is refused. */
-#define wamp_ftrace_usable()	IS_ENABLED(CONFIG_DYNAMIC_FTRACE)
 
 /*
  * The kernel stack of a sampled bio (stack.c), innermost first, without

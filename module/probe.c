@@ -11,7 +11,6 @@
 #include <linux/uaccess.h>
 #include <linux/uio.h>
 #include <linux/compat.h>
-#include <linux/ftrace.h>
 #include <asm/syscall.h>
 #include <asm/unistd.h>
 #include <asm/unistd_32_ia32.h>
@@ -106,7 +105,8 @@ unsigned int wamp_sc_current(void)
 
 /*
  * The bytes a vector write asks for: the sum of its iovec lengths, read
- * without faulting (before 6.13 this probe runs with preemption disabled).
+ * without faulting (the sys_enter probe runs with preemption disabled
+ * before 6.13; the ftrace hook's callback may run preemptible).
  * An unreadable iovec array counts the call with 0 bytes and sets @fault.
  */
 static u64 wamp_iov_bytes(unsigned long uvec, unsigned long cnt, bool compat,
@@ -247,20 +247,4 @@ notrace void wamp_probe_sys_enter(void *data, struct pt_regs *regs, long id)
 		return;
 	}
 	wamp_sys_enter_counted(data, regs, id, k);
-}
-
-/*
- * The ftrace hook (syscall_hook=1, registered by tp.c): one callback on the
- * entry of each counted syscall's wrapper, __x64_sys_write(const struct
- * pt_regs *regs) and the like, whose one argument is the task's user
- * registers.  Other syscalls do not pass here at all.  The syscall's number
- * is in orig_ax, as the sys_enter probe gets it, so the same code counts
- * it: one ops for all the wrappers, whose unregistration waits for one
- * grace period (an ops per kind made every unload wait for seven).
- */
-notrace WAMP_FTRACE_CB(wamp_fh_syscall)
-{
-	struct pt_regs *regs = (struct pt_regs *)wamp_ftrace_arg0(fr);
-
-	wamp_probe_sys_enter(NULL, regs, regs->orig_ax);
 }

@@ -462,8 +462,9 @@ static __always_inline void wamp_store_charge(const struct wamp_ident *id,
 	struct wamp_cpu *c;
 
 	/*
-	 * Syscall probes run preemptible since 6.13 (faultable tracepoints):
-	 * pin the CPU ourselves.  _notrace, as in the kernel's own probes.
+	 * Syscall probes run preemptible since 6.13 (faultable tracepoints),
+	 * the ftrace hook's callback on every kernel: pin the CPU
+	 * ourselves.  _notrace, as in the kernel's own probes.
 	 */
 	preempt_disable_notrace();
 	c = this_cpu_ptr(wamp_cpus);

@@ -7,7 +7,6 @@
  * logged and its feature stays off.
  */
 #include <linux/kernel.h>
-#include <linux/ftrace.h>
 #include <linux/string.h>
 #include <linux/stringify.h>
 #include <linux/tracepoint.h>
@@ -79,106 +78,6 @@ static struct wamp_tp wamp_tps[] = {
 	{ .name = "sys_enter", .probe = wamp_probe_sys_enter,
 	  .required = true, .syscalls = true },
 };
-
-/*
- * syscall_hook=1: an ftrace callback on the entry of the syscall wrappers
- * that the kernel's syscall tables call for the counted syscalls (their
- * names in arch/x86/entry/syscalls/ and <asm/syscall_wrapper.h>), instead
- * of the sys_enter probe.  Every filter entry costs a walk of all of
- * ftrace's functions (with a symbol lookup each: about 45 ms under TCG), so
- * the filter is three globs, not one name per wrapper:
- *  - x86-64's and x32's wrappers, __x64_sys_, __x64_compat_sys_ (x32's,
- *    named __x32_compat_sys_ before v5.11) with "wri" or "ync" in the
- *    name: write, pwrite64, writev, pwritev, pwritev2, fsync, fdatasync,
- *    sync_file_range and syncfs, x32's pwritev64 and pwritev64v2;
- *  - ia32's, __ia32_sys_ and __ia32_compat_sys_, likewise;
- *  - sync(), whose SYSCALL_DEFINE0 stubs are aliases of __do_sys_sync(),
- *    which gets the registers too.
- * A glob also hooks a few wrappers that are not counted (msync,
- * process_vm_writev, and wrappers no table calls, such as x86-64's
- * __x64_sys_ia32_pwrite64): every function it can match takes the user
- * registers, and the callback counts by syscall number as the sys_enter
- * probe does, so those cost a call and count nothing.  The control
- * selftest checks the hooked set on every kernel wamp is tested on.
- * A glob that matches nothing fails the hook: wamp falls back to the
- * sys_enter probe, says so, and syscall_hook then reads 0.
- */
-enum wamp_fh_abi { WAMP_FH_NATIVE, WAMP_FH_IA32 };
-
-static const struct wamp_fh_glob {
-	const char *glob;
-	enum wamp_fh_abi abi;
-} wamp_fh_globs[] = {
-	{ "__x[36][24]_*sys_*[wy][rn][ic]*", WAMP_FH_NATIVE },
-	{ "__ia32_*sys_*[wy][rn][ic]*", WAMP_FH_IA32 },
-	{ "__do_sys_sync", WAMP_FH_NATIVE },
-};
-
-static struct ftrace_ops wamp_fh_ops = { .func = wamp_fh_syscall };
-static bool wamp_fh_registered;
-
-/* Add @g's functions to the filter. */
-static int wamp_fh_filter(const struct wamp_fh_glob *g)
-{
-	char buf[64];
-	int ret;
-
-	if (g->abi == WAMP_FH_IA32 && !IS_ENABLED(CONFIG_IA32_EMULATION))
-		return 0;
-	/* The filter parser writes into its buffer. */
-	strscpy(buf, g->glob, sizeof(buf));
-	ret = ftrace_set_filter(&wamp_fh_ops, (unsigned char *)buf,
-				strlen(buf), 0);
-	if (ret)
-		pr_info("syscall_hook=1: no function matches %s: %d\n",
-			g->glob, ret);
-	return ret;
-}
-
-static void wamp_fhook_exit(void)
-{
-	/*
-	 * This waits until no callback runs, one preempted inside it
-	 * included (the ops of a module are dynamic ones).
-	 */
-	if (wamp_fh_registered)
-		unregister_ftrace_function(&wamp_fh_ops);
-	wamp_fh_registered = false;
-	/*
-	 * An empty filter frees the entries (ftrace_free_filter() is not
-	 * exported before v5.11).  It is never registered empty: that
-	 * would trace every function.
-	 */
-	ftrace_set_filter(&wamp_fh_ops, NULL, 0, 1);
-}
-
-static int wamp_fhook_init(void)
-{
-	size_t i;
-	int ret;
-
-	if (!wamp_ftrace_usable()) {
-		pr_info("syscall_hook=1 needs CONFIG_DYNAMIC_FTRACE\n");
-		return -EOPNOTSUPP;
-	}
-	wamp_fh_ops.flags = WAMP_FTRACE_FLAGS;
-	for (i = 0; i < ARRAY_SIZE(wamp_fh_globs); i++) {
-		ret = wamp_fh_filter(&wamp_fh_globs[i]);
-		if (ret)
-			goto err;
-	}
-	ret = register_ftrace_function(&wamp_fh_ops);
-	if (ret) {
-		pr_info("syscall_hook=1: cannot register: %d\n", ret);
-		goto err;
-	}
-	wamp_fh_registered = true;
-	return 0;
-
-err:
-	wamp_fhook_exit();
-	return ret;
-}
 
 /*
  * jbd2's tracepoints, for journal attribution: in the jbd2 module on
@@ -304,9 +203,12 @@ int wamp_tp_init(void)
 	for (i = 0; i < ARRAY_SIZE(wamp_tps); i++) {
 		w = &wamp_tps[i];
 		if (w->syscalls && wamp_syscall_hook) {
-			if (!wamp_fhook_init())
+			ret = wamp_fhook_init();
+			if (!ret)
 				continue;
-			pr_info("syscall_hook=1 is not possible here: the write and sync syscalls are seen on raw_syscalls:sys_enter instead (syscall_hook=0)\n");
+			pr_info("syscall_hook=1 is not possible here (%d%s): the write and sync syscalls are seen on raw_syscalls:sys_enter instead (syscall_hook=0)\n",
+				ret, ret == -EOPNOTSUPP ?
+				", no CONFIG_DYNAMIC_FTRACE" : "");
 			wamp_syscall_hook = 0;
 		}
 		if (!w->tp) {
