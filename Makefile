@@ -214,9 +214,10 @@ bench: deps-build deps-guest $(BUILD)/bench/wamp_bench
 
 # The same loops, shorter, against the same targets, and the redis row
 # untraced, with the floor, with wamp (the targets' three) and with wamp
-# syscall_hook=1 (tracked): part of make check.
+# syscall_hook=0 (the sys_enter probe, checked against the floor): part of
+# make check.
 bench-short: deps-build deps-guest $(BUILD)/bench/wamp_bench
-	BENCH_APP_CFGS=untraced,floor,wamp,wamphook \
+	BENCH_APP_CFGS=untraced,floor,wamp,wamptp \
 	tests/vm/bench.sh "$$(tests/vm/kernel.sh $(BENCH_KERNEL))" $(BUILD) 100000 redis 5000
 
 # KUnit: wamp_kunit.ko in wamp's own 6.1 kernel without BTF (built from

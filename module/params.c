@@ -164,7 +164,7 @@ WAMP_DEFINE_PARAM(amp_ratio, wamp_centi_ops, 0644, wamp_amp_ratio,
 WAMP_DEFINE_UINT_PARAM(root_only, 0644, wamp_root_only, WAMP_ROOT_ONLY,
 		       "1: only CAP_SYS_ADMIN may read /proc/wamp; 0: anyone, each seeing the rows of its own uid");
 WAMP_DEFINE_UINT_PARAM(syscall_hook, 0444, wamp_syscall_hook, WAMP_SYSCALL_HOOK,
-		       "0 (default): the raw_syscalls:sys_enter tracepoint, which every syscall passes; 1: ftrace on the write and sync syscalls only, where the kernel can");
+		       "1 (default): ftrace on the write and sync syscalls only, where the kernel can (else 0); 0: the raw_syscalls:sys_enter tracepoint, which every syscall passes");
 
 void wamp_params_thresholds(struct wamp_thresholds *t)
 {

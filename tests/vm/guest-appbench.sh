@@ -13,8 +13,9 @@
 #
 # Each app is measured untraced, with the empty-probe floor module, with
 # the floor module's empty ftrace callback on write(2) instead, with wamp
-# (the sys_enter probe, its default), with wamp syscall_hook=1 (its ftrace
-# hook) and with the bpftrace one-liner, the six in turn, $app_rounds rounds (5);
+# (its default, syscall_hook=1: the ftrace hook on the counted syscalls),
+# with wamp syscall_hook=0 (the sys_enter probe) and with the bpftrace
+# one-liner, the six in turn, $app_rounds rounds (5);
 # each row is the median of its rounds, as instructions per request of the
 # server process (all its threads).  Not the cheapest, as the loops of
 # wamp_bench are: a run can be cheaper than its configuration's usual
@@ -29,8 +30,8 @@ app_ko=
 app_floor=
 # The configurations, in the order each round runs them: ftrace is the
 # floor module's empty ftrace callback on __x64_sys_write (floor.c);
-# wamphook is wamp with syscall_hook=1.
-app_cfgs="untraced floor ftrace wamp wamphook bpftrace"
+# wamptp is wamp with syscall_hook=0, the sys_enter probe.
+app_cfgs="untraced floor ftrace wamp wamptp bpftrace"
 app_rounds=5
 app_out=/tmp/out/bench.txt
 
@@ -82,7 +83,7 @@ app_cfg_on() {
 	floor) insmod "$app_floor" ;;
 	ftrace) insmod "$app_floor" hook=ftrace ;;
 	wamp) insmod "$app_ko" ;;
-	wamphook) insmod "$app_ko" syscall_hook=1 ;;
+	wamptp) insmod "$app_ko" syscall_hook=0 ;;
 	bpftrace) app_bt_start ;;
 	esac
 }
@@ -90,7 +91,7 @@ app_cfg_off() {
 	case $1 in
 	untraced) ;;
 	floor | ftrace) rmmod wamp_floor ;;
-	wamp | wamphook) rmmod wamp ;;
+	wamp | wamptp) rmmod wamp ;;
 	bpftrace) app_bt_stop ;;
 	esac
 }

@@ -51,7 +51,15 @@ rec write_ftrace "$(one write "$n")"
 rec getpid_ftrace "$(one getpid "$n")"
 rmmod wamp_floor
 
+# wamp with syscall_hook=0: the sys_enter probe instead of the default
+# ftrace hook on the counted syscalls.
+insmod "$ko" syscall_hook=0 || exit 1
+rec write_wamptp "$(one write "$n")"
+rec getpid_wamptp "$(one getpid "$n")"
+rmmod wamp
+
 insmod "$ko" || exit 1
+rec syscall_hook "$(cat /sys/module/wamp/parameters/syscall_hook)"
 rec write_wamp "$(one write "$n")"
 rec getpid_wamp "$(one getpid "$n")"
 for t in 1 100 1000; do
