@@ -214,7 +214,7 @@ bench: deps-build deps-guest $(BUILD)/bench/wamp_bench
 
 # The same loops, shorter, against the same targets, and the redis row
 # untraced, with the floor, with wamp (the targets' three) and with wamp
-# syscall_hook=0 (the sys_enter probe, checked against the floor): part of
+# syscall_hook=0 (the sys_enter probe: its redis figures tracked): part of
 # make check.
 bench-short: deps-build deps-guest $(BUILD)/bench/wamp_bench
 	BENCH_APP_CFGS=untraced,floor,wamp,wamptp \

@@ -436,9 +436,9 @@ static inline unsigned long long wamp_hist_lower(unsigned int bucket)
  * default): ftrace callbacks on the entry of the counted syscalls' wrappers
  * only, or the raw_syscalls:sys_enter tracepoint where the kernel cannot
  * (no dynamic ftrace, no wrapper found).  0: that tracepoint, which every
- * syscall on the machine passes through (on Debian 6.1, redis pays 1.2%
- * per request for it against 0.4% for the hook; the hook costs at load and
- * unload instead: README, "Cost").  Load time only.
+ * syscall on the machine passes through (on Debian 6.1, redis pays 1.20%
+ * per request for it against 0.19% for the hook; the hook costs at load
+ * and unload instead: README, "Cost").  Load time only.
  */
 #define WAMP_SYSCALL_HOOK_DEF	1
 #define WAMP_SYSCALL_HOOK_MIN	0

@@ -182,17 +182,26 @@ TEST(ia32_counted_with_ia32_numbers)
 struct high_bits {
 	int fd;
 	unsigned long writes, syncs;	/* the calls that ran */
+	unsigned long other;		/* failed otherwise than refused */
 };
 
 static void high_bits_calls(void *p)
 {
 	struct high_bits *a = p;
+	int refused;
 
+	/* The errno of a number no syscall has. */
+	syscall(-1L);
+	refused = errno;
 	for (int i = 0; i < 10; i++) {
 		if (syscall(SYS_write | 1L << 32, a->fd, "0123456789", 10) == 10)
 			a->writes++;
+		else if (errno != refused)
+			a->other++;
 		if (syscall(SYS_fsync | 1L << 32, a->fd) == 0)
 			a->syncs++;
+		else if (errno != refused)
+			a->other++;
 	}
 }
 
@@ -220,6 +229,10 @@ TEST(high_bit_numbers_counted_as_run)
 	ASSERT_EQ(0, read_report(&r));
 	row = wampp_find(&r, pid);
 	TH_LOG("%lu writes and %lu fsyncs ran", a->writes, a->syncs);
+	/* The kernel runs them all or refuses them all. */
+	EXPECT_EQ(0, a->other);
+	EXPECT_TRUE(a->writes == 0 || a->writes == 10);
+	EXPECT_EQ(a->writes, a->syncs);
 	if (a->writes || a->syncs) {
 		ASSERT_NE(NULL, row);
 		EXPECT_EQ(a->writes, row->writes);

@@ -246,9 +246,10 @@ if [ -n "$(v app_redis_untraced)" ]; then
 			"$(ratio "$(add "$rh" "$ru")" "$(add "$rf" "$ru")")" 1.30
 	fi
 fi
-# Not a target: what wamp costs above an empty probe on the same tracepoint.
+# Not a target: what wamp costs above an empty probe on the same hook.
 status="$status
-- above the floor (an empty sys_enter probe): write() $(add "$ww" "$wf"), getpid() $(add "$gw" "$gf")"
+- wamp above the empty ftrace callback on write(2): write() $(add "$ww" "$wft"), getpid() $(add "$gw" "$gft")
+- wamp syscall_hook=0 above the floor (an empty sys_enter probe): write() $(add "$wtp" "$wf"), getpid() $(add "$gtp" "$gf")"
 if [ "$write" = --write ]; then
 	{
 		echo "# Benchmarks"

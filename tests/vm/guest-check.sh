@@ -32,6 +32,7 @@ fi
 modinfo -F version "$ko" | sed 's/^/== wamp version /'
 hook=$(cat /sys/module/wamp/parameters/syscall_hook)
 echo "== syscall_hook $hook"
+[ -n "$hook" ] || { echo "cannot read syscall_hook"; rc=1; }
 
 # One binary per topic, in the order of SUITES.  Straight to
 # a file, printed afterwards: a tee copying the output while a test runs
