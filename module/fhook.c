@@ -61,75 +61,73 @@ static notrace WAMP_FTRACE_CB(wamp_fh_syscall)
  * A glob that matches nothing fails the hook: wamp falls back to the
  * sys_enter probe, says so, and syscall_hook then reads 0.
  */
-enum wamp_fh_abi { WAMP_FH_NATIVE, WAMP_FH_IA32 };
+enum wamp_fh_kind { WAMP_FH_NATIVE, WAMP_FH_IA32, WAMP_FH_CLONES };
 
 static const struct wamp_fh_glob {
 	const char *glob;
-	enum wamp_fh_abi abi;
+	enum wamp_fh_kind kind;
 } wamp_fh_globs[] = {
 	{ "__x[36][24]_*sys_*[wy][rn][ic]*", WAMP_FH_NATIVE },
 	{ "__ia32_*sys_*[wy][rn][ic]*", WAMP_FH_IA32 },
 	{ "__*sys_sync", WAMP_FH_NATIVE },
+	{ "__*sys_*.*", WAMP_FH_CLONES },	/* the notrace filter */
 };
 
-static const char wamp_fh_clones[] = "__*sys_*.*";
-
 static struct ftrace_ops wamp_fh_ops = { .func = wamp_fh_syscall };
-static bool wamp_fh_used, wamp_fh_registered;
+static bool wamp_fh_registered;
 
-/* Add @g's functions to the filter. */
-static int wamp_fh_filter(const struct wamp_fh_glob *g)
+/*
+ * Add @g's functions to the filter, or for the clones to the notrace
+ * filter, where -EINVAL (none matched) is what is expected.
+ */
+static int wamp_fh_set(const struct wamp_fh_glob *g)
 {
+	bool clones = g->kind == WAMP_FH_CLONES;
 	char buf[64];
 	int ret;
 
-	if (g->abi == WAMP_FH_IA32 && !IS_ENABLED(CONFIG_IA32_EMULATION))
+	if (g->kind == WAMP_FH_IA32 && !IS_ENABLED(CONFIG_IA32_EMULATION))
 		return 0;
 	/* The filter parser writes into its buffer. */
 	strscpy(buf, g->glob, sizeof(buf));
-	ret = ftrace_set_filter(&wamp_fh_ops, (unsigned char *)buf,
-				strlen(buf), 0);
+	if (clones)
+		ret = ftrace_set_notrace(&wamp_fh_ops, (unsigned char *)buf,
+					 strlen(buf), 0);
+	else
+		ret = ftrace_set_filter(&wamp_fh_ops, (unsigned char *)buf,
+					strlen(buf), 0);
+	if (clones && ret == -EINVAL)
+		return 0;
 	if (ret)
-		pr_info("syscall_hook=1: filter %s: %d%s\n", g->glob, ret,
+		pr_info("syscall_hook=1: %s %s: %d%s\n",
+			clones ? "notrace" : "filter", g->glob, ret,
 			ret == -EINVAL ? " (no function matches)" : "");
 	return ret;
 }
 
-/* Leave GCC's clones out: -EINVAL is none matched, as expected. */
-static int wamp_fh_notrace(void)
+/*
+ * Empty filters free the entries (ftrace_free_filter() is not exported
+ * before v6.2).  The ops is never registered with an empty filter: that
+ * would trace every function.
+ */
+static void wamp_fh_free(void)
 {
-	char buf[sizeof(wamp_fh_clones)];
-	int ret;
-
-	strscpy(buf, wamp_fh_clones, sizeof(buf));
-	ret = ftrace_set_notrace(&wamp_fh_ops, (unsigned char *)buf,
-				 strlen(buf), 0);
-	if (ret == -EINVAL)
-		return 0;
-	if (ret)
-		pr_info("syscall_hook=1: notrace %s: %d\n", buf, ret);
-	return ret;
+	ftrace_set_filter(&wamp_fh_ops, NULL, 0, 1);
+	ftrace_set_notrace(&wamp_fh_ops, NULL, 0, 1);
 }
 
 void wamp_fhook_exit(void)
 {
+	if (!wamp_fh_registered)
+		return;
 	/*
 	 * This waits until no callback runs, one preempted inside it
 	 * included (the ops of a module are dynamic ones).
 	 */
-	if (wamp_fh_registered && unregister_ftrace_function(&wamp_fh_ops))
+	if (unregister_ftrace_function(&wamp_fh_ops))
 		pr_warn("syscall_hook=1: ftrace cannot unregister the hook\n");
 	wamp_fh_registered = false;
-	if (!wamp_fh_used)
-		return;
-	/*
-	 * Empty filters free the entries (ftrace_free_filter() is not
-	 * exported before v6.2).  It is never registered with an empty
-	 * filter: that would trace every function.
-	 */
-	ftrace_set_filter(&wamp_fh_ops, NULL, 0, 1);
-	ftrace_set_notrace(&wamp_fh_ops, NULL, 0, 1);
-	wamp_fh_used = false;
+	wamp_fh_free();
 }
 
 int wamp_fhook_init(void)
@@ -144,15 +142,11 @@ int wamp_fhook_init(void)
 	 * else writes and syncs would go uncounted with syscall_hook=1.
 	 */
 	wamp_fh_ops.flags = WAMP_FTRACE_FLAGS | FTRACE_OPS_FL_PERMANENT;
-	wamp_fh_used = true;
 	for (i = 0; i < ARRAY_SIZE(wamp_fh_globs); i++) {
-		ret = wamp_fh_filter(&wamp_fh_globs[i]);
+		ret = wamp_fh_set(&wamp_fh_globs[i]);
 		if (ret)
 			goto err;
 	}
-	ret = wamp_fh_notrace();
-	if (ret)
-		goto err;
 	ret = register_ftrace_function(&wamp_fh_ops);
 	if (ret) {
 		pr_info("syscall_hook=1: cannot register: %d\n", ret);
@@ -162,6 +156,6 @@ int wamp_fhook_init(void)
 	return 0;
 
 err:
-	wamp_fhook_exit();
+	wamp_fh_free();
 	return ret;
 }
